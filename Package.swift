@@ -1,0 +1,49 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+#if arch(x86_64)
+// AVX2 + FMA for our own Swift kernels (without them SIMD FMA is a libcall per lane); OpenBLAS picks its own
+// kernels at run time. Release only: debug builds keep the default target.
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"], .when(configuration: .release))]
+#else
+let kernelFlags: [SwiftSetting] = []
+#endif
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Glassbox",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "glassbox", targets: ["glassbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
+        .target(name: "ModelFormats", dependencies: ["Tensors"], swiftSettings: strict),
+        .target(name: "Tokenizers", swiftSettings: strict),
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats", "Tokenizers"],
+                swiftSettings: strict + kernelFlags),
+        .executableTarget(
+            name: "glassbox",
+            dependencies: [
+                "Transformer", "Tokenizers", "ModelFormats", "Tensors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], swiftSettings: strict),
+        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"], swiftSettings: strict),
+    ]
+)
