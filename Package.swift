@@ -30,17 +30,18 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
         .target(name: "ModelFormats", dependencies: ["Tensors"], swiftSettings: strict),
         .target(name: "Tokenizers", swiftSettings: strict),
-        .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats", "Tokenizers"],
+        .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats"],
                 swiftSettings: strict + kernelFlags),
+        .target(name: "Benchmarks", dependencies: ["Transformer", "Tensors"], swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
-                "Transformer", "Tokenizers", "ModelFormats", "Tensors",
+                "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
 
-        .target(name: "TestSupport", dependencies: ["Tensors"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], swiftSettings: strict),

@@ -1,0 +1,119 @@
+import Foundation
+public import Tensors
+
+/// One memory-mapped `.safetensors` file: the header's tensor table and float conversion of its tensors.
+///
+/// Layout: `u64 LE N`, then N bytes of JSON `{name: {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__"}`,
+/// then the data; offsets are relative to byte `8 + N`. Every entry is checked against the file at open time, so a
+/// truncated file or a header that lies about offsets is an error naming the file and tensor, never a crash.
+public struct SafetensorsFile: Sendable {
+    /// The mapped file.
+    public let file: MappedFile
+    /// Entries by tensor name.
+    public let entries: [String: SafetensorsEntry]
+    /// The optional `__metadata__` strings.
+    public let metadata: [String: String]
+
+    /// Opens and validates `path`.
+    public init(path: String) throws {
+        let file = try MappedFile(path: path)
+        self.file = file
+        func fail(_ message: String) -> ModelFormatError { ModelFormatError(path: path, message) }
+        guard file.count >= 8 else {
+            throw fail("truncated safetensors file: \(file.count) bytes, the 8-byte header length is missing")
+        }
+        let headerLength = file.loadLittleEndian(UInt64.self, at: 0)
+        guard headerLength <= UInt64(file.count - 8) else {
+            throw fail("truncated safetensors file: the header claims \(headerLength) bytes but only "
+                       + "\(file.count - 8) follow")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let headerBytes = file.buffer(8..<dataStart)
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(headerBytes))
+        } catch {
+            throw fail("the safetensors header is not valid JSON (\(error.localizedDescription))")
+        }
+        guard let table = json as? [String: Any] else { throw fail("the safetensors header is not a JSON object") }
+
+        var entries: [String: SafetensorsEntry] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in table {
+            if name == "__metadata__" {
+                metadata = (value as? [String: String]) ?? [:]
+                continue
+            }
+            guard let fields = value as? [String: Any],
+                  let dtypeName = fields["dtype"] as? String,
+                  let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+                  offsets.count == 2 else {
+                throw fail("tensor '\(name)': entry must have dtype, shape and two data_offsets")
+            }
+            guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+                throw fail("tensor '\(name)': unknown dtype '\(dtypeName)'")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)': negative dimension in \(shape)") }
+            let (elements, overflow) = shape.reduce((1, false)) { acc, dim in
+                let (product, o) = acc.0.multipliedReportingOverflow(by: dim)
+                return (product, acc.1 || o)
+            }
+            let begin = offsets[0], end = offsets[1]
+            guard !overflow, begin >= 0, end >= begin else {
+                throw fail("tensor '\(name)': invalid data_offsets [\(begin), \(end)]")
+            }
+            guard end - begin == elements * dtype.size else {
+                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] hold \(end - begin) bytes but shape "
+                           + "\(shape) of \(dtypeName) needs \(elements * dtype.size)")
+            }
+            guard end <= file.count - dataStart else {
+                throw fail("tensor '\(name)' ends at byte \(dataStart + end) but the file has only \(file.count) "
+                           + "bytes (truncated file?)")
+            }
+            entries[name] = SafetensorsEntry(name: name, dtype: dtype, shape: shape,
+                                             byteRange: (dataStart + begin)..<(dataStart + end))
+        }
+        self.entries = entries
+        self.metadata = metadata
+    }
+
+    /// The tensor `name` converted to float32; throws when it is absent or not a floating-point type.
+    public func tensor(_ name: String) throws -> Tensor {
+        guard let entry = entries[name] else {
+            throw ModelFormatError(path: file.path, "no tensor named '\(name)'")
+        }
+        return try tensor(entry)
+    }
+
+    /// The tensor of `entry` converted to float32.
+    public func tensor(_ entry: SafetensorsEntry) throws -> Tensor {
+        let count = entry.shape.reduce(1, *)
+        let raw = file.buffer(entry.byteRange)
+        var elements = [Float](repeating: 0, count: count)
+        switch entry.dtype {
+        case .f32:
+            elements.withUnsafeMutableBytes { $0.copyMemory(from: raw) }
+            for i in 0..<count { elements[i] = Float(bitPattern: UInt32(littleEndian: elements[i].bitPattern)) }
+        case .f16:
+            for i in 0..<count {
+                elements[i] = FloatConversion.half(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i,
+                                                                                          as: UInt16.self)))
+            }
+        case .bf16:
+            for i in 0..<count {
+                elements[i] = FloatConversion.bfloat16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i,
+                                                                                              as: UInt16.self)))
+            }
+        case .f64:
+            for i in 0..<count {
+                let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
+                elements[i] = Float(Double(bitPattern: bits))
+            }
+        default:
+            throw ModelFormatError(path: file.path,
+                                   "tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected a float type")
+        }
+        return Tensor(shape: entry.shape, elements: elements)
+    }
+}

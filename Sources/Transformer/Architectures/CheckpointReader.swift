@@ -1,0 +1,28 @@
+import ModelFormats
+import Tensors
+
+/// Reads named tensors of one checkpoint with the shapes an architecture expects, under an optional name prefix.
+struct CheckpointReader {
+    let checkpoint: SafetensorsCheckpoint
+    /// Prefix stripped by some exporters and added by others (GPT-2's `transformer.`).
+    let prefix: String
+
+    func has(_ name: String) -> Bool { checkpoint.contains(prefix + name) }
+
+    /// Elements of `name`, checked against `shape`.
+    func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
+        try checkpoint.tensor(prefix + name, shape: shape).elements
+    }
+
+    /// Elements of `name` if present (checked against `shape`), else nil.
+    func optional(_ name: String, _ shape: [Int]) throws -> [Float]? {
+        has(name) ? try tensor(name, shape) : nil
+    }
+
+    /// A projection stored as `nn.Linear` (`[out, in]`) with an optional bias.
+    func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool) throws -> Linear {
+        let weight = try tensor(name + ".weight", [outFeatures, inFeatures])
+        let b = bias ? try tensor(name + ".bias", [outFeatures]) : try optional(name + ".bias", [outFeatures])
+        return Linear(weight: weight, bias: b, layout: .outIn, inFeatures: inFeatures, outFeatures: outFeatures)
+    }
+}

@@ -1,0 +1,119 @@
+import ModelFormats
+import Tensors
+
+/// The Llama family (`LlamaForCausalLM`, `MistralForCausalLM`, `Qwen2ForCausalLM`): RMSNorm pre-norm blocks,
+/// grouped-query attention with rotate-half RoPE, SwiGLU FFN, tied or untied LM head.
+///
+/// Ported from the structure of transformers' `modeling_llama.py`; Mistral adds a sliding window, Qwen2 adds q/k/v
+/// biases. Everything else is configuration.
+enum Llama {
+    /// The config.json keys the family reads.
+    struct Configuration {
+        let modelType: String
+        let layers: Int
+        let dModel: Int
+        let heads: Int
+        let kvHeads: Int
+        let headDim: Int
+        let ffnDim: Int
+        let vocabSize: Int
+        let contextLength: Int
+        let eps: Double
+        let activation: Activation
+        let qkvBias: Bool
+        let outputBias: Bool
+        let mlpBias: Bool
+        let tied: Bool
+        let window: Int?
+        let inverseFrequencies: [Double]
+
+        init(_ config: JSONConfig, modelType: String) throws {
+            self.modelType = modelType
+            layers = try config.positiveInt("num_hidden_layers")
+            dModel = try config.positiveInt("hidden_size")
+            heads = try config.positiveInt("num_attention_heads")
+            kvHeads = try config.int("num_key_value_heads", default: heads) ?? heads
+            headDim = try config.int("head_dim", default: dModel / heads) ?? dModel / heads
+            ffnDim = try config.positiveInt("intermediate_size")
+            vocabSize = try config.positiveInt("vocab_size")
+            contextLength = try config.positiveInt("max_position_embeddings")
+            eps = try config.double("rms_norm_eps", default: 1e-6)
+            activation = try Activations.named(config.string("hidden_act", default: "silu") ?? "silu",
+                                               key: "hidden_act", path: config.path)
+            let attentionBias = try config.bool("attention_bias", default: false)
+            qkvBias = modelType == "qwen2" || attentionBias
+            outputBias = modelType != "qwen2" && attentionBias
+            mlpBias = try config.bool("mlp_bias", default: false)
+            tied = try config.bool("tie_word_embeddings", default: false)
+            guard kvHeads > 0, heads % kvHeads == 0 else {
+                throw ModelFormatError(path: config.path,
+                                       "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
+            }
+            guard headDim > 0, headDim % 2 == 0 else {
+                throw ModelFormatError(path: config.path, "head_dim \(headDim) must be positive and even for RoPE")
+            }
+            switch modelType {
+            case "mistral":
+                window = try config.int("sliding_window", default: nil)
+            case "qwen2":
+                if try config.bool("use_sliding_window", default: false) {
+                    throw ModelFormatError(path: config.path, "use_sliding_window = true is not supported for qwen2")
+                }
+                window = nil
+            default:
+                window = nil
+            }
+            let parameters = try config.object("rope_parameters")
+            let partial = try parameters?.double("partial_rotary_factor", default: 1)
+                ?? config.double("partial_rotary_factor", default: 1)
+            let rotaryDim = Int((Double(headDim) * partial).rounded())
+            let (base, scaling) = try RoPEScaling.read(from: config, defaultBase: 10_000)
+            inverseFrequencies = scaling.inverseFrequencies(base: base, rotaryDim: rotaryDim)
+        }
+    }
+
+    static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint, modelType: String,
+                     architecture: String) throws -> DecoderModel {
+        let c = try Configuration(json, modelType: modelType)
+        let reader = CheckpointReader(checkpoint: checkpoint, prefix: "")
+        let d = c.dModel
+        let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
+        let rope = RotaryEmbedding(inverseFrequencies: c.inverseFrequencies, style: .rotateHalf)
+        var layers: [DecoderLayer] = []
+        for i in 0..<c.layers {
+            let p = "model.layers.\(i)."
+            func norm(_ name: String) throws -> Norm {
+                Norm(kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor(p + name + ".weight", [d]), eps: c.eps)
+            }
+            let attention = AttentionBlock(
+                query: try reader.linear(p + "self_attn.q_proj", in: d, out: c.heads * c.headDim, bias: c.qkvBias),
+                key: try reader.linear(p + "self_attn.k_proj", in: d, out: c.kvHeads * c.headDim, bias: c.qkvBias),
+                value: try reader.linear(p + "self_attn.v_proj", in: d, out: c.kvHeads * c.headDim, bias: c.qkvBias),
+                output: try reader.linear(p + "self_attn.o_proj", in: c.heads * c.headDim, out: d, bias: c.outputBias),
+                heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
+                scale: 1 / Float(c.headDim).squareRoot(), rope: rope, window: c.window)
+            let ffn = FeedForward(
+                up: try reader.linear(p + "mlp.up_proj", in: d, out: c.ffnDim, bias: c.mlpBias),
+                gate: try reader.linear(p + "mlp.gate_proj", in: d, out: c.ffnDim, bias: c.mlpBias),
+                down: try reader.linear(p + "mlp.down_proj", in: c.ffnDim, out: d, bias: c.mlpBias),
+                activation: c.activation)
+            layers.append(DecoderLayer(inputNorm: try norm("input_layernorm"), attention: attention,
+                                       ffnNorm: try norm("post_attention_layernorm"), ffn: ffn))
+        }
+        let finalNorm = Norm(kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor("model.norm.weight", [d]),
+                             eps: c.eps)
+        // Some tied checkpoints still store lm_head.weight as a copy; an untied config requires it.
+        let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
+        let lmHead = Linear(weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
+                            outFeatures: c.vocabSize)
+        let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
+                                                  layers: layers, finalNorm: finalNorm, lmHead: lmHead,
+                                                  tied: untiedHead == nil)
+        let info = ModelInfo(architecture: architecture, modelType: modelType, layers: c.layers, dModel: d,
+                             heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
+                             vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
+                             nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
+        return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil, embeddingScale: nil,
+                            layers: layers, finalNorm: finalNorm, lmHead: lmHead, logitSoftcap: nil)
+    }
+}

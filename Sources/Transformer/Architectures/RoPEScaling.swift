@@ -1,0 +1,58 @@
+import Foundation
+public import ModelFormats
+
+/// Rotary frequencies from a Hugging Face config: `rope_theta` with `rope_scaling` (transformers 4 layout) or
+/// `rope_parameters` (transformers 5 layout), with the scaling types the supported families use.
+public enum RoPEScaling: Sendable, Equatable {
+    /// Plain `θ_i = base^(-2i/rotaryDim)`.
+    case none
+    /// Position interpolation: every frequency divided by `factor`.
+    case linear(factor: Double)
+    /// Llama 3.1/3.2 smooth frequency scaling.
+    case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalContext: Double)
+
+    /// Reads the base and scaling of `config`; unsupported scaling types are errors naming the type.
+    public static func read(from config: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
+        let parameters = try config.object("rope_parameters")
+        let scalingObject = try parameters ?? config.object("rope_scaling")
+        let base = try parameters?.double("rope_theta", default: defaultBase)
+            ?? config.double("rope_theta", default: defaultBase)
+        guard let scalingObject else { return (base, .none) }
+        let type = try scalingObject.string("rope_type", default: nil) ?? scalingObject.string("type", default: "default")
+        switch type {
+        case "default", nil:
+            return (base, .none)
+        case "linear":
+            return (base, .linear(factor: try scalingObject.double("factor")))
+        case "llama3":
+            return (base, .llama3(factor: try scalingObject.double("factor"),
+                                  lowFrequencyFactor: try scalingObject.double("low_freq_factor"),
+                                  highFrequencyFactor: try scalingObject.double("high_freq_factor"),
+                                  originalContext: try scalingObject.double("original_max_position_embeddings")))
+        case let other?:
+            throw ModelFormatError(path: scalingObject.path,
+                                   "RoPE scaling type \"\(other)\" is not supported (supported: default, linear, llama3)")
+        }
+    }
+
+    /// Inverse frequencies of the `rotaryDim / 2` pairs for `base`, scaled.
+    public func inverseFrequencies(base: Double, rotaryDim: Int) -> [Double] {
+        let plain = (0..<(rotaryDim / 2)).map { 1 / pow(base, Double(2 * $0) / Double(rotaryDim)) }
+        switch self {
+        case .none:
+            return plain
+        case .linear(let factor):
+            return plain.map { $0 / factor }
+        case .llama3(let factor, let low, let high, let original):
+            let lowWavelength = original / low
+            let highWavelength = original / high
+            return plain.map { inv in
+                let wavelength = 2 * Double.pi / inv
+                if wavelength < highWavelength { return inv }
+                if wavelength > lowWavelength { return inv / factor }
+                let smooth = (original / wavelength - low) / (high - low)
+                return (1 - smooth) * inv / factor + smooth * inv
+            }
+        }
+    }
+}

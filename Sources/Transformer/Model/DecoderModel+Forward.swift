@@ -1,0 +1,147 @@
+import Tensors
+
+extension DecoderModel {
+    /// Runs the model on `tokens` and records every intermediate tensor in a new Trace.
+    ///
+    /// Throws for an empty sequence, a token id outside the vocabulary, a sequence longer than the context, or a
+    /// logit position outside the sequence. All memory (trace and scratch) is planned before the pass starts.
+    public func forward(tokens: [Int], options: ForwardOptions = ForwardOptions()) throws -> Trace {
+        let n = tokens.count
+        guard n > 0 else { throw TransformerError("the prompt has no tokens: nothing to run") }
+        guard n <= info.contextLength else {
+            throw TransformerError("the prompt has \(n) tokens, more than the model's context of \(info.contextLength)")
+        }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= info.vocabSize }) {
+            throw TransformerError("token id \(bad) is outside the vocabulary (0..<\(info.vocabSize))")
+        }
+        let positions = options.logitPositions ?? [n - 1]
+        if let bad = positions.first(where: { $0 < 0 || $0 >= n }) {
+            throw TransformerError("logit position \(bad) is outside the prompt (0..<\(n))")
+        }
+        let shape = TraceShape(layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
+                               kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
+                               vocabSize: info.vocabSize, logitPositions: positions,
+                               hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
+                               hasPostFFNNorm: layers.first?.postFFNNorm != nil)
+        let layout = TraceLayout(shape: shape)
+        var storage = [Float](repeating: 0, count: layout.totalCount)
+        storage.withUnsafeMutableBufferPointer { buffer in
+            let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
+            run(tokens: tokens, shape: shape, into: recorder)
+        }
+        return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
+    }
+
+    private func run(tokens: [Int], shape: TraceShape, into trace: TraceWriter) {
+        let n = shape.tokens, d = shape.dModel
+        let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
+        defer { scratch.deallocate() }
+
+        embed(tokens: tokens, into: trace.block(.residual, 0), dModel: d)
+        var ropeTables: [RotaryEmbedding: RoPETable] = [:]
+        for layer in layers {
+            if let rope = layer.attention.rope, ropeTables[rope] == nil {
+                ropeTables[rope] = RoPETable(positions: n, inverseFrequencies: rope.inverseFrequencies)
+            }
+        }
+
+        for (l, layer) in layers.enumerated() {
+            let pre = trace.block(.residual, l)
+            let mid = trace.block(.mid, l)
+            let post = trace.block(.residual, l + 1)
+            let attentionOut = trace.block(.attentionOutput, l)
+            let mlpOut = trace.block(.mlpOutput, l)
+
+            // Attention block.
+            layer.inputNorm.apply(scratch.normed, mean: trace.block(.inputNormMean, l),
+                                  scale: trace.block(.inputNormScale, l), pre, rows: n)
+            attend(layer.attention, layer: l, normed: scratch.normed, rope: layer.attention.rope.flatMap { ropeTables[$0] },
+                   scratch: scratch, trace: trace, output: attentionOut, tokens: n)
+            if let norm = layer.postAttentionNorm {
+                norm.apply(attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n)
+            }
+            addForward(mid, pre, attentionOut, count: n * d)
+
+            // Feed-forward block.
+            layer.ffnNorm.apply(scratch.normed, mean: trace.block(.ffnNormMean, l), scale: trace.block(.ffnNormScale, l),
+                                mid, rows: n)
+            let ffn = layer.ffn
+            let ffnPre = trace.block(.ffnPre, l)
+            let ffnPost = trace.block(.ffnPost, l)
+            if let gate = ffn.gate {
+                gate.apply(ffnPre, scratch.normed, rows: n)
+                ffn.up.apply(scratch.up, scratch.normed, rows: n)
+                gatedActivationForward(ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
+                                       count: n * ffn.hiddenDim)
+            } else {
+                ffn.up.apply(ffnPre, scratch.normed, rows: n)
+                activationForward(ffnPost, ffnPre, activation: ffn.activation, count: n * ffn.hiddenDim)
+            }
+            ffn.down.apply(mlpOut, ffnPost, rows: n)
+            if let norm = layer.postFFNNorm {
+                norm.apply(mlpOut, mean: nil, scale: trace.block(.postFFNNormScale, l), mlpOut, rows: n)
+            }
+            addForward(post, mid, mlpOut, count: n * d)
+        }
+
+        // Final norm for every position (its statistics are cheap and the lens needs them); the LM head only for
+        // the requested positions.
+        let last = trace.block(.residual, layers.count)
+        finalNorm.apply(scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
+                        last, rows: n)
+        for (i, p) in shape.logitPositions.enumerated() {
+            (scratch.headInput + i * d).update(from: scratch.normed + p * d, count: d)
+        }
+        let logits = trace.block(.logits, 0)
+        lmHead.apply(logits, scratch.headInput, rows: shape.logitPositions.count)
+        if let cap = logitSoftcap {
+            softcapForward(logits, logits, cap: cap, count: shape.logitPositions.count * shape.vocabSize)
+        }
+    }
+
+    /// Token (× scale) plus learned position embeddings into `out` (`[n, d]`).
+    private func embed(tokens: [Int], into out: UnsafeMutablePointer<Float>, dModel d: Int) {
+        tokenEmbedding.withUnsafeBufferPointer { table in
+            for (t, id) in tokens.enumerated() {
+                let row = out + t * d
+                row.update(from: table.baseAddress! + id * d, count: d)
+                if let scale = embeddingScale { scaleForward(row, row, factor: scale, count: d) }
+            }
+        }
+        if let positions = positionEmbedding {
+            positions.withUnsafeBufferPointer { table in
+                for t in 0..<tokens.count { addForward(out + t * d, out + t * d, table.baseAddress! + t * d, count: d) }
+            }
+        }
+    }
+
+    /// Self-attention of one layer: projections, q/k norms, RoPE, per-head softmax(q·kᵀ)·v, output projection.
+    private func attend(_ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
+                        scratch: ForwardScratch, trace: TraceWriter, output: UnsafeMutablePointer<Float>, tokens n: Int) {
+        let hd = block.headDim
+        let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
+        let values = trace.block(.values, l)
+        block.query.apply(scratch.query, normed, rows: n)
+        block.key.apply(scratch.key, normed, rows: n)
+        block.value.apply(values, normed, rows: n)
+        if let norm = block.queryNorm { norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: n * block.heads) }
+        if let norm = block.keyNorm { norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: n * block.kvHeads) }
+        if let rope, let embedding = block.rope {
+            ropeForward(scratch.query, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd, table: rope,
+                        style: embedding.style)
+            ropeForward(scratch.key, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd, table: rope,
+                        style: embedding.style)
+        }
+        let probabilities = trace.block(.attention, l)
+        for h in 0..<block.heads {
+            let kv = block.kvHead(of: h)
+            let scores = probabilities + h * n * n
+            gemm(scores, ldc: n, scratch.query + h * hd, lda: qWidth, scratch.key + kv * hd, ldb: kvWidth,
+                 transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
+            causalSoftmax(scores, rowStride: n, rows: n, keys: n, window: block.window)
+            gemm(scratch.context + h * hd, ldc: qWidth, scores, lda: n, values + kv * hd, ldb: kvWidth,
+                 m: n, n: hd, k: n)
+        }
+        block.output.apply(output, scratch.context, rows: n)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `glassbox` command line: argument parsing and wiring only; the work lives in the libraries.
+@main
+struct Glassbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "glassbox",
+        abstract: "Run transformer language models on the CPU and record everything inside them.",
+        subcommands: [RunCommand.self, BenchCommand.self])
+}

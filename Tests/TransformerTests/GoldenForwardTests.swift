@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import TestSupport
+import Transformer
+
+/// The traced forward pass against float64 transformers references of the fixture models.
+///
+/// Tolerance (float32 engine vs float64 reference): every element within `1e-4 · |ref| + 1e-5 · max|ref|` of the
+/// tensor, i.e. 1e-4 relative with a floor of 1e-5 of the tensor's scale for elements near zero. Attention
+/// probabilities get 1e-5 absolute. The printed summaries give the largest differences seen.
+@Suite("Golden forward pass: GPT-2, Llama (GQA, llama3 RoPE), Qwen2 (biases, tied head)")
+struct GoldenForwardTests {
+    static let models = ["tiny-gpt2", "tiny-llama", "tiny-qwen2"]
+
+    private func check<A: Collection<Float>>(_ actual: A, _ expected: [Double], _ label: String,
+                                             absolute: Double? = nil) where A.Index == Int {
+        let scale = expected.map(abs).max() ?? 0
+        let result = compare(actual, expected, label: label, relative: absolute == nil ? 1e-4 : 0,
+                             absolute: absolute ?? 1e-5 * scale)
+        #expect(result.passed, "\(result)")
+        print(result)
+    }
+
+    @Test("every recorded tensor and all logits match", arguments: models)
+    func matchesReference(_ name: String) throws {
+        let golden = try GoldenForward.load(name)
+        let model = try ModelLoader.load(directory: Fixtures.model(name))
+        #expect(model.info.layers == golden.config.nLayers && model.info.dModel == golden.config.dModel)
+        #expect(model.info.heads == golden.config.nHeads && model.info.kvHeads == golden.config.nKvHeads)
+        #expect(model.info.headDim == golden.config.headDim && model.info.ffnDim == golden.config.ffn)
+        #expect(model.info.vocabSize == golden.config.vocab)
+        #expect(golden.prompts.count >= 3)
+        for (p, prompt) in golden.prompts.enumerated() {
+            let n = prompt.ids.count
+            let trace = try model.forward(tokens: prompt.ids, options: .allLogits(tokens: n))
+            let tag = "\(name) prompt \(p) (n=\(n))"
+            for l in 0..<model.info.layers {
+                check(trace.pre(l), prompt.residualPre[l], "\(tag) layer \(l) pre")
+                check(trace.mid(l), prompt.residualMid[l], "\(tag) layer \(l) mid")
+                check(trace.post(l), prompt.residualPost[l], "\(tag) layer \(l) post")
+                check(trace.slice(.attentionOutput, l), prompt.attentionOutput[l], "\(tag) layer \(l) attn_out")
+                check(trace.slice(.mlpOutput, l), prompt.mlpOutput[l], "\(tag) layer \(l) mlp_out")
+                check(trace.slice(.values, l), prompt.values[l], "\(tag) layer \(l) values")
+                check(trace.slice(.ffnPre, l), prompt.ffnPre[l], "\(tag) layer \(l) ffn_pre")
+                check(trace.slice(.ffnPost, l), prompt.ffnPost[l], "\(tag) layer \(l) ffn_post")
+                check(trace.slice(.attention, l), prompt.attentions[l], "\(tag) layer \(l) attention", absolute: 1e-5)
+            }
+            let logits = (0..<n).flatMap { Array(trace.logits(at: $0)!) }
+            check(logits, prompt.logits, "\(tag) logits")
+
+            // Final norm from the recorded statistics: (x − mean) · scale · w (+ b).
+            let last = Array(trace.post(model.info.layers - 1))
+            var normed = [Float](repeating: 0, count: last.count)
+            model.finalNorm.apply(&normed, mean: nil, scale: nil, last, rows: n)
+            check(normed, prompt.finalNormed, "\(tag) final norm")
+        }
+    }
+
+    @Test("the default pass computes only the last position's logits, equal to the all-positions pass",
+          arguments: models)
+    func lastLogitsOnly(_ name: String) throws {
+        let golden = try GoldenForward.load(name)
+        let model = try ModelLoader.load(directory: Fixtures.model(name))
+        let ids = golden.prompts[0].ids
+        let trace = try model.forward(tokens: ids)
+        let v = model.info.vocabSize
+        check(trace.logits(at: ids.count - 1)!, Array(golden.prompts[0].logits[((ids.count - 1) * v)...]),
+              "\(name) last-position logits")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import ModelFormats
+import Testing
+import TestSupport
+import Transformer
+
+@Suite("Model loading errors")
+struct ModelLoaderErrorTests {
+    /// A copy of a fixture model directory that a test may damage.
+    private func copy(_ name: String) throws -> URL {
+        let dir = try Fixtures.temporaryDirectory().appendingPathComponent(name)
+        try FileManager.default.copyItem(at: Fixtures.model(name), to: dir)
+        return dir
+    }
+
+    private func expectError(_ dir: URL, containing fragment: String) {
+        do {
+            _ = try ModelLoader.load(directory: dir)
+            Issue.record("expected an error containing '\(fragment)'")
+        } catch {
+            #expect("\(error)".contains(fragment), "error was: \(error)")
+        }
+    }
+
+    @Test("a missing directory, a file and a directory without config.json")
+    func missing() throws {
+        expectError(URL(fileURLWithPath: "/nonexistent/model"), containing: "no such model directory")
+        let dir = try Fixtures.temporaryDirectory()
+        expectError(dir, containing: "no config.json in this directory")
+        let file = dir.appendingPathComponent("file")
+        try Data().write(to: file)
+        expectError(file, containing: "expected a model directory")
+    }
+
+    @Test("an unknown architecture names the model_type and the supported ones")
+    func unknownArchitecture() throws {
+        let dir = try copy("tiny-gpt2")
+        try Data(#"{"model_type": "mamba", "architectures": ["MambaForCausalLM"]}"#.utf8)
+            .write(to: dir.appendingPathComponent("config.json"))
+        expectError(dir, containing: "model_type \"mamba\" is not supported (supported: gpt2, llama, mistral, qwen2)")
+    }
+
+    @Test("bad JSON and ill-typed keys in config.json name the key")
+    func badConfig() throws {
+        let dir = try copy("tiny-llama")
+        let url = dir.appendingPathComponent("config.json")
+        try Data("{\"model_type\": \"llama\", ".utf8).write(to: url)
+        expectError(dir, containing: "not valid JSON")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.model("tiny-llama")
+            .appendingPathComponent("config.json"))) as! [String: Any]
+        config["num_hidden_layers"] = "two"
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        expectError(dir, containing: "key \"num_hidden_layers\" must be an integer, found \"two\"")
+        config["num_hidden_layers"] = 2
+        config["num_key_value_heads"] = 3
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        expectError(dir, containing: "num_attention_heads 4 is not a multiple of num_key_value_heads 3")
+    }
+
+    @Test("a config that disagrees with the weights names the tensor")
+    func shapeMismatch() throws {
+        let dir = try copy("tiny-gpt2")
+        let url = dir.appendingPathComponent("config.json")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        config["n_embd"] = 32
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        expectError(dir, containing: "tensor 'transformer.wte.weight' has shape")
+    }
+
+    @Test("a truncated weight file is an error naming the file")
+    func truncatedWeights() throws {
+        let dir = try copy("tiny-qwen2")
+        let url = dir.appendingPathComponent("model.safetensors")
+        let data = try Data(contentsOf: url)
+        try data.prefix(data.count / 2).write(to: url)
+        expectError(dir, containing: "model.safetensors: tensor")
+    }
+
+    @Test("a missing tensor is an error naming it")
+    func missingTensor() throws {
+        let dir = try copy("tiny-llama")
+        let url = dir.appendingPathComponent("config.json")
+        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        config["num_hidden_layers"] = 3
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        expectError(dir, containing: "missing tensor 'model.layers.2.self_attn.q_proj.weight'")
+    }
+}
