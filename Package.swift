@@ -46,5 +46,6 @@ let package = Package(
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], swiftSettings: strict),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

@@ -29,8 +29,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         try withFailureReport {
             let directory = URL(fileURLWithPath: model, isDirectory: true)
-            let tokenizer = try TokenizerLoader.load(directory: directory)
             let decoder = try ModelLoader.load(directory: directory)
+            let tokenizer = try TokenizerLoader.load(directory: directory)
             let ids = try tokenizer.encode(prompt)
             guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
             let trace = try decoder.forward(tokens: ids)
