@@ -1,0 +1,87 @@
+/// Everything needed to build a `ByteLevelBPETokenizer`, gathered from tokenizer files.
+struct TokenizerComponents {
+    var vocabulary: [(token: String, id: Int)]
+    var merges: [(String, String)]
+    var ignoreMerges = false
+    var unknownToken: String?
+    var addedTokens: [AddedToken] = []
+    var normalizer: TextNormalizer = .none
+    var preTokenizer: PreTokenizer
+    var template = SpecialTokenTemplate()
+    var bosTokenID: Int?
+    var eosTokenID: Int?
+
+    /// Components from a parsed tokenizer.json, before any tokenizer_config.json is applied.
+    init(_ json: TokenizerJSON) {
+        vocabulary = json.vocabulary
+        merges = json.merges
+        ignoreMerges = json.ignoreMerges
+        unknownToken = json.unknownToken
+        addedTokens = json.addedTokens
+        normalizer = json.normalizer
+        preTokenizer = json.preTokenizer
+        template = json.postProcessor ?? SpecialTokenTemplate()
+    }
+
+    init(vocabulary: [(token: String, id: Int)], merges: [(String, String)], preTokenizer: PreTokenizer) {
+        self.vocabulary = vocabulary
+        self.merges = merges
+        self.preTokenizer = preTokenizer
+    }
+
+    /// The id of `content` as an added token or, failing that, in the model vocabulary.
+    func id(of content: String) -> Int? {
+        if let token = addedTokens.last(where: { $0.content == content }) { return token.id }
+        return vocabulary.first(where: { $0.token == content })?.id
+    }
+
+    /// The id HF `tokenizers` gives a newly added token that is not in the vocabulary: one past the
+    /// highest added-token id if that is at or beyond the model vocabulary's size, else that size.
+    private var nextFreeID: Int {
+        let modelSize = vocabulary.count
+        guard let maxAdded = addedTokens.map(\.id).max(), maxAdded >= modelSize else { return modelSize }
+        return maxAdded + 1
+    }
+
+    /// Applies tokenizer_config.json as transformers (v5) does when it loads a tokenizer: registers
+    /// `added_tokens_decoder` entries and named special tokens missing from the added tokens, and
+    /// resolves BOS/EOS.
+    ///
+    /// With a tokenizer.json (`fromTokenizerJSON`), transformers drops the
+    /// config's `add_bos_token`/`add_eos_token` and keeps the file's post-processor. Without one (vocab.json
+    /// + merges.txt), the template is built from those flags (both default to false).
+    mutating func apply(_ config: TokenizerConfig, fromTokenizerJSON: Bool) {
+        // Tokens are added as transformers does it: `added_tokens_decoder` in id order, then the named
+        // special tokens; a token already in the vocabulary keeps its id, others get the next free id
+        // (the id written in `added_tokens_decoder` is not used).
+        var known = Set(addedTokens.map(\.content))
+        for var token in config.addedTokens.sorted(by: { $0.id < $1.id }) + config.namedSpecialTokens
+        where !known.contains(token.content) {
+            token.id = id(of: token.content) ?? nextFreeID
+            addedTokens.append(token)
+            known.insert(token.content)
+        }
+        func resolve(_ setting: TokenizerConfig.SpecialToken) -> Int? {
+            if case .token(let token) = setting { return id(of: token.content) }
+            return nil
+        }
+        bosTokenID = resolve(config.bosToken)
+        eosTokenID = resolve(config.eosToken)
+        if !fromTokenizerJSON {
+            var rebuilt = SpecialTokenTemplate()
+            if config.addBOSToken == true, let bosTokenID { rebuilt.prefix = [bosTokenID] }
+            if config.addEOSToken == true, let eosTokenID { rebuilt.suffix = [eosTokenID] }
+            template = rebuilt
+        }
+    }
+
+    /// Without a config, guesses BOS/EOS: BOS is the template's first prefix token or a well-known
+    /// BOS name; EOS is a well-known end-of-text name among the added tokens.
+    mutating func guessSpecialTokens() {
+        let addedContents = Set(addedTokens.map(\.content))
+        bosTokenID = template.prefix.first
+            ?? ["<|begin_of_text|>", "<s>", "<|endoftext|>"].first(where: addedContents.contains).flatMap(id(of:))
+        eosTokenID = ["<|end_of_text|>", "<|endoftext|>", "</s>", "<|im_end|>"]
+            .first(where: addedContents.contains).flatMap(id(of:))
+    }
+}
