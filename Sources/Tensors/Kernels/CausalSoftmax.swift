@@ -23,10 +23,11 @@ public func causalSoftmax(
         var maximum = -Float.infinity
         for k in first...last where row[k] > maximum { maximum = row[k] }
         var sum = 0.0
-        for k in first...last {
-            let e = expf(row[k] - maximum)
-            row[k] = e
-            sum += Double(e)
+        let shift = SIMD8<Float>(repeating: maximum)
+        forEachVector(count: last - first + 1) { i, lanes in
+            let e = VectorExp.exp(loadVector(row + first + i, lanes: lanes) - shift)
+            storeVector(e, row + first + i, lanes: lanes)
+            for j in 0..<lanes { sum += Double(e[j]) }
         }
         let inverse = Float(1.0 / sum)
         for k in first...last { row[k] *= inverse }
