@@ -20,7 +20,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     /// Added token contents by id, shown as they are by `displayString`.
     private let addedTokenContents: [Int: String]
     /// Model vocabulary ids by token string (byte-level form), for `tokenID(for:)`.
-    private let vocabularyIDs: [String: Int]
+    private let vocabularyIndex: VocabularyIndex
 
     /// Ids at or above this are rejected: the id → bytes table is dense.
     static let idLimit = 1 << 24
@@ -124,29 +124,22 @@ public struct ByteLevelBPETokenizer: Tokenizer {
 
     /// Builds the tokenizer; `file` names the vocabulary's source and `mergesFile` the merges' in errors.
     init(components: TokenizerComponents, file: String, mergesFile: String? = nil) throws(TokenizerError) {
-        var idsByBytes: [[UInt8]: Int] = [:]
-        var idsByString: [String: Int] = [:]
-        idsByBytes.reserveCapacity(components.vocabulary.count)
-        idsByString.reserveCapacity(components.vocabulary.count)
-        for (token, id) in components.vocabulary {
-            idsByString[token] = id
-            if let bytes = ByteEncoder.decode(token) { idsByBytes[bytes] = id }
-        }
+        let index = VocabularyIndex(components.vocabulary)
         var mergePairs: [(left: Int, right: Int, result: Int)] = []
         mergePairs.reserveCapacity(components.merges.count)
-        for (index, (left, right)) in components.merges.enumerated() {
+        for (rank, (left, right)) in components.merges.enumerated() {
             func invalidMerge(_ problem: String) -> TokenizerError {
-                .invalidVocabulary(mergesFile ?? file, "merge \(index) (\"\(left) \(right)\"): \(problem)")
+                .invalidVocabulary(mergesFile ?? file, "merge \(rank) (\"\(left) \(right)\"): \(problem)")
             }
-            guard let leftID = idsByString[left] else { throw invalidMerge("\"\(left)\" is not in the vocabulary") }
-            guard let rightID = idsByString[right] else { throw invalidMerge("\"\(right)\" is not in the vocabulary") }
-            guard let resultID = idsByString[left + right] else {
+            guard let leftID = index.id(of: left) else { throw invalidMerge("\"\(left)\" is not in the vocabulary") }
+            guard let rightID = index.id(of: right) else { throw invalidMerge("\"\(right)\" is not in the vocabulary") }
+            guard let resultID = index.id(of: left + right) else {
                 throw invalidMerge("the merged token \"\(left + right)\" is not in the vocabulary")
             }
             mergePairs.append((leftID, rightID, resultID))
         }
-        let unknownID = components.unknownToken.flatMap { idsByString[$0] }
-        merger = BPEMerger(tokenIDsByBytes: idsByBytes, mergePairs: mergePairs,
+        let unknownID = components.unknownToken.flatMap { index.id(of: $0) }
+        merger = BPEMerger(tokenIDsByBytes: index.byteLevelIDs, mergePairs: mergePairs,
                            ignoreMerges: components.ignoreMerges, unknownID: unknownID)
 
         let maxID = max(components.vocabulary.map(\.id).max() ?? -1, components.addedTokens.map(\.id).max() ?? -1)
@@ -168,7 +161,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         }
         tokenBytes = bytesByID
         addedTokenContents = contents
-        vocabularyIDs = idsByString
+        vocabularyIndex = index
 
         for (name, id) in [("BOS", components.bosTokenID), ("EOS", components.eosTokenID)] {
             if let id, !(0..<vocabularySize).contains(id) {
@@ -264,7 +257,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     /// The id of a token given by its content (added token) or its byte-level vocabulary string.
     public func tokenID(for token: String) -> Int? {
         if let id = addedTokenContents.first(where: { $0.value == token })?.key { return id }
-        return vocabularyIDs[token]
+        return vocabularyIndex.id(of: token)
     }
 
     // MARK: Decoding
