@@ -15,17 +15,17 @@ struct BPEMerger: Sendable {
     /// Merges keyed by `left << 32 | right` token ids.
     private let merges: [UInt64: Merge]
     /// Token ids by their bytes, for `ignore_merges` (a whole pre-token in the vocabulary is emitted as is).
-    private let wholeWordIDs: [[UInt8]: Int32]?
+    private let wholeWordIDs: [ByteString: Int32]?
     /// The id emitted for a byte whose single-byte token is missing, or nil to drop such bytes
     /// (as HF does without `unk_token`).
     private let unknownID: Int32?
 
     /// Builds the model from the vocabulary (token bytes → id) and the merges in rank order (as pairs of ids).
-    init(tokenIDsByBytes: [[UInt8]: Int], mergePairs: [(left: Int, right: Int, result: Int)],
+    init(tokenIDsByBytes: [ByteString: Int], mergePairs: [(left: Int, right: Int, result: Int)],
          ignoreMerges: Bool, unknownID: Int?) {
         var byteIDs = [Int32](repeating: -1, count: 256)
         for byte in 0..<256 {
-            if let id = tokenIDsByBytes[[UInt8(byte)]] { byteIDs[byte] = Int32(id) }
+            if let id = tokenIDsByBytes[ByteString([UInt8(byte)])] { byteIDs[byte] = Int32(id) }
         }
         self.byteTokenIDs = byteIDs
         var table: [UInt64: Merge] = [:]
@@ -60,7 +60,7 @@ struct BPEMerger: Sendable {
 
     /// Appends the token ids of one pre-token's bytes to `output`.
     func encode(_ bytes: ArraySlice<UInt8>, into output: inout [Int], workspace: inout Workspace) {
-        if let wholeWordIDs, let id = wholeWordIDs[Array(bytes)] {
+        if let wholeWordIDs, let id = wholeWordIDs[ByteString(bytes)] {
             output.append(Int(id))
             return
         }

@@ -51,11 +51,24 @@ public enum ByteEncoder {
 
     /// Maps a byte-level string back to raw bytes, or nil if some scalar is outside the alphabet.
     public static func decode(_ text: String) -> [UInt8]? {
+        // Every alphabet scalar is below U+0800, so its UTF-8 has one or two bytes; reading the UTF-8
+        // directly is much faster than iterating unicode scalars (this runs for every vocabulary entry).
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            guard let byte = byte(for: scalar) else { return nil }
-            bytes.append(byte)
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let lead = iterator.next() {
+            let value: Int
+            if lead < 0x80 {
+                value = Int(lead)
+            } else if lead & 0xE0 == 0xC0, let trail = iterator.next() {
+                value = Int(lead & 0x1F) << 6 | Int(trail & 0x3F)
+            } else {
+                return nil
+            }
+            guard value < byteForScalarTable.count else { return nil }
+            let byte = byteForScalarTable[value]
+            guard byte >= 0 else { return nil }
+            bytes.append(UInt8(byte))
         }
         return bytes
     }

@@ -20,7 +20,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     /// Added token contents by id, shown as they are by `displayString`.
     private let addedTokenContents: [Int: String]
     /// Model vocabulary ids by token string (byte-level form), for `tokenID(for:)`.
-    private let vocabularyIDs: [String: Int]
+    private let vocabularyIndex: VocabularyIndex
 
     /// Ids at or above this are rejected: the id → bytes table is dense.
     static let idLimit = 1 << 24
@@ -28,63 +28,6 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     public let vocabularySize: Int
     public let bosTokenID: Int?
     public let eosTokenID: Int?
-
-    /// Loads a tokenizer from the contents of `tokenizer.json` and, optionally, `tokenizer_config.json`.
-    public init(tokenizerJSON: Data, config: Data? = nil) throws(TokenizerError) {
-        try self.init(tokenizerJSON: tokenizerJSON, config: config,
-                      tokenizerFile: "tokenizer.json", configFile: "tokenizer_config.json")
-    }
-
-    init(tokenizerJSON: Data, config: Data?, tokenizerFile: String, configFile: String) throws(TokenizerError) {
-        let json = try TokenizerJSON.parse(Array(tokenizerJSON), file: tokenizerFile)
-        var components = TokenizerComponents(json)
-        if let config {
-            components.apply(try TokenizerConfig.parse(Array(config), file: configFile), fromTokenizerJSON: true)
-        } else {
-            components.guessSpecialTokens()
-        }
-        try self.init(components: components, file: tokenizerFile)
-    }
-
-    /// Loads a GPT-2-style tokenizer from `vocab.json`, `merges.txt` and, optionally, `tokenizer_config.json`,
-    /// as transformers' GPT2Tokenizer builds it (`<|endoftext|>` is BOS, EOS and UNK unless the config says otherwise).
-    public init(vocabJSON: Data, merges: String, config: Data? = nil,
-                preTokenizer: PreTokenizerKind = .gpt2) throws(TokenizerError) {
-        try self.init(vocabJSON: vocabJSON, merges: merges, config: config, preTokenizer: preTokenizer,
-                      vocabFile: "vocab.json", mergesFile: "merges.txt", configFile: "tokenizer_config.json")
-    }
-
-    init(vocabJSON: Data, merges: String, config: Data?, preTokenizer kind: PreTokenizerKind,
-         vocabFile: String, mergesFile: String, configFile: String) throws(TokenizerError) {
-        let vocabValue = try JSONParser.parse(Array(vocabJSON), file: vocabFile)
-        let vocabulary = try JSONReader(file: vocabFile).vocabulary(vocabValue, path: "top level")
-        let mergePairs = try Self.parseMergesText(merges, file: mergesFile)
-        var parsedConfig = try config.map { data throws(TokenizerError) in
-            try TokenizerConfig.parse(Array(data), file: configFile)
-        } ?? TokenizerConfig()
-        let endOfText = TokenizerConfig.SpecialToken.token(AddedToken(id: -1, content: "<|endoftext|>"))
-        switch kind {
-        case .gpt2, .smollm:
-            if case .absent = parsedConfig.bosToken { parsedConfig.bosToken = endOfText }
-            if case .absent = parsedConfig.eosToken { parsedConfig.eosToken = endOfText }
-            if case .absent = parsedConfig.unkToken { parsedConfig.unkToken = endOfText }
-        case .qwen2:
-            if case .absent = parsedConfig.eosToken { parsedConfig.eosToken = endOfText }
-            if case .absent = parsedConfig.unkToken { parsedConfig.unkToken = endOfText }
-            if case .absent = parsedConfig.padToken { parsedConfig.padToken = endOfText }
-        case .llama3:
-            break
-        }
-        var steps = kind.steps
-        if parsedConfig.addPrefixSpace == true, case .byteLevel(_, let useRegex) = steps.last {
-            steps[steps.count - 1] = .byteLevel(addPrefixSpace: true, useRegex: useRegex)
-        }
-        var components = TokenizerComponents(vocabulary: vocabulary, merges: mergePairs,
-                                             preTokenizer: PreTokenizer(steps: steps))
-        components.normalizer = kind == .qwen2 ? .nfc : .none
-        components.apply(parsedConfig, fromTokenizerJSON: false)
-        try self.init(components: components, file: vocabFile, mergesFile: mergesFile)
-    }
 
     /// Builds a tokenizer from in-memory parts, e.g. read from a GGUF file.
     ///
@@ -100,12 +43,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
                 addedTokens: [AddedToken] = [], bosTokenID: Int? = nil, eosTokenID: Int? = nil,
                 addsBOS: Bool = false, ignoreMerges: Bool? = nil, normalizer: TextNormalizer? = nil)
         throws(TokenizerError) {
-        var seen = Set<String>()
-        var entries: [(token: String, id: Int)] = []
-        entries.reserveCapacity(vocabulary.count)
-        for (id, token) in vocabulary.enumerated() where seen.insert(token).inserted {
-            entries.append((token, id))
-        }
+        // A repeated token string keeps every id for decoding; encoding uses the last one (as llama.cpp does).
+        let entries = vocabulary.enumerated().map { (token: $0.element, id: $0.offset) }
         var components = TokenizerComponents(vocabulary: entries, merges: merges,
                                              preTokenizer: PreTokenizer(kind: kind))
         components.ignoreMerges = ignoreMerges ?? (kind == .llama3)
@@ -124,29 +63,22 @@ public struct ByteLevelBPETokenizer: Tokenizer {
 
     /// Builds the tokenizer; `file` names the vocabulary's source and `mergesFile` the merges' in errors.
     init(components: TokenizerComponents, file: String, mergesFile: String? = nil) throws(TokenizerError) {
-        var idsByBytes: [[UInt8]: Int] = [:]
-        var idsByString: [String: Int] = [:]
-        idsByBytes.reserveCapacity(components.vocabulary.count)
-        idsByString.reserveCapacity(components.vocabulary.count)
-        for (token, id) in components.vocabulary {
-            idsByString[token] = id
-            if let bytes = ByteEncoder.decode(token) { idsByBytes[bytes] = id }
-        }
+        let index = VocabularyIndex(components.vocabulary)
         var mergePairs: [(left: Int, right: Int, result: Int)] = []
         mergePairs.reserveCapacity(components.merges.count)
-        for (index, (left, right)) in components.merges.enumerated() {
+        for (rank, (left, right)) in components.merges.enumerated() {
             func invalidMerge(_ problem: String) -> TokenizerError {
-                .invalidVocabulary(mergesFile ?? file, "merge \(index) (\"\(left) \(right)\"): \(problem)")
+                .invalidVocabulary(mergesFile ?? file, "merge \(rank) (\"\(left) \(right)\"): \(problem)")
             }
-            guard let leftID = idsByString[left] else { throw invalidMerge("\"\(left)\" is not in the vocabulary") }
-            guard let rightID = idsByString[right] else { throw invalidMerge("\"\(right)\" is not in the vocabulary") }
-            guard let resultID = idsByString[left + right] else {
+            guard let leftID = index.id(of: left) else { throw invalidMerge("\"\(left)\" is not in the vocabulary") }
+            guard let rightID = index.id(of: right) else { throw invalidMerge("\"\(right)\" is not in the vocabulary") }
+            guard let resultID = index.id(of: left + right) else {
                 throw invalidMerge("the merged token \"\(left + right)\" is not in the vocabulary")
             }
             mergePairs.append((leftID, rightID, resultID))
         }
-        let unknownID = components.unknownToken.flatMap { idsByString[$0] }
-        merger = BPEMerger(tokenIDsByBytes: idsByBytes, mergePairs: mergePairs,
+        let unknownID = components.unknownToken.flatMap { index.id(of: $0) }
+        merger = BPEMerger(tokenIDsByBytes: index.byteLevelIDs, mergePairs: mergePairs,
                            ignoreMerges: components.ignoreMerges, unknownID: unknownID)
 
         let maxID = max(components.vocabulary.map(\.id).max() ?? -1, components.addedTokens.map(\.id).max() ?? -1)
@@ -168,7 +100,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         }
         tokenBytes = bytesByID
         addedTokenContents = contents
-        vocabularyIDs = idsByString
+        vocabularyIndex = index
 
         for (name, id) in [("BOS", components.bosTokenID), ("EOS", components.eosTokenID)] {
             if let id, !(0..<vocabularySize).contains(id) {
@@ -188,20 +120,6 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         normalizedTokenMatcher = AddedTokenMatcher(tokens: components.addedTokens.filter(\.normalized)) {
             normalizer.normalize($0.content)
         }
-    }
-
-    /// Parses merges.txt: one "left right" pair per line; `#version` lines and empty lines are skipped.
-    static func parseMergesText(_ text: String, file: String) throws(TokenizerError) -> [(String, String)] {
-        var result: [(String, String)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.isEmpty || line.hasPrefix("#version") { continue }
-            guard let pair = JSONReader.splitMergeLine(line) else {
-                throw .invalidJSON(file, "line \(index + 1): \"\(line)\" is not two tokens separated by one space")
-            }
-            result.append(pair)
-        }
-        return result
     }
 
     // MARK: Encoding
@@ -264,7 +182,7 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     /// The id of a token given by its content (added token) or its byte-level vocabulary string.
     public func tokenID(for token: String) -> Int? {
         if let id = addedTokenContents.first(where: { $0.value == token })?.key { return id }
-        return vocabularyIDs[token]
+        return vocabularyIndex.id(of: token)
     }
 
     // MARK: Decoding

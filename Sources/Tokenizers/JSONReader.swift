@@ -41,7 +41,7 @@ struct JSONReader {
         for (index, item) in items.enumerated() {
             switch item {
             case .string(let line):
-                guard let pair = Self.splitMergeLine(line) else {
+                guard let pair = Self.splitMergeLine(line[...].unicodeScalars) else {
                     throw .invalidJSON(file,
                         "\(path)[\(index)]: merge \"\(line)\" is not two tokens separated by one space")
                 }
@@ -60,10 +60,11 @@ struct JSONReader {
     }
 
     /// Splits `"a b"` into its two parts; nil unless there is exactly one space (as HF requires).
-    static func splitMergeLine<S: StringProtocol>(_ line: S) -> (String, String)? {
+    /// Works on scalars: a space followed by a combining mark is still a separator.
+    static func splitMergeLine(_ line: Substring.UnicodeScalarView) -> (String, String)? {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
-        return (String(parts[0]), String(parts[1]))
+        return (String(String.UnicodeScalarView(parts[0])), String(String.UnicodeScalarView(parts[1])))
     }
 
     /// The `added_tokens` array of tokenizer.json.

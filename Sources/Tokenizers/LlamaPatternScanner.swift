@@ -36,7 +36,7 @@ enum LlamaPatternScanner {
         }
         // \p{N}{1,maxDigits}
         if c.contains(.number) {
-            return min(maxDigits, text.run(of: .number, from: i, end: end))
+            return text.run(of: .number, from: i, end: min(end, i + maxDigits))
         }
         // ' ?[^\s\p{L}\p{N}]+[\r\n]*'
         var otherStart: Int?

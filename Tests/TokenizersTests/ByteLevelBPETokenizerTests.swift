@@ -227,6 +227,43 @@ import Tokenizers
         #expect(tokenizer.decode(ids) == text)
     }
 
+    /// The in-memory initializer (as a GGUF loader uses it) reproduces each fixture's golden ids.
+    @Test(arguments: [("gpt2", PreTokenizerKind.gpt2), ("llama3", .llama3), ("qwen2", .qwen2), ("smollm", .smollm)])
+    func inMemoryConstructionMatchesGolden(key: String, kind: PreTokenizerKind) throws {
+        let data = try Data(contentsOf: try Fixtures.directory(key).appendingPathComponent("tokenizer.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let model = try #require(json["model"] as? [String: Any])
+        let vocab = try #require(model["vocab"] as? [String: Int])
+        let added = try #require(json["added_tokens"] as? [[String: Any]])
+        var addedTokens: [AddedToken] = []
+        for entry in added {
+            addedTokens.append(AddedToken(
+                id: try #require(entry["id"] as? Int), content: try #require(entry["content"] as? String),
+                singleWord: entry["single_word"] as? Bool ?? false, lstrip: entry["lstrip"] as? Bool ?? false,
+                rstrip: entry["rstrip"] as? Bool ?? false, normalized: entry["normalized"] as? Bool ?? false,
+                special: entry["special"] as? Bool ?? true))
+        }
+        let size = max(vocab.values.max() ?? 0, addedTokens.map(\.id).max() ?? 0) + 1
+        var vocabulary = [String](repeating: "", count: size)
+        for (token, id) in vocab { vocabulary[id] = token }
+        for token in addedTokens { vocabulary[token.id] = token.content }
+        #expect(!vocabulary.contains(""), "\(key): the fixture vocabulary has holes")
+        let rawMerges = try #require(model["merges"] as? [Any])
+        let merges: [(String, String)] = try rawMerges.map { merge in
+            let parts = (merge as? [String]) ?? (merge as? String)?.split(separator: " ").map(String.init) ?? []
+            try #require(parts.count == 2)
+            return (parts[0], parts[1])
+        }
+        let bos = key == "llama3" ? 640 : nil
+        let tokenizer = try ByteLevelBPETokenizer(vocabulary: vocabulary, merges: merges, kind: kind,
+                                                  addedTokens: addedTokens, bosTokenID: bos, addsBOS: bos != nil)
+        let golden = try #require(try Fixtures.golden("tokenization.json")[key])
+        for entry in golden {
+            #expect(try tokenizer.encode(entry.text) == entry.ids,
+                    "\(key) in memory: \(String(reflecting: entry.text))")
+        }
+    }
+
     // MARK: In-memory construction errors
 
     @Test func mergeWithUnknownPartIsRejected() throws {

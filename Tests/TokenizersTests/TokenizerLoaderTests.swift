@@ -88,6 +88,15 @@ import Tokenizers
         }
     }
 
+    @Test func mergesTxtWithCRLFLineEndings() throws {
+        let vocab = try Self.data(["a": 0, "b": 1, "ab": 2, "Ġ": 3])
+        let tokenizer = try ByteLevelBPETokenizer(vocabJSON: vocab, merges: "#version: 0.2\r\na b\r\n\r\n")
+        #expect(try tokenizer.encode("ab a") == [2, 3, 0])
+        // GPT2Tokenizer's defaults: <|endoftext|> is BOS/EOS/UNK, added after the vocabulary.
+        #expect(tokenizer.eosTokenID == 4)
+        #expect(try tokenizer.encode("<|endoftext|>") == [4])
+    }
+
     // MARK: Errors
 
     @Test func missingDirectory() throws {
