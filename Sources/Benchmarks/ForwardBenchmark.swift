@@ -3,6 +3,9 @@ import Transformer
 
 /// `glassbox bench forward`: times the traced forward pass at several lengths and thread counts, and the bare
 /// `sgemm` sequence of the same shapes, so the GEMM efficiency of the pass can be stated as a ratio.
+///
+/// At `t` threads the pass runs with `t` workers and OpenBLAS at one thread (as `glassbox` runs it); the bare
+/// sequence runs with OpenBLAS's own `t` threads, the best plain BLAS offers at those shapes.
 public struct ForwardBenchmark: Sendable {
     /// One measured (threads, tokens) cell.
     public struct Row: Sendable, Codable, Equatable {
@@ -47,19 +50,22 @@ public struct ForwardBenchmark: Sendable {
     /// Runs every cell; `progress` receives each row as it completes.
     public func run(progress: (Row) -> Void = { _ in }) throws -> [Row] {
         var rows: [Row] = []
+        defer { BLASThreads.set(1) }
         for threads in threadCounts {
-            BLASThreads.set(threads)
             for n in tokenCounts {
+                BLASThreads.set(1)
                 let ids = Self.tokens(count: n, vocabulary: model.info.vocabSize)
-                let warm = try model.forward(tokens: ids)
+                let options = ForwardOptions(workers: threads)
+                let warm = try model.forward(tokens: ids, options: options)
                 var seconds: [Double] = []
                 for _ in 0..<max(1, repeats) {
-                    seconds.append(try Stopwatch.time { try model.forward(tokens: ids) }.seconds)
+                    seconds.append(try Stopwatch.time { try model.forward(tokens: ids, options: options) }.seconds)
                 }
                 let workload = GEMMWorkload(model: model, tokens: n)
-                let row = Row(threads: threads, tokens: n, forward: TimingSummary(seconds),
-                              bareGEMM: workload.timeBareGEMM(repeats: max(1, repeats)), gemmFLOPs: workload.flops,
-                              traceBytes: warm.storage.count * MemoryLayout<Float>.size)
+                BLASThreads.set(threads)
+                let bare = workload.timeBareGEMM(repeats: max(1, repeats))
+                let row = Row(threads: threads, tokens: n, forward: TimingSummary(seconds), bareGEMM: bare,
+                              gemmFLOPs: workload.flops, traceBytes: warm.storage.count * MemoryLayout<Float>.size)
                 rows.append(row)
                 progress(row)
             }

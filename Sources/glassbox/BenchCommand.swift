@@ -21,7 +21,7 @@ struct ForwardBench: ParsableCommand {
     @Option(name: .long, help: "Model directory.")
     var model: String
 
-    @Option(name: .long, parsing: .singleValue, help: "Comma-separated prompt lengths in tokens.")
+    @Option(name: .long, help: "Comma-separated prompt lengths in tokens.")
     var tokens: String = "32,128,512"
 
     @Option(name: .long, help: "Comma-separated BLAS thread counts.")

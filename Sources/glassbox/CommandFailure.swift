@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Library errors carry messages a user can act on; the CLI only adds the `error:` prefix.
 func reportFailure(_ error: any Error) -> ExitCode {
-    let message = (error as? any CustomStringConvertible)?.description ?? "\(error)"
+    let message = String(describing: error)
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     return ExitCode.failure
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensors
 import Tokenizers
 import Transformer
 
@@ -21,8 +22,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @Option(name: .long, help: "Worker threads for the forward pass (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard topK > 0 else { throw ValidationError("--top-k must be at least 1, got \(topK)") }
+        guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard !prompt.isEmpty else { throw ValidationError("--prompt is empty: give the text to run") }
     }
 
@@ -33,7 +38,9 @@ struct RunCommand: ParsableCommand {
             let tokenizer = try TokenizerLoader.load(directory: directory)
             let ids = try tokenizer.encode(prompt)
             guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
-            let trace = try decoder.forward(tokens: ids)
+            // The pass splits its own work over the workers; OpenBLAS inside each worker stays at one thread.
+            BLASThreads.set(1)
+            let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))
             let logits = trace.logits(at: ids.count - 1) ?? []
             let top = NextTokenPrediction.top(logits, k: min(topK, decoder.info.vocabSize))
             let report = RunReport(info: decoder.info, path: model, ids: ids, tokenizer: tokenizer, top: top)

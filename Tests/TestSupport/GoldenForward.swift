@@ -18,7 +18,8 @@ public struct GoldenForward: Decodable {
         public let ids: [Int]
         /// `[n, V]`
         public let logits: [Double]
-        /// `[L][n, d]` each.
+        /// `[L][n, d]` each. `residualMid = residualPre + attentionOutput` and `residualPost = residualMid + mlpOutput`
+        /// are not stored (the script asserts those identities); they are rebuilt here in Double.
         public let residualPre: [[Double]], residualMid: [[Double]], residualPost: [[Double]]
         public let attentionOutput: [[Double]], mlpOutput: [[Double]]
         /// `[L][H, n, n]`
@@ -32,7 +33,7 @@ public struct GoldenForward: Decodable {
 
         enum CodingKeys: String, CodingKey {
             case text, ids, logits, attentions, values
-            case residualPre = "residual_pre", residualMid = "residual_mid", residualPost = "residual_post"
+            case residualPre = "residual_pre"
             case attentionOutput = "attn_output", mlpOutput = "mlp_output", ffnPre = "ffn_pre", ffnPost = "ffn_post"
             case finalNormed = "final_normed"
         }
@@ -48,10 +49,10 @@ public struct GoldenForward: Decodable {
             logits = try matrix(.logits)
             finalNormed = try matrix(.finalNormed)
             residualPre = try perLayer(.residualPre)
-            residualMid = try perLayer(.residualMid)
-            residualPost = try perLayer(.residualPost)
             attentionOutput = try perLayer(.attentionOutput)
             mlpOutput = try perLayer(.mlpOutput)
+            residualMid = zip(residualPre, attentionOutput).map { pre, out in zip(pre, out).map { $0 + $1 } }
+            residualPost = zip(residualMid, mlpOutput).map { mid, out in zip(mid, out).map { $0 + $1 } }
             ffnPre = try perLayer(.ffnPre)
             ffnPost = try perLayer(.ffnPost)
             values = try perLayer(.values)

@@ -3,7 +3,8 @@ import CBLAS
 /// `output[rows, outFeatures] = input[rows, inFeatures] · W (+ bias)` through OpenBLAS.
 ///
 /// - `input` is `[rows, inFeatures]` row-major with row stride `inputStride` (≥ `inFeatures`).
-/// - `weight` is `[outFeatures, inFeatures]` (`.outIn`) or `[inFeatures, outFeatures]` (`.inOut`), row-major.
+/// - `weight` is `[outFeatures, inFeatures]` (`.outIn`) or `[inFeatures, outFeatures]` (`.inOut`), row-major, with row
+///   stride `weightStride` (default: the row length; larger when multiplying by a column block of a wider matrix).
 /// - `output` is `[rows, outFeatures]` row-major with row stride `outputStride` (≥ `outFeatures`).
 /// - `bias`, when given, has `outFeatures` elements and is added to every row.
 /// - `accumulate` adds to `output` instead of overwriting it.
@@ -11,10 +12,11 @@ import CBLAS
 public func matmul(
     _ output: UnsafeMutablePointer<Float>, outputStride: Int,
     _ input: UnsafePointer<Float>, inputStride: Int,
-    weight: UnsafePointer<Float>, layout: WeightLayout,
+    weight: UnsafePointer<Float>, layout: WeightLayout, weightStride: Int? = nil,
     bias: UnsafePointer<Float>? = nil, accumulate: Bool = false,
     rows: Int, inFeatures: Int, outFeatures: Int
 ) {
+    let ldw = Int32(weightStride ?? (layout == .outIn ? inFeatures : outFeatures))
     precondition(rows >= 0 && inFeatures > 0 && outFeatures > 0, "bad matmul shape")
     precondition(inputStride >= inFeatures && outputStride >= outFeatures, "bad matmul strides")
     guard rows > 0 else { return }
@@ -23,19 +25,19 @@ public func matmul(
         switch layout {
         case .outIn:
             cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
-                        weight, Int32(inFeatures), input, 1, beta, output, 1)
+                        weight, ldw, input, 1, beta, output, 1)
         case .inOut:
             cblas_sgemv(CblasRowMajor, CblasTrans, Int32(inFeatures), Int32(outFeatures), 1,
-                        weight, Int32(outFeatures), input, 1, beta, output, 1)
+                        weight, ldw, input, 1, beta, output, 1)
         }
     } else {
         switch layout {
         case .outIn:
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, input, Int32(inputStride), weight, Int32(inFeatures), beta, output, Int32(outputStride))
+                        1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
         case .inOut:
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, input, Int32(inputStride), weight, Int32(outFeatures), beta, output, Int32(outputStride))
+                        1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
         }
     }
     if let bias {

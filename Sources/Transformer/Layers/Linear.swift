@@ -33,19 +33,15 @@ public struct Linear: Sendable {
         }
     }
 
-    /// `output[rows, out] = input[rows, in] · W (+ b)`, rows strided as given.
+    /// `output[rows, out] = input[rows, in] · W (+ b)`, rows strided as given, output columns split over `pool`.
     public func apply(_ output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
-                      _ input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int) {
+                      _ input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int,
+                      pool: WorkerPool = .serial) {
         weight.withUnsafeBufferPointer { w in
-            if let bias {
-                bias.withUnsafeBufferPointer { b in
-                    matmul(output, outputStride: outputStride ?? outFeatures, input,
-                           inputStride: inputStride ?? inFeatures, weight: w.baseAddress!, layout: layout,
-                           bias: b.baseAddress, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
-                }
-            } else {
-                matmul(output, outputStride: outputStride ?? outFeatures, input, inputStride: inputStride ?? inFeatures,
-                       weight: w.baseAddress!, layout: layout, rows: rows, inFeatures: inFeatures,
+            (bias ?? []).withUnsafeBufferPointer { b in
+                matmul(pool: pool, output, outputStride: outputStride ?? outFeatures, input,
+                       inputStride: inputStride ?? inFeatures, weight: w.baseAddress!, layout: layout,
+                       bias: bias == nil ? nil : b.baseAddress, rows: rows, inFeatures: inFeatures,
                        outFeatures: outFeatures)
             }
         }

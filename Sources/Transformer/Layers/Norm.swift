@@ -1,4 +1,4 @@
-import Tensors
+public import Tensors
 
 /// A normalisation layer: LayerNorm (GPT-2) or RMSNorm (Llama, Gemma).
 public struct Norm: Sendable {
@@ -29,6 +29,19 @@ public struct Norm: Sendable {
 
     /// Number of parameters.
     public var parameterCount: Int { weight.count + (bias?.count ?? 0) }
+
+    /// Normalises `rows` rows of `input` into `output` (may alias), recording the mean and scale per row; rows are
+    /// split over `pool`.
+    public func apply(_ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
+                      scale: UnsafeMutablePointer<Float>?, _ input: UnsafePointer<Float>, rows: Int,
+                      pool: WorkerPool) {
+        let o = DisjointPointer(output), x = SharedReadPointer(input)
+        let m = mean.map(DisjointPointer.init), s = scale.map(DisjointPointer.init)
+        pool.forEachChunk(of: rows) { r in
+            apply(o.base + r.lowerBound * dim, mean: m.map { $0.base + r.lowerBound },
+                  scale: s.map { $0.base + r.lowerBound }, x.base + r.lowerBound * dim, rows: r.count)
+        }
+    }
 
     /// Normalises `rows` rows of `input` into `output` (may alias), recording the mean and scale per row.
     public func apply(_ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,

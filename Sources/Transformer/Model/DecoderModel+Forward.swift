@@ -27,12 +27,12 @@ extension DecoderModel {
         var storage = [Float](repeating: 0, count: layout.totalCount)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
-            run(tokens: tokens, shape: shape, into: recorder)
+            run(tokens: tokens, shape: shape, pool: WorkerPool(workers: options.workers), into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }
 
-    private func run(tokens: [Int], shape: TraceShape, into trace: TraceWriter) {
+    private func run(tokens: [Int], shape: TraceShape, pool: WorkerPool, into trace: TraceWriter) {
         let n = shape.tokens, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
@@ -54,46 +54,47 @@ extension DecoderModel {
 
             // Attention block.
             layer.inputNorm.apply(scratch.normed, mean: trace.block(.inputNormMean, l),
-                                  scale: trace.block(.inputNormScale, l), pre, rows: n)
+                                  scale: trace.block(.inputNormScale, l), pre, rows: n, pool: pool)
             attend(layer.attention, layer: l, normed: scratch.normed, rope: layer.attention.rope.flatMap { ropeTables[$0] },
-                   scratch: scratch, trace: trace, output: attentionOut, tokens: n)
+                   scratch: scratch, trace: trace, output: attentionOut, tokens: n, pool: pool)
             if let norm = layer.postAttentionNorm {
-                norm.apply(attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n)
+                norm.apply(attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n,
+                           pool: pool)
             }
-            addForward(mid, pre, attentionOut, count: n * d)
+            addForward(pool: pool, mid, pre, attentionOut, count: n * d)
 
             // Feed-forward block.
             layer.ffnNorm.apply(scratch.normed, mean: trace.block(.ffnNormMean, l), scale: trace.block(.ffnNormScale, l),
-                                mid, rows: n)
+                                mid, rows: n, pool: pool)
             let ffn = layer.ffn
             let ffnPre = trace.block(.ffnPre, l)
             let ffnPost = trace.block(.ffnPost, l)
             if let gate = ffn.gate {
-                gate.apply(ffnPre, scratch.normed, rows: n)
-                ffn.up.apply(scratch.up, scratch.normed, rows: n)
-                gatedActivationForward(ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
+                gate.apply(ffnPre, scratch.normed, rows: n, pool: pool)
+                ffn.up.apply(scratch.up, scratch.normed, rows: n, pool: pool)
+                gatedActivationForward(pool: pool, ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
                                        count: n * ffn.hiddenDim)
             } else {
-                ffn.up.apply(ffnPre, scratch.normed, rows: n)
-                activationForward(ffnPost, ffnPre, activation: ffn.activation, count: n * ffn.hiddenDim)
+                ffn.up.apply(ffnPre, scratch.normed, rows: n, pool: pool)
+                activationForward(pool: pool, ffnPost, ffnPre, activation: ffn.activation, count: n * ffn.hiddenDim)
             }
-            ffn.down.apply(mlpOut, ffnPost, rows: n)
+            ffn.down.apply(mlpOut, ffnPost, rows: n, pool: pool)
             if let norm = layer.postFFNNorm {
-                norm.apply(mlpOut, mean: nil, scale: trace.block(.postFFNNormScale, l), mlpOut, rows: n)
+                norm.apply(mlpOut, mean: nil, scale: trace.block(.postFFNNormScale, l), mlpOut, rows: n, pool: pool)
             }
-            addForward(post, mid, mlpOut, count: n * d)
+            addForward(pool: pool, post, mid, mlpOut, count: n * d)
         }
 
         // Final norm for every position (its statistics are cheap and the lens needs them); the LM head only for
         // the requested positions.
         let last = trace.block(.residual, layers.count)
         finalNorm.apply(scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
-                        last, rows: n)
+                        last, rows: n, pool: pool)
         for (i, p) in shape.logitPositions.enumerated() {
             (scratch.headInput + i * d).update(from: scratch.normed + p * d, count: d)
         }
         let logits = trace.block(.logits, 0)
-        lmHead.apply(logits, scratch.headInput, rows: shape.logitPositions.count)
+        lmHead.apply(logits, scratch.headInput, rows: shape.logitPositions.count, pool: pool)
         if let cap = logitSoftcap {
             softcapForward(logits, logits, cap: cap, count: shape.logitPositions.count * shape.vocabSize)
         }
@@ -116,32 +117,43 @@ extension DecoderModel {
     }
 
     /// Self-attention of one layer: projections, q/k norms, RoPE, per-head softmax(q·kᵀ)·v, output projection.
+    /// Heads are split over the workers; each head writes only its own probabilities and context columns.
     private func attend(_ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
-                        scratch: ForwardScratch, trace: TraceWriter, output: UnsafeMutablePointer<Float>, tokens n: Int) {
+                        scratch: ForwardScratch, trace: TraceWriter, output: UnsafeMutablePointer<Float>, tokens n: Int,
+                        pool: WorkerPool) {
         let hd = block.headDim
         let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
         let values = trace.block(.values, l)
-        block.query.apply(scratch.query, normed, rows: n)
-        block.key.apply(scratch.key, normed, rows: n)
-        block.value.apply(values, normed, rows: n)
-        if let norm = block.queryNorm { norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: n * block.heads) }
-        if let norm = block.keyNorm { norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: n * block.kvHeads) }
+        block.query.apply(scratch.query, normed, rows: n, pool: pool)
+        block.key.apply(scratch.key, normed, rows: n, pool: pool)
+        block.value.apply(values, normed, rows: n, pool: pool)
+        if let norm = block.queryNorm {
+            norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: n * block.heads, pool: pool)
+        }
+        if let norm = block.keyNorm {
+            norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: n * block.kvHeads, pool: pool)
+        }
         if let rope, let embedding = block.rope {
             ropeForward(scratch.query, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd, table: rope,
                         style: embedding.style)
             ropeForward(scratch.key, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd, table: rope,
                         style: embedding.style)
         }
-        let probabilities = trace.block(.attention, l)
-        for h in 0..<block.heads {
-            let kv = block.kvHead(of: h)
-            let scores = probabilities + h * n * n
-            gemm(scores, ldc: n, scratch.query + h * hd, lda: qWidth, scratch.key + kv * hd, ldb: kvWidth,
-                 transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
-            causalSoftmax(scores, rowStride: n, rows: n, keys: n, window: block.window)
-            gemm(scratch.context + h * hd, ldc: qWidth, scores, lda: n, values + kv * hd, ldb: kvWidth,
-                 m: n, n: hd, k: n)
+        let probabilities = DisjointPointer(trace.block(.attention, l))
+        let context = DisjointPointer(scratch.context)
+        let query = SharedReadPointer(scratch.query), key = SharedReadPointer(scratch.key)
+        let value = SharedReadPointer(values)
+        pool.forEachChunk(of: block.heads) { heads in
+            for h in heads {
+                let kv = block.kvHead(of: h)
+                let scores = probabilities.base + h * n * n
+                gemm(scores, ldc: n, query.base + h * hd, lda: qWidth, key.base + kv * hd, ldb: kvWidth,
+                     transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
+                causalSoftmax(scores, rowStride: n, rows: n, keys: n, window: block.window)
+                gemm(context.base + h * hd, ldc: qWidth, scores, lda: n, value.base + kv * hd, ldb: kvWidth,
+                     m: n, n: hd, k: n)
+            }
         }
-        block.output.apply(output, scratch.context, rows: n)
+        block.output.apply(output, scratch.context, rows: n, pool: pool)
     }
 }

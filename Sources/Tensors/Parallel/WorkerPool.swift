@@ -1,0 +1,54 @@
+import Dispatch
+
+/// Splits a loop over `0..<count` into one contiguous chunk per worker and runs the chunks at once.
+///
+/// The split depends only on `count` and `workers`, so a run is deterministic for a given worker count. With one
+/// worker the body runs inline. Meant to be used with OpenBLAS at one thread (`BLASThreads.set(1)`): BLAS calls from
+/// several workers at once are safe and give the same bits as serial calls, while nesting BLAS threads inside
+/// workers would oversubscribe the cores.
+public struct WorkerPool: Sendable, Equatable {
+    /// Number of chunks run at once (at least 1).
+    public let workers: Int
+
+    public init(workers: Int) {
+        self.workers = max(1, workers)
+    }
+
+    /// A pool that runs everything inline.
+    public static let serial = WorkerPool(workers: 1)
+
+    /// The chunk of `0..<count` that worker `index` handles, with chunk starts rounded to multiples of `alignment`.
+    public func chunk(_ index: Int, of count: Int, alignment: Int = 1) -> Range<Int> {
+        let units = (count + alignment - 1) / alignment
+        let start = min(count, (units * index / workers) * alignment)
+        let end = index == workers - 1 ? count : min(count, (units * (index + 1) / workers) * alignment)
+        return start..<end
+    }
+
+    /// Runs `body` on each non-empty chunk of `0..<count`, concurrently, and returns when all are done.
+    public func forEachChunk(of count: Int, alignment: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+        if workers == 1 || count <= alignment {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { index in
+            let range = chunk(index, of: count, alignment: alignment)
+            if !range.isEmpty { body(range) }
+        }
+    }
+}
+
+/// A pointer handed to workers that write disjoint parts of the memory behind it (and read only what no worker
+/// writes during the same loop). That discipline, not the type system, makes sharing it safe.
+public struct DisjointPointer: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Float>
+
+    public init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+}
+
+/// A read-only pointer handed to workers.
+public struct SharedReadPointer: @unchecked Sendable {
+    public let base: UnsafePointer<Float>
+
+    public init(_ base: UnsafePointer<Float>) { self.base = base }
+}
