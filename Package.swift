@@ -27,9 +27,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+        .target(name: "JSON", swiftSettings: strict),
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
-        .target(name: "ModelFormats", dependencies: ["Tensors"], swiftSettings: strict),
-        .target(name: "Tokenizers", swiftSettings: strict),
+        .target(name: "ModelFormats", dependencies: ["Tensors", "JSON"], swiftSettings: strict),
+        .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: strict),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats"],
                 swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Transformer", "Tensors"], swiftSettings: strict),
@@ -42,6 +43,7 @@ let package = Package(
             swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// Loading from HF tokenizer files: `tokenizer.json`, or `vocab.json` + `merges.txt`, each with an

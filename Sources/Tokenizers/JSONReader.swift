@@ -1,3 +1,4 @@
+import JSON
 /// Typed extraction of tokenizer structures from `JSONValue`s, with errors naming the file and JSON path.
 struct JSONReader {
     /// The file name used in error messages.

@@ -1,3 +1,4 @@
+import JSON
 /// The settings of an HF `tokenizer_config.json` that change token ids.
 struct TokenizerConfig {
     /// A named special token setting (`bos_token`, …): absent, explicitly null, or a token.

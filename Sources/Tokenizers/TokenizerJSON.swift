@@ -1,3 +1,4 @@
+import JSON
 /// The parts of an HF `tokenizer.json` that a byte-level BPE tokenizer needs.
 struct TokenizerJSON {
     /// Model vocabulary entries in file order.

@@ -13,6 +13,14 @@ struct ModelLoaderErrorTests {
         return dir
     }
 
+    /// Rewrites `dir/config.json` with `change` applied to its parsed object.
+    private func rewriteConfig(_ dir: URL, _ change: (inout [String: Any]) -> Void) throws {
+        let url = dir.appendingPathComponent("config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        change(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: url)
+    }
+
     private func expectError(_ dir: URL, containing fragment: String) {
         do {
             _ = try ModelLoader.load(directory: dir)
@@ -43,28 +51,22 @@ struct ModelLoaderErrorTests {
     @Test("bad JSON and ill-typed keys in config.json name the key")
     func badConfig() throws {
         let dir = try copy("tiny-llama")
-        let url = dir.appendingPathComponent("config.json")
-        try Data("{\"model_type\": \"llama\", ".utf8).write(to: url)
-        expectError(dir, containing: "not valid JSON")
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.model("tiny-llama")
-            .appendingPathComponent("config.json"))) as! [String: Any]
-        config["num_hidden_layers"] = "two"
-        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        try rewriteConfig(dir) { $0["num_hidden_layers"] = "two" }
         expectError(dir, containing: "key \"num_hidden_layers\" must be an integer, found \"two\"")
-        config["num_hidden_layers"] = 2
-        config["num_key_value_heads"] = 3
-        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        try rewriteConfig(dir) {
+            $0["num_hidden_layers"] = 2
+            $0["num_key_value_heads"] = 3
+        }
         expectError(dir, containing: "num_attention_heads 4 is not a multiple of num_key_value_heads 3")
+        try Data("{\"model_type\": \"llama\", ".utf8).write(to: dir.appendingPathComponent("config.json"))
+        expectError(dir, containing: "config.json: not valid JSON (invalid JSON at line 1, column 25: expected a string key in object")
     }
 
     @Test("a config that disagrees with the weights names the tensor")
     func shapeMismatch() throws {
         let dir = try copy("tiny-gpt2")
-        let url = dir.appendingPathComponent("config.json")
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        config["n_embd"] = 32
-        try JSONSerialization.data(withJSONObject: config).write(to: url)
-        expectError(dir, containing: "tensor 'transformer.wte.weight' has shape")
+        try rewriteConfig(dir) { $0["n_embd"] = 32 }
+        expectError(dir, containing: "tensor 'transformer.wte.weight' has shape [641, 64], expected [641, 32]")
     }
 
     @Test("a truncated weight file is an error naming the file")
@@ -79,10 +81,7 @@ struct ModelLoaderErrorTests {
     @Test("a missing tensor is an error naming it")
     func missingTensor() throws {
         let dir = try copy("tiny-llama")
-        let url = dir.appendingPathComponent("config.json")
-        var config = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        config["num_hidden_layers"] = 3
-        try JSONSerialization.data(withJSONObject: config).write(to: url)
+        try rewriteConfig(dir) { $0["num_hidden_layers"] = 3 }
         expectError(dir, containing: "missing tensor 'model.layers.2.self_attn.q_proj.weight'")
     }
 }

@@ -1,27 +1,34 @@
 import Foundation
+public import JSON
 
 /// A parsed JSON object (such as a Hugging Face `config.json`) with typed getters whose errors name the file and key.
 ///
 /// Architectures declare what they read (`try config.int("n_layer")`), so a missing or ill-typed value is reported as
 /// `config.json: key "n_layer" must be an integer, found "twelve"` rather than a generic decoding failure.
 public struct JSONConfig: Sendable {
-    /// The object's members.
-    public let values: [String: JSONValue]
+    /// The object's members in file order; a repeated key resolves to its last value, as in Python's `json`.
+    public let members: [JSONMember]
     /// Where the values came from (used in error messages).
     public let path: String
 
-    /// Wraps an already parsed object.
-    public init(values: [String: JSONValue], path: String) {
-        self.values = values
+    /// Wraps an already parsed object's members.
+    public init(members: [JSONMember], path: String) {
+        self.members = members
         self.path = path
     }
 
     /// Parses `data` as a JSON object.
     public init(data: Data, path: String) throws {
-        guard case .object(let object) = try JSONValue.parse(data, path: path) else {
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(Array(data))
+        } catch {
+            throw ModelFormatError(path: path, "not valid JSON (\(error))")
+        }
+        guard case .object(let members) = root else {
             throw ModelFormatError(path: path, "expected a JSON object at the top level")
         }
-        self.init(values: object, path: path)
+        self.init(members: members, path: path)
     }
 
     /// Reads and parses the file at `url`.
@@ -35,22 +42,27 @@ public struct JSONConfig: Sendable {
         try self.init(data: data, path: url.path)
     }
 
+    /// The value of `key`, if present.
+    public subscript(key: String) -> JSONValue? {
+        members.last { $0.key == key }?.value
+    }
+
     /// Whether `key` is present and not null.
     public func has(_ key: String) -> Bool {
-        guard let v = values[key] else { return false }
+        guard let v = self[key] else { return false }
         return v != .null
     }
 
-    /// All keys present.
-    public var keys: [String] { values.keys.sorted() }
+    /// All keys present, sorted.
+    public var keys: [String] { Set(members.map(\.key)).sorted() }
 
     private func error(_ key: String, _ expected: String) -> ModelFormatError {
-        ModelFormatError(path: path, "key \"\(key)\" must be \(expected), found \(values[key]?.summary ?? "nothing")")
+        ModelFormatError(path: path, "key \"\(key)\" must be \(expected), found \(self[key]?.summary ?? "nothing")")
     }
 
     /// A required integer.
     public func int(_ key: String) throws -> Int {
-        guard case .number(let n)? = values[key], n == n.rounded(), abs(n) < 1e15 else {
+        guard case .number(let n)? = self[key], n == n.rounded(), abs(n) < 1e15 else {
             throw error(key, "an integer")
         }
         return Int(n)
@@ -70,7 +82,7 @@ public struct JSONConfig: Sendable {
 
     /// A required number.
     public func double(_ key: String) throws -> Double {
-        guard case .number(let n)? = values[key] else { throw error(key, "a number") }
+        guard case .number(let n)? = self[key] else { throw error(key, "a number") }
         return n
     }
 
@@ -81,7 +93,7 @@ public struct JSONConfig: Sendable {
 
     /// A required string.
     public func string(_ key: String) throws -> String {
-        guard case .string(let s)? = values[key] else { throw error(key, "a string") }
+        guard case .string(let s)? = self[key] else { throw error(key, "a string") }
         return s
     }
 
@@ -93,14 +105,14 @@ public struct JSONConfig: Sendable {
     /// An optional boolean.
     public func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard has(key) else { return fallback }
-        guard case .bool(let b)? = values[key] else { throw error(key, "true or false") }
+        guard case .bool(let b)? = self[key] else { throw error(key, "true or false") }
         return b
     }
 
     /// An array of strings (absent → nil).
     public func strings(_ key: String) throws -> [String]? {
         guard has(key) else { return nil }
-        guard case .array(let a)? = values[key] else { throw error(key, "an array of strings") }
+        guard case .array(let a)? = self[key] else { throw error(key, "an array of strings") }
         return try a.map { element in
             guard case .string(let s) = element else { throw error(key, "an array of strings") }
             return s
@@ -110,7 +122,7 @@ public struct JSONConfig: Sendable {
     /// A nested object (absent or null → nil), whose errors name `key` in the path.
     public func object(_ key: String) throws -> JSONConfig? {
         guard has(key) else { return nil }
-        guard case .object(let o)? = values[key] else { throw error(key, "an object") }
-        return JSONConfig(values: o, path: "\(path) (\(key))")
+        guard case .object(let o)? = self[key] else { throw error(key, "an object") }
+        return JSONConfig(members: o, path: "\(path) (\(key))")
     }
 }

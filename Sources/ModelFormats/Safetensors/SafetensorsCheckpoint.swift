@@ -20,15 +20,13 @@ public struct SafetensorsCheckpoint: Sendable {
         var files: [String: SafetensorsFile] = [:]
         var fileOfTensor: [String: String] = [:]
         if manager.fileExists(atPath: index.path) {
-            let json: Any
-            do {
-                json = try JSONSerialization.jsonObject(with: Data(contentsOf: index))
-            } catch {
-                throw ModelFormatError(path: index.path, "not valid JSON (\(error.localizedDescription))")
-            }
-            guard let map = (json as? [String: Any])?["weight_map"] as? [String: String] else {
+            let indexConfig = try JSONConfig(contentsOf: index)
+            guard let mapObject = indexConfig["weight_map"]?.objectMembers,
+                  mapObject.allSatisfy({ $0.value.stringValue != nil }) else {
                 throw ModelFormatError(path: index.path, "missing \"weight_map\" object of tensor name → file name")
             }
+            var map: [String: String] = [:]
+            for member in mapObject { map[member.key] = member.value.stringValue }
             for fileName in Set(map.values).sorted() {
                 guard !fileName.contains("/") else {
                     throw ModelFormatError(path: index.path, "shard name '\(fileName)' must be a plain file name")

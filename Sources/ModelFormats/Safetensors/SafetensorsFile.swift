@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 public import Tensors
 
 /// One memory-mapped `.safetensors` file: the header's tensor table and float conversion of its tensors.
@@ -28,27 +29,31 @@ public struct SafetensorsFile: Sendable {
                        + "\(file.count - 8) follow")
         }
         let dataStart = 8 + Int(headerLength)
-        let headerBytes = file.buffer(8..<dataStart)
-        let json: Any
+        let root: JSONValue
         do {
-            json = try JSONSerialization.jsonObject(with: Data(headerBytes))
+            root = try JSONParser.parse(Array(file.buffer(8..<dataStart)))
         } catch {
-            throw fail("the safetensors header is not valid JSON (\(error.localizedDescription))")
+            throw fail("the safetensors header is not valid JSON (\(error))")
         }
-        guard let table = json as? [String: Any] else { throw fail("the safetensors header is not a JSON object") }
+        guard case .object(let table) = root else { throw fail("the safetensors header is not a JSON object") }
 
         var entries: [String: SafetensorsEntry] = [:]
         var metadata: [String: String] = [:]
-        for (name, value) in table {
+        for member in table {
+            let name = member.key
             if name == "__metadata__" {
-                metadata = (value as? [String: String]) ?? [:]
+                for item in member.value.objectMembers ?? [] {
+                    if let text = item.value.stringValue { metadata[item.key] = text }
+                }
                 continue
             }
-            guard let fields = value as? [String: Any],
-                  let dtypeName = fields["dtype"] as? String,
-                  let shape = (fields["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (fields["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  offsets.count == 2 else {
+            func integers(_ key: String) -> [Int]? {
+                guard let items = member.value[key]?.arrayValue else { return nil }
+                let values = items.compactMap(\.intValue)
+                return values.count == items.count ? values : nil
+            }
+            guard let dtypeName = member.value["dtype"]?.stringValue, let shape = integers("shape"),
+                  let offsets = integers("data_offsets"), offsets.count == 2 else {
                 throw fail("tensor '\(name)': entry must have dtype, shape and two data_offsets")
             }
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {

@@ -1,8 +1,17 @@
+/// A malformed JSON document: where (line and column, counted in characters from 1) and what is wrong.
+public struct JSONSyntaxError: Error, CustomStringConvertible, Equatable {
+    public let line: Int
+    public let column: Int
+    public let reason: String
+
+    public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
+}
+
 /// A small strict JSON parser producing `JSONValue`, with line/column positions in its errors.
 ///
-/// Written for tokenizer files: large objects (vocabularies) and arrays (merges) parse without
-/// building dictionaries, and object member order is preserved.
-struct JSONParser {
+/// Large objects (tokenizer vocabularies) and arrays (merges) parse without building dictionaries, and object
+/// member order is preserved. Used for model configs, tokenizer files and safetensors headers.
+public struct JSONParser {
     /// A syntax error at a byte offset of the input.
     struct SyntaxError: Error {
         let offset: Int
@@ -17,8 +26,8 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    /// Parses one complete JSON document; `file` names the source in the thrown `TokenizerError`.
-    static func parse(_ bytes: [UInt8], file: String) throws(TokenizerError) -> JSONValue {
+    /// Parses one complete JSON document.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         do throws(SyntaxError) {
             parser.skipWhitespace()
@@ -30,7 +39,7 @@ struct JSONParser {
             return value
         } catch {
             let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
-            throw TokenizerError.invalidJSON(file, "invalid JSON at line \(line), column \(column): \(error.reason)")
+            throw JSONSyntaxError(line: line, column: column, reason: error.reason)
         }
     }
 
