@@ -28,6 +28,17 @@ struct ForwardErrorTests {
         }
     }
 
+    @Test("the pass writes every element of the trace", arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2"])
+    func writesEverything(_ name: String) throws {
+        let model = try ModelLoader.load(directory: Fixtures.model(name))
+        for workers in [1, 2] {
+            let options = ForwardOptions(logitPositions: [0, 3], workers: workers, prefill: .nan)
+            let trace = try model.forward(tokens: [3, 1, 4, 1, 5], options: options)
+            let unwritten = trace.storage.indices.filter { trace.storage[$0].isNaN }
+            #expect(unwritten.isEmpty, "\(unwritten.count) elements left unwritten, first at \(unwritten.first ?? -1)")
+        }
+    }
+
     @Test("the trace is planned from the shape and logits exist only for requested positions")
     func traceShape() throws {
         let model = try ModelLoader.load(directory: Fixtures.model("tiny-llama"))

@@ -24,7 +24,7 @@ extension DecoderModel {
                                hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
                                hasPostFFNNorm: layers.first?.postFFNNorm != nil)
         let layout = TraceLayout(shape: shape)
-        var storage = [Float](repeating: 0, count: layout.totalCount)
+        var storage = TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
             run(tokens: tokens, shape: shape, pool: WorkerPool(workers: options.workers), into: recorder)

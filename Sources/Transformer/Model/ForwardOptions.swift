@@ -6,10 +6,14 @@ public struct ForwardOptions: Sendable, Equatable {
     /// How many workers split the pass (GEMM columns, attention heads, rows). Run OpenBLAS at one thread when
     /// this is above 1. Results differ from the serial pass only in the last bits of BLAS sums.
     public var workers: Int
+    /// A value written to the whole trace before the pass, or nil to leave the memory for the pass to write.
+    /// A test aid: with NaN, any element the pass fails to write shows up.
+    public var prefill: Float?
 
-    public init(logitPositions: [Int]? = nil, workers: Int = 1) {
+    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil) {
         self.logitPositions = logitPositions
         self.workers = max(1, workers)
+        self.prefill = prefill
     }
 
     /// Logits for every position.
