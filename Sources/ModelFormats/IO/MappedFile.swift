@@ -53,6 +53,18 @@ public final class MappedFile: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: bytes + range.lowerBound, count: range.count)
     }
 
+    /// Tells the kernel the bytes in `range` are not needed for now, so their pages leave the resident set (they are
+    /// read from the file again if touched). Called after a tensor has been copied out, so that loading a model does
+    /// not hold the file and its converted copy in memory at once. Only whole pages inside `range` are released.
+    public func release(_ range: Range<Int>) {
+        guard let bytes, range.lowerBound >= 0, range.upperBound <= count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: bytes + start), end - start, MADV_DONTNEED)
+    }
+
     /// Little-endian unsigned integer of `T`'s width at `offset` (must lie inside the file).
     public func loadLittleEndian<T: FixedWidthInteger>(_: T.Type, at offset: Int) -> T {
         precondition(offset >= 0 && offset + MemoryLayout<T>.size <= count, "read outside the mapped file")

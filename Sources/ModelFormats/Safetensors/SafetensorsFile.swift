@@ -119,6 +119,7 @@ public struct SafetensorsFile: Sendable {
             throw ModelFormatError(path: file.path,
                                    "tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected a float type")
         }
+        file.release(entry.byteRange)
         return Tensor(shape: entry.shape, elements: elements)
     }
 }
