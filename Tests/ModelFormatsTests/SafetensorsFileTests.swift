@@ -82,6 +82,10 @@ struct SafetensorsFileTests {
         try expectError(file("{\"w\":{\"dtype\":\"Q9\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
                         containing: "unknown dtype 'Q9'")
         try expectError(file("{\"w\":{\"shape\":[2]}}"), containing: "entry must have dtype, shape and two data_offsets")
+        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}}"),
+                        containing: "tensor 'w': entry must have dtype, shape and two data_offsets")
+        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3037000500,3037000500],\"data_offsets\":[0,8]}}"),
+                        containing: "tensor 'w': shape [3037000500, 3037000500] is too large")
         try expectError(file("{not json"), containing: "not valid JSON")
     }
 

@@ -62,6 +62,27 @@ struct ModelLoaderErrorTests {
         expectError(dir, containing: "config.json: not valid JSON (invalid JSON at line 1, column 25: expected a string key in object")
     }
 
+    @Test("absurd dimensions, windows and rotary factors are errors naming the key")
+    func absurdValues() throws {
+        let llama = try copy("tiny-llama")
+        try rewriteConfig(llama) { $0["hidden_size"] = 1 << 40 }
+        expectError(llama, containing: "key \"hidden_size\" is 1099511627776, larger than any supported model dimension")
+        try rewriteConfig(llama) {
+            $0["hidden_size"] = 64
+            $0["model_type"] = "mistral"
+            $0["sliding_window"] = 0
+        }
+        expectError(llama, containing: "key \"sliding_window\" must be positive, found 0")
+        try rewriteConfig(llama) {
+            $0["model_type"] = "llama"
+            $0["partial_rotary_factor"] = 2
+        }
+        expectError(llama, containing: "partial_rotary_factor 2.0 must be in (0, 1]")
+        let gpt2 = try copy("tiny-gpt2")
+        try rewriteConfig(gpt2) { $0["n_inner"] = -5 }
+        expectError(gpt2, containing: "key \"n_inner\" must be positive, found -5")
+    }
+
     @Test("a config that disagrees with the weights names the tensor")
     func shapeMismatch() throws {
         let dir = try copy("tiny-gpt2")

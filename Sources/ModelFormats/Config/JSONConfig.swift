@@ -73,11 +73,23 @@ public struct JSONConfig: Sendable {
         has(key) ? try int(key) : fallback
     }
 
-    /// A required positive integer.
+    /// Largest dimension a model config may declare (2³¹): products of two dimensions then stay far from `Int`
+    /// overflow, and no real model comes near it.
+    public static let maximumDimension = 1 << 31
+
+    /// A required positive integer no larger than `maximumDimension` (a size or count).
     public func positiveInt(_ key: String) throws -> Int {
         let v = try int(key)
         guard v > 0 else { throw ModelFormatError(path: path, "key \"\(key)\" must be positive, found \(v)") }
+        guard v <= Self.maximumDimension else {
+            throw ModelFormatError(path: path, "key \"\(key)\" is \(v), larger than any supported model dimension")
+        }
         return v
+    }
+
+    /// An optional positive integer (absent or null → `fallback`).
+    public func positiveInt(_ key: String, default fallback: Int) throws -> Int {
+        has(key) ? try positiveInt(key) : fallback
     }
 
     /// A required number.

@@ -65,12 +65,16 @@ public struct SafetensorsFile: Sendable {
                 return (product, acc.1 || o)
             }
             let begin = offsets[0], end = offsets[1]
-            guard !overflow, begin >= 0, end >= begin else {
+            let (byteCount, byteOverflow) = elements.multipliedReportingOverflow(by: dtype.size)
+            guard !overflow, !byteOverflow else {
+                throw fail("tensor '\(name)': shape \(shape) is too large")
+            }
+            guard begin >= 0, end >= begin else {
                 throw fail("tensor '\(name)': invalid data_offsets [\(begin), \(end)]")
             }
-            guard end - begin == elements * dtype.size else {
+            guard end - begin == byteCount else {
                 throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] hold \(end - begin) bytes but shape "
-                           + "\(shape) of \(dtypeName) needs \(elements * dtype.size)")
+                           + "\(shape) of \(dtypeName) needs \(byteCount)")
             }
             guard end <= file.count - dataStart else {
                 throw fail("tensor '\(name)' ends at byte \(dataStart + end) but the file has only \(file.count) "

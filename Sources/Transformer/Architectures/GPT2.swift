@@ -28,7 +28,7 @@ enum GPT2 {
             heads = try config.positiveInt("n_head")
             contextLength = try config.positiveInt("n_positions")
             vocabSize = try config.positiveInt("vocab_size")
-            ffnDim = try config.int("n_inner", default: 4 * dModel) ?? 4 * dModel
+            ffnDim = try config.positiveInt("n_inner", default: 4 * dModel)
             eps = try config.double("layer_norm_epsilon", default: 1e-5)
             activation = try Activations.named(config.string("activation_function", default: "gelu_new") ?? "gelu_new",
                                                key: "activation_function", path: config.path)

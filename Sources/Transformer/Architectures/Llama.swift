@@ -32,8 +32,8 @@ enum Llama {
             layers = try config.positiveInt("num_hidden_layers")
             dModel = try config.positiveInt("hidden_size")
             heads = try config.positiveInt("num_attention_heads")
-            kvHeads = try config.int("num_key_value_heads", default: heads) ?? heads
-            headDim = try config.int("head_dim", default: dModel / heads) ?? dModel / heads
+            kvHeads = try config.positiveInt("num_key_value_heads", default: heads)
+            headDim = try config.positiveInt("head_dim", default: max(1, dModel / heads))
             ffnDim = try config.positiveInt("intermediate_size")
             vocabSize = try config.positiveInt("vocab_size")
             contextLength = try config.positiveInt("max_position_embeddings")
@@ -45,16 +45,16 @@ enum Llama {
             outputBias = modelType != "qwen2" && attentionBias
             mlpBias = try config.bool("mlp_bias", default: false)
             tied = try config.bool("tie_word_embeddings", default: false)
-            guard kvHeads > 0, heads % kvHeads == 0 else {
+            guard heads % kvHeads == 0 else {
                 throw ModelFormatError(path: config.path,
                                        "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
             }
-            guard headDim > 0, headDim % 2 == 0 else {
-                throw ModelFormatError(path: config.path, "head_dim \(headDim) must be positive and even for RoPE")
+            guard headDim % 2 == 0 else {
+                throw ModelFormatError(path: config.path, "head_dim \(headDim) must be even for RoPE")
             }
             switch modelType {
             case "mistral":
-                window = try config.int("sliding_window", default: nil)
+                window = config.has("sliding_window") ? try config.positiveInt("sliding_window") : nil
             case "qwen2":
                 if try config.bool("use_sliding_window", default: false) {
                     throw ModelFormatError(path: config.path, "use_sliding_window = true is not supported for qwen2")
@@ -64,8 +64,11 @@ enum Llama {
                 window = nil
             }
             let parameters = try config.object("rope_parameters")
-            let partial = try parameters?.double("partial_rotary_factor", default: 1)
-                ?? config.double("partial_rotary_factor", default: 1)
+            let partial = try parameters.flatMap { $0.has("partial_rotary_factor") ? $0 : nil }?
+                .double("partial_rotary_factor") ?? config.double("partial_rotary_factor", default: 1)
+            guard partial > 0, partial <= 1 else {
+                throw ModelFormatError(path: config.path, "partial_rotary_factor \(partial) must be in (0, 1]")
+            }
             let rotaryDim = Int((Double(headDim) * partial).rounded())
             let (base, scaling) = try RoPEScaling.read(from: config, defaultBase: 10_000)
             inverseFrequencies = scaling.inverseFrequencies(base: base, rotaryDim: rotaryDim)

@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 extension DecoderModel {
@@ -24,6 +25,13 @@ extension DecoderModel {
                                hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
                                hasPostFFNNorm: layers.first?.postFFNNorm != nil)
         let layout = TraceLayout(shape: shape)
+        let bytes = layout.totalCount * MemoryLayout<Float>.size
+        let limit = options.maxTraceBytes ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
+        guard bytes <= limit else {
+            throw TransformerError("recording \(n) tokens needs a " + String(format: "%.1f", Double(bytes) / 1e6)
+                                   + " MB trace, more than the " + String(format: "%.1f", Double(limit) / 1e6)
+                                   + " MB allowed: use a shorter prompt")
+        }
         var storage = TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)

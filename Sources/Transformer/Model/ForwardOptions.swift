@@ -9,11 +9,15 @@ public struct ForwardOptions: Sendable, Equatable {
     /// A value written to the whole trace before the pass, or nil to leave the memory for the pass to write.
     /// A test aid: with NaN, any element the pass fails to write shows up.
     public var prefill: Float?
+    /// Largest trace the pass may allocate, in bytes; nil means half of the machine's physical memory. The trace
+    /// grows with `L·H·n²` (attention) and `L·n·ffn`, so a long prompt on a big model is refused up front.
+    public var maxTraceBytes: Int?
 
-    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil) {
+    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil) {
         self.logitPositions = logitPositions
         self.workers = max(1, workers)
         self.prefill = prefill
+        self.maxTraceBytes = maxTraceBytes
     }
 
     /// Logits for every position.
