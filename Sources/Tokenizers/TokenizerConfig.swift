@@ -5,7 +5,7 @@ struct TokenizerConfig {
     enum SpecialToken {
         case absent
         case none
-        /// The token's flags; its `id` is a placeholder until resolved against the vocabulary.
+        /// The token's flags; its `id` is provisional until resolved against the vocabulary.
         case token(AddedToken)
     }
 
@@ -13,7 +13,7 @@ struct TokenizerConfig {
     var eosToken: SpecialToken = .absent
     var unkToken: SpecialToken = .absent
     var padToken: SpecialToken = .absent
-    /// `additional_special_tokens` / `extra_special_tokens` (ids are placeholders).
+    /// `additional_special_tokens` / `extra_special_tokens` (ids provisional until resolved).
     var extraSpecialTokens: [AddedToken] = []
     var addBOSToken: Bool?
     var addEOSToken: Bool?
