@@ -172,6 +172,10 @@ public struct JSONParser {
         let digitsStart = index
         while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
         guard index > digitsStart else { throw fail("expected digits in number") }
+        guard index - digitsStart == 1 || bytes[digitsStart] != UInt8(ascii: "0") else {
+            index = digitsStart
+            throw fail("leading zeros are not allowed in numbers")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index

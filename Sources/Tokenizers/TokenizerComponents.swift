@@ -35,14 +35,6 @@ struct TokenizerComponents {
         return vocabulary.first(where: { $0.token == content })?.id
     }
 
-    /// The id HF `tokenizers` gives a newly added token that is not in the vocabulary: one past the
-    /// highest added-token id if that is at or beyond the model vocabulary's size, else that size.
-    private var nextFreeID: Int {
-        let modelSize = vocabulary.count
-        guard let maxAdded = addedTokens.map(\.id).max(), maxAdded >= modelSize else { return modelSize }
-        return maxAdded + 1
-    }
-
     /// Applies tokenizer_config.json as transformers (v5) does when it loads a tokenizer: registers
     /// `added_tokens_decoder` entries and named special tokens missing from the added tokens, and
     /// resolves BOS/EOS.
@@ -54,15 +46,23 @@ struct TokenizerComponents {
         // Tokens are added as transformers does it: `added_tokens_decoder` in id order, then the named
         // special tokens; a token already in the vocabulary keeps its id, others get the next free id
         // (the id written in `added_tokens_decoder` is not used).
-        var known = Set(addedTokens.map(\.content))
+        // Lookups by content are dictionaries (a config can list tens of thousands of tokens): added tokens win
+        // over the vocabulary, the last added token with a content wins, the first vocabulary entry wins.
+        var addedIDs: [String: Int] = [:]
+        for token in addedTokens { addedIDs[token.content] = token.id }
+        var vocabularyIDs: [String: Int] = [:]
+        for entry in vocabulary where vocabularyIDs[entry.token] == nil { vocabularyIDs[entry.token] = entry.id }
+        var maxAdded = addedTokens.map(\.id).max()
         for var token in config.addedTokens.sorted(by: { $0.id < $1.id }) + config.namedSpecialTokens
-        where !known.contains(token.content) {
-            token.id = id(of: token.content) ?? nextFreeID
+        where addedIDs[token.content] == nil {
+            let free = maxAdded.map { $0 >= vocabulary.count ? $0 + 1 : vocabulary.count } ?? vocabulary.count
+            token.id = vocabularyIDs[token.content] ?? free
             addedTokens.append(token)
-            known.insert(token.content)
+            addedIDs[token.content] = token.id
+            maxAdded = max(maxAdded ?? token.id, token.id)
         }
         func resolve(_ setting: TokenizerConfig.SpecialToken) -> Int? {
-            if case .token(let token) = setting { return id(of: token.content) }
+            if case .token(let token) = setting { return addedIDs[token.content] ?? vocabularyIDs[token.content] }
             return nil
         }
         bosTokenID = resolve(config.bosToken)

@@ -43,7 +43,9 @@ struct ForwardBench: ParsableCommand {
 
     func validate() throws {
         _ = try Self.parseList(tokens, option: "--tokens")
-        _ = try Self.parseList(threads, option: "--threads")
+        if let bad = try Self.parseList(threads, option: "--threads").first(where: { $0 > WorkerPool.maximumWorkers }) {
+            throw ValidationError("--threads \(bad) is more than \(WorkerPool.maximumWorkers)")
+        }
         guard repeats > 0 else { throw ValidationError("--repeats must be at least 1") }
     }
 

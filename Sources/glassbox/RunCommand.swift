@@ -27,7 +27,9 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard topK > 0 else { throw ValidationError("--top-k must be at least 1, got \(topK)") }
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard (1...WorkerPool.maximumWorkers).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
+        }
         guard !prompt.isEmpty else { throw ValidationError("--prompt is empty: give the text to run") }
     }
 
@@ -38,8 +40,6 @@ struct RunCommand: ParsableCommand {
             let tokenizer = try TokenizerLoader.load(directory: directory)
             let ids = try tokenizer.encode(prompt)
             guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
-            // The pass splits its own work over the workers; OpenBLAS inside each worker stays at one thread.
-            BLASThreads.set(1)
             let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))
             let logits = trace.logits(at: ids.count - 1) ?? []
             let top = NextTokenPrediction.top(logits, k: min(topK, decoder.info.vocabSize))

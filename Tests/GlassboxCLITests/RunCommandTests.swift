@@ -65,6 +65,10 @@ struct RunCommandTests {
                           containing: "--prompt is empty")
         try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--top-k", "0"],
                           containing: "--top-k must be at least 1")
+        try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--threads", "100000"],
+                          containing: "--threads must be from 1 to 256, got 100000")
+        try expectFailure(["bench", "forward", "--model", Fixtures.model("tiny-gpt2").path, "--threads", "1,3000000000"],
+                          containing: "--threads 3000000000 is more than 256")
     }
 
     @Test("an unknown architecture, bad config JSON, truncated weights and a missing tokenizer are clear errors")

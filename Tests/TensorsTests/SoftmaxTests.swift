@@ -5,7 +5,7 @@ import Tensors
 @Suite("Causal softmax")
 struct SoftmaxTests {
     @Test("causal, sliding-window and soft-capped rows match the reference",
-          arguments: [(nil, nil), (3, nil), (nil, Float(2)), (2, Float(5))] as [(Int?, Float?)])
+          arguments: [(nil, nil), (3, nil), (1, nil), (20, nil), (nil, Float(2)), (2, Float(5))] as [(Int?, Float?)])
     func matchesNaive(window: Int?, softcap: Float?) {
         let n = 9
         var random = RandomValues(seed: 3)

@@ -8,18 +8,18 @@ import Tokenizers
 
     @Test(arguments: keys)
     func tokenizerJSONMatchesTransformers(key: String) throws {
-        let golden = try Fixtures.golden("tokenization.json")
+        let golden = try TokenizerFixtures.golden("tokenization.json")
         let entries = try #require(golden[key], "golden/tokenization.json has no \"\(key)\" entries")
         #expect(entries.count >= 30)
-        let tokenizer = try TokenizerLoader.load(directory: try Fixtures.directory(key))
+        let tokenizer = try TokenizerLoader.load(directory: try TokenizerFixtures.directory(key))
         try check(tokenizer, entries, name: key)
     }
 
     @Test func vocabAndMergesMatchTransformers() throws {
-        let golden = try Fixtures.golden("tokenization_vocab_merges.json")
+        let golden = try TokenizerFixtures.golden("tokenization_vocab_merges.json")
         let entries = try #require(golden["gpt2"])
         #expect(entries.count >= 30)
-        let directory = try Fixtures.directory("gpt2")
+        let directory = try TokenizerFixtures.directory("gpt2")
         let tokenizer = try ByteLevelBPETokenizer(
             vocabJSON: try Data(contentsOf: directory.appendingPathComponent("vocab.json")),
             merges: try String(contentsOf: directory.appendingPathComponent("merges.txt"), encoding: .utf8),
@@ -27,7 +27,7 @@ import Tokenizers
         try check(tokenizer, entries, name: "gpt2 (vocab.json + merges.txt)")
     }
 
-    private func check(_ tokenizer: any Tokenizer, _ entries: [Fixtures.GoldenEntry], name: String) throws {
+    private func check(_ tokenizer: any Tokenizer, _ entries: [TokenizerFixtures.GoldenEntry], name: String) throws {
         for entry in entries {
             let ids = try tokenizer.encode(entry.text)
             let text = String(reflecting: entry.text)

@@ -32,7 +32,7 @@ import Tokenizers
 
     /// Loads a directory containing `files`, returning the error it throws.
     static func loadError(_ files: [String: Data]) throws -> TokenizerError {
-        let directory = try Fixtures.temporaryDirectory(files: files)
+        let directory = try TokenizerFixtures.temporaryDirectory(files: files)
         defer { try? FileManager.default.removeItem(at: directory) }
         return try #require(throws: TokenizerError.self) { try TokenizerLoader.load(directory: directory) }
     }
@@ -54,7 +54,7 @@ import Tokenizers
 
     @Test func minimalTokenizerLoadsAndEncodes() throws {
         let json = try Self.data(Self.minimalTokenizerJSON())
-        let directory = try Fixtures.temporaryDirectory(files: ["tokenizer.json": json])
+        let directory = try TokenizerFixtures.temporaryDirectory(files: ["tokenizer.json": json])
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokenizer = try TokenizerLoader.load(directory: directory)
         #expect(try tokenizer.encode("a t<|endoftext|>") == [97, 256, 257])
@@ -65,23 +65,23 @@ import Tokenizers
 
     @Test(arguments: ["gpt2", "llama3", "qwen2", "smollm"])
     func loadsFixtureDirectories(key: String) throws {
-        let tokenizer = try TokenizerLoader.load(directory: try Fixtures.directory(key))
+        let tokenizer = try TokenizerLoader.load(directory: try TokenizerFixtures.directory(key))
         #expect(tokenizer is ByteLevelBPETokenizer)
-        let golden = try #require(try Fixtures.golden("tokenization.json")[key]?.first)
+        let golden = try #require(try TokenizerFixtures.golden("tokenization.json")[key]?.first)
         #expect(try tokenizer.encode(golden.text) == golden.ids)
     }
 
     @Test func fallsBackToVocabAndMerges() throws {
-        let source = try Fixtures.directory("gpt2")
+        let source = try TokenizerFixtures.directory("gpt2")
         var files: [String: Data] = [:]
         for name in ["vocab.json", "merges.txt", "tokenizer_config.json"] {
             files[name] = try Data(contentsOf: source.appendingPathComponent(name))
         }
-        let directory = try Fixtures.temporaryDirectory(files: files)
+        let directory = try TokenizerFixtures.temporaryDirectory(files: files)
         defer { try? FileManager.default.removeItem(at: directory) }
         let tokenizer = try TokenizerLoader.load(directory: directory)
         #expect(tokenizer.bosTokenID == 640)
-        let golden = try #require(try Fixtures.golden("tokenization_vocab_merges.json")["gpt2"])
+        let golden = try #require(try TokenizerFixtures.golden("tokenization_vocab_merges.json")["gpt2"])
         for entry in golden {
             #expect(try tokenizer.encode(entry.text) == entry.ids,
                     "vocab.json + merges.txt: \(String(reflecting: entry.text))")

@@ -21,6 +21,25 @@ struct GoldenForwardTests {
         print(result)
     }
 
+    /// Per-row mean (0 for RMSNorm) and scale (1/σ or 1/rms, with the norm's eps) of `[n, dim]` rows.
+    static func statistics(_ rows: [Double], dim: Int, norm: Norm) -> (mean: [Double], scale: [Double]) {
+        var means: [Double] = [], scales: [Double] = []
+        for start in stride(from: 0, to: rows.count, by: dim) {
+            let row = rows[start..<(start + dim)]
+            switch norm.kind {
+            case .layerNorm:
+                let mean = row.reduce(0, +) / Double(dim)
+                let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(dim)
+                means.append(mean)
+                scales.append(1 / (variance + norm.eps).squareRoot())
+            case .rmsNorm:
+                means.append(0)
+                scales.append(1 / (row.map { $0 * $0 }.reduce(0, +) / Double(dim) + norm.eps).squareRoot())
+            }
+        }
+        return (means, scales)
+    }
+
     @Test("every recorded tensor and all logits match", arguments: models)
     func matchesReference(_ name: String) throws {
         let golden = try GoldenForward.load(name)
@@ -48,11 +67,26 @@ struct GoldenForwardTests {
             let logits = (0..<n).flatMap { Array(trace.logits(at: $0)!) }
             check(logits, prompt.logits, "\(tag) logits")
 
-            // Final norm from the recorded statistics: (x − mean) · scale · w (+ b).
+            // The final norm of the recorded last residual.
             let last = Array(trace.post(model.info.layers - 1))
             var normed = [Float](repeating: 0, count: last.count)
             model.finalNorm.apply(&normed, mean: nil, scale: nil, last, rows: n)
             check(normed, prompt.finalNormed, "\(tag) final norm")
+
+            // Recorded norm statistics against the same statistics of the golden residuals, in Double.
+            for l in 0..<model.info.layers {
+                let layer = model.layers[l]
+                let input = Self.statistics(prompt.residualPre[l], dim: model.info.dModel, norm: layer.inputNorm)
+                check(trace.slice(.inputNormMean, l), input.mean, "\(tag) layer \(l) input norm mean")
+                check(trace.slice(.inputNormScale, l), input.scale, "\(tag) layer \(l) input norm scale")
+                let ffn = Self.statistics(prompt.residualMid[l], dim: model.info.dModel, norm: layer.ffnNorm)
+                check(trace.slice(.ffnNormMean, l), ffn.mean, "\(tag) layer \(l) ffn norm mean")
+                check(trace.slice(.ffnNormScale, l), ffn.scale, "\(tag) layer \(l) ffn norm scale")
+            }
+            let final = Self.statistics(prompt.residualPost[model.info.layers - 1], dim: model.info.dModel,
+                                        norm: model.finalNorm)
+            check(trace.slice(.finalNormMean), final.mean, "\(tag) final norm mean")
+            check(trace.slice(.finalNormScale), final.scale, "\(tag) final norm scale")
         }
     }
 

@@ -77,7 +77,13 @@ struct ModelLoaderErrorTests {
             $0["model_type"] = "llama"
             $0["partial_rotary_factor"] = 2
         }
-        expectError(llama, containing: "partial_rotary_factor 2.0 must be in (0, 1]")
+        expectError(llama, containing: "partial_rotary_factor 2.0 is not supported for llama (only 1)")
+        try rewriteConfig(llama) {
+            $0["partial_rotary_factor"] = nil
+            $0["head_dim"] = 1 << 30
+        }
+        expectError(llama, containing: "tensor 'model.layers.0.self_attn.q_proj.weight' has shape [64, 64], "
+                    + "expected [4294967296, 64] from config.json")
         let gpt2 = try copy("tiny-gpt2")
         try rewriteConfig(gpt2) { $0["n_inner"] = -5 }
         expectError(gpt2, containing: "key \"n_inner\" must be positive, found -5")

@@ -14,5 +14,11 @@ struct NextTokenPredictionTests {
         #expect(abs(top[2].probability - exp(2) / total) < 1e-12)
         #expect(NextTokenPrediction.top(logits, k: 10).count == 5)
         #expect(NextTokenPrediction.top([Float](), k: 3).isEmpty)
+        // The large-k path (a full sort) agrees with the small-k path on the shared prefix, ties by lower id.
+        let many = (0..<500).map { Float(($0 * 37) % 101) }
+        let large = NextTokenPrediction.top(many, k: 100)
+        #expect(large.count == 100)
+        #expect(Array(large.prefix(40)) == NextTokenPrediction.top(many, k: 40))
+        #expect(zip(large, large.dropFirst()).allSatisfy { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) })
     }
 }

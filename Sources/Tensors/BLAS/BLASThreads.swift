@@ -6,7 +6,7 @@ import CBLAS
 public enum BLASThreads {
     /// Sets the OpenBLAS thread count for subsequent calls (process-wide: OpenBLAS has one setting).
     public static func set(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        openblas_set_num_threads(Int32(min(max(1, count), 1024)))
     }
 
     /// The OpenBLAS thread count now in force.

@@ -4,14 +4,18 @@ import Dispatch
 ///
 /// The split depends only on `count` and `workers`, so a run is deterministic for a given worker count. With one
 /// worker the body runs inline. Meant to be used with OpenBLAS at one thread (`BLASThreads.set(1)`): BLAS calls from
-/// several workers at once are safe and give the same bits as serial calls, while nesting BLAS threads inside
-/// workers would oversubscribe the cores.
+/// several workers at once are safe, while nesting BLAS threads inside workers would oversubscribe the cores. (A
+/// GEMM split into column blocks may differ from the whole call in the last bits.)
 public struct WorkerPool: Sendable, Equatable {
     /// Number of chunks run at once (at least 1).
     public let workers: Int
 
+    /// Most workers a pool runs: far above any core count worth using, low enough that a mistyped thread count
+    /// cannot stall the process with millions of tiny chunks.
+    public static let maximumWorkers = 256
+
     public init(workers: Int) {
-        self.workers = max(1, workers)
+        self.workers = min(max(1, workers), Self.maximumWorkers)
     }
 
     /// A pool that runs everything inline.
@@ -31,8 +35,10 @@ public struct WorkerPool: Sendable, Equatable {
             if count > 0 { body(0..<count) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { index in
-            let range = chunk(index, of: count, alignment: alignment)
+        let units = (count + alignment - 1) / alignment
+        let pool = WorkerPool(workers: min(workers, units))
+        DispatchQueue.concurrentPerform(iterations: pool.workers) { index in
+            let range = pool.chunk(index, of: count, alignment: alignment)
             if !range.isEmpty { body(range) }
         }
     }

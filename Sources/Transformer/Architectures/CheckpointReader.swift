@@ -14,15 +14,11 @@ struct CheckpointReader {
         try checkpoint.tensor(prefix + name, shape: shape).elements
     }
 
-    /// Elements of `name` if present (checked against `shape`), else nil.
-    func optional(_ name: String, _ shape: [Int]) throws -> [Float]? {
-        has(name) ? try tensor(name, shape) : nil
-    }
-
-    /// A projection stored as `nn.Linear` (`[out, in]`) with an optional bias.
+    /// A projection stored as `nn.Linear` (`[out, in]`), with a bias exactly when the config says it has one (as
+    /// transformers builds the layer: a stray bias tensor in the file is ignored, a missing one is an error).
     func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool) throws -> Linear {
         let weight = try tensor(name + ".weight", [outFeatures, inFeatures])
-        let b = bias ? try tensor(name + ".bias", [outFeatures]) : try optional(name + ".bias", [outFeatures])
+        let b = bias ? try tensor(name + ".bias", [outFeatures]) : nil
         return Linear(weight: weight, bias: b, layout: .outIn, inFeatures: inFeatures, outFeatures: outFeatures)
     }
 }

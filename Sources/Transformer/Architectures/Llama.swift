@@ -25,7 +25,8 @@ enum Llama {
         let mlpBias: Bool
         let tied: Bool
         let window: Int?
-        let inverseFrequencies: [Double]
+        let ropeBase: Double
+        let ropeScaling: RoPEScaling
 
         init(_ config: JSONConfig, modelType: String) throws {
             self.modelType = modelType
@@ -54,7 +55,12 @@ enum Llama {
             }
             switch modelType {
             case "mistral":
-                window = config.has("sliding_window") ? try config.positiveInt("sliding_window") : nil
+                // MistralConfig's default is 4096 when the key is absent; null means full attention.
+                switch config["sliding_window"] {
+                case nil: window = 4096
+                case .null?: window = nil
+                default: window = try config.positiveInt("sliding_window")
+                }
             case "qwen2":
                 if try config.bool("use_sliding_window", default: false) {
                     throw ModelFormatError(path: config.path, "use_sliding_window = true is not supported for qwen2")
@@ -63,15 +69,15 @@ enum Llama {
             default:
                 window = nil
             }
+            // transformers' Llama, Mistral and Qwen2 rotate the whole head; a partial factor is another family's.
             let parameters = try config.object("rope_parameters")
             let partial = try parameters.flatMap { $0.has("partial_rotary_factor") ? $0 : nil }?
                 .double("partial_rotary_factor") ?? config.double("partial_rotary_factor", default: 1)
-            guard partial > 0, partial <= 1 else {
-                throw ModelFormatError(path: config.path, "partial_rotary_factor \(partial) must be in (0, 1]")
+            guard partial == 1 else {
+                throw ModelFormatError(path: config.path,
+                                       "partial_rotary_factor \(partial) is not supported for \(modelType) (only 1)")
             }
-            let rotaryDim = Int((Double(headDim) * partial).rounded())
-            let (base, scaling) = try RoPEScaling.read(from: config, defaultBase: 10_000)
-            inverseFrequencies = scaling.inverseFrequencies(base: base, rotaryDim: rotaryDim)
+            (ropeBase, ropeScaling) = try RoPEScaling.read(from: config, defaultBase: 10_000)
         }
     }
 
@@ -81,7 +87,18 @@ enum Llama {
         let reader = CheckpointReader(checkpoint: checkpoint, prefix: "")
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
-        let rope = RotaryEmbedding(inverseFrequencies: c.inverseFrequencies, style: .rotateHalf)
+        // Check the head geometry against the weights before sizing anything from it.
+        let queryName = "model.layers.0.self_attn.q_proj.weight"
+        guard let queryShape = checkpoint.shape(of: queryName) else {
+            throw ModelFormatError(path: checkpoint.directory.path, "missing tensor '\(queryName)'")
+        }
+        guard queryShape == [c.heads * c.headDim, d] else {
+            throw ModelFormatError(path: checkpoint.directory.path, "tensor '\(queryName)' has shape \(queryShape), "
+                                   + "expected [\(c.heads * c.headDim), \(d)] from config.json")
+        }
+        let rope = RotaryEmbedding(inverseFrequencies: c.ropeScaling.inverseFrequencies(base: c.ropeBase,
+                                                                                          rotaryDim: c.headDim),
+                                   style: .rotateHalf)
         var layers: [DecoderLayer] = []
         for i in 0..<c.layers {
             let p = "model.layers.\(i)."

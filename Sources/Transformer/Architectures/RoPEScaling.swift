@@ -15,7 +15,7 @@ public enum RoPEScaling: Sendable, Equatable {
     public static func read(from config: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
         let parameters = try config.object("rope_parameters")
         let scalingObject = try parameters ?? config.object("rope_scaling")
-        let base = try parameters?.double("rope_theta", default: defaultBase)
+        let base = try parameters.flatMap { $0.has("rope_theta") ? $0 : nil }?.double("rope_theta")
             ?? config.double("rope_theta", default: defaultBase)
         guard let scalingObject else { return (base, .none) }
         let type = try scalingObject.string("rope_type", default: nil) ?? scalingObject.string("type", default: "default")

@@ -32,6 +32,10 @@ extension DecoderModel {
                                    + " MB trace, more than the " + String(format: "%.1f", Double(limit) / 1e6)
                                    + " MB allowed: use a shorter prompt")
         }
+        if options.workers > 1 {
+            // The workers split the pass; BLAS threads inside them would oversubscribe the cores.
+            BLASThreads.set(1)
+        }
         var storage = TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)

@@ -3,8 +3,8 @@ public struct ForwardOptions: Sendable, Equatable {
     /// Positions whose next-token logits to compute; nil means the last position only. The LM head is the most
     /// expensive single GEMM of small models (262k × 640 for Gemma 3), so compute only what is needed.
     public var logitPositions: [Int]?
-    /// How many workers split the pass (GEMM columns, attention heads, rows). Run OpenBLAS at one thread when
-    /// this is above 1. Results differ from the serial pass only in the last bits of BLAS sums.
+    /// How many workers split the pass (GEMM columns, attention heads, rows). Above 1, the pass sets OpenBLAS to
+    /// one thread (a process-wide setting). Results differ from the serial pass only in the last bits of BLAS sums.
     public var workers: Int
     /// A value written to the whole trace before the pass, or nil to leave the memory for the pass to write.
     /// A test aid: with NaN, any element the pass fails to write shows up.

@@ -20,14 +20,20 @@ public struct NextTokenPrediction: Sendable, Equatable, Codable {
         let maximum = Double(values.max()!)
         var total = 0.0
         for v in values { total += exp(Double(v) - maximum) }
-        // Partial selection: keep the best k in a small sorted buffer.
         var best: [(id: Int, logit: Float)] = []
-        best.reserveCapacity(k + 1)
-        for (id, v) in values.enumerated() {
-            if best.count == k, let last = best.last, !(v > last.logit) { continue }
-            let index = best.firstIndex { v > $0.logit } ?? best.count
-            best.insert((id, v), at: index)
-            if best.count > k { best.removeLast() }
+        if k > 64 {
+            // Large k: one sort of all ids, O(V log V) instead of O(V·k).
+            best = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+                .prefix(k).map { ($0, values[$0]) }
+        } else {
+            // Small k: keep the best k in a small sorted buffer (one pass over the vocabulary).
+            best.reserveCapacity(k + 1)
+            for (id, v) in values.enumerated() {
+                if best.count == k, let last = best.last, !(v > last.logit) { continue }
+                let index = best.firstIndex { v > $0.logit } ?? best.count
+                best.insert((id, v), at: index)
+                if best.count > k { best.removeLast() }
+            }
         }
         return best.map { NextTokenPrediction(id: $0.id, logit: $0.logit,
                                               probability: exp(Double($0.logit) - maximum) / total) }

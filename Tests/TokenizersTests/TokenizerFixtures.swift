@@ -1,14 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 import Tokenizers
 
-/// Locations of the shared test fixtures (`Tests/Fixtures`) and readers for the golden files.
-enum Fixtures {
-    /// `Tests/Fixtures`, found relative to this source file.
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent() // TokenizersTests
-        .deletingLastPathComponent() // Tests
-        .appendingPathComponent("Fixtures")
+/// The tokenizer fixtures and the golden tokenization files.
+enum TokenizerFixtures {
+    static var root: URL { Fixtures.root }
 
     /// The tokenizer directory for each golden key.
     static let directories: [String: String] = [
@@ -38,9 +35,7 @@ enum Fixtures {
 
     /// A temporary directory holding the given files, removed by the caller.
     static func temporaryDirectory(files: [String: Data]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tokenizers-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try Fixtures.temporaryDirectory()
         for (name, data) in files {
             try data.write(to: url.appendingPathComponent(name))
         }
