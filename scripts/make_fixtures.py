@@ -53,6 +53,8 @@ import transformers  # noqa: E402
 from transformers import (  # noqa: E402
     AutoModelForCausalLM,
     AutoTokenizer,
+    Gemma3ForCausalLM,
+    Gemma3TextConfig,
     GPT2Config,
     GPT2LMHeadModel,
     LlamaConfig,
@@ -646,6 +648,40 @@ def build_models(out: Path, tok_docs: dict[str, dict]):
         )
     )
 
+    doc = tok_docs["llama3"]
+    specs.append(
+        (
+            "tiny-gemma3",
+            Gemma3ForCausalLM,
+            Gemma3TextConfig(
+                vocab_size=vocab_len(doc),
+                hidden_size=64,
+                intermediate_size=128,
+                num_hidden_layers=2,
+                num_attention_heads=4,
+                num_key_value_heads=1,  # MQA, as the 270M
+                head_dim=32,  # != hidden_size / heads, as the 270M
+                query_pre_attn_scalar=24,  # != head_dim, so the attention scale is read from the config
+                max_position_embeddings=512,
+                rms_norm_eps=1e-6,
+                sliding_window=4,  # short, so the golden prompts cross it on the sliding layer
+                layer_types=["sliding_attention", "full_attention"],
+                rope_parameters={
+                    "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0},
+                    "full_attention": {"rope_type": "default", "rope_theta": 1000000.0},
+                },
+                final_logit_softcapping=5.0,  # Gemma 3 ships null; set here to exercise the soft-cap path
+                attn_logit_softcapping=None,
+                hidden_activation="gelu_pytorch_tanh",
+                initializer_range=INIT_RANGE,
+                tie_word_embeddings=True,
+                bos_token_id=special_id(doc, "<|begin_of_text|>"),
+                eos_token_id=special_id(doc, "<|end_of_text|>"),
+                pad_token_id=special_id(doc, "<|end_of_text|>"),
+            ),
+        )
+    )
+
     for i, (name, cls, cfg) in enumerate(specs):
         torch.manual_seed(1000 + i)
         cfg._attn_implementation = "eager"
@@ -686,6 +722,7 @@ def llama3_inv_freq64(head_dim: int, rp: dict) -> torch.Tensor:
 
 @contextlib.contextmanager
 def true_float64(model):
+    from transformers.models.gemma3 import modeling_gemma3
     from transformers.models.llama import modeling_llama
     from transformers.models.qwen2 import modeling_qwen2
 
@@ -701,13 +738,36 @@ def true_float64(model):
         variance = x.pow(2).mean(-1, keepdim=True)
         return self.weight * (x * torch.rsqrt(variance + self.variance_epsilon))
 
+    def gemma_rms_forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * (1.0 + self.weight)
+
     saved = []
     for cls in (modeling_llama.LlamaRMSNorm, modeling_qwen2.Qwen2RMSNorm):
         saved.append((cls, "forward", cls.forward))
         cls.forward = rms_forward
+    saved.append((modeling_gemma3.Gemma3RMSNorm, "forward", modeling_gemma3.Gemma3RMSNorm.forward))
+    modeling_gemma3.Gemma3RMSNorm.forward = gemma_rms_forward
 
     cfg = model.config
     rotary = [m for m in model.modules() if type(m).__name__.endswith("RotaryEmbedding")]
+    if cfg.model_type == "gemma3_text":
+        # one rotary module, called per layer type; default RoPE with each type's base
+        for m in rotary:
+            inv = {}
+            for layer_type, rp in cfg.rope_parameters.items():
+                assert rp["rope_type"] == "default"
+                inv[layer_type] = llama3_inv_freq64(cfg.head_dim, rp)
+                ref = getattr(m, f"{layer_type}_inv_freq").to(torch.float64)
+                assert torch.allclose(inv[layer_type], ref, rtol=1e-6, atol=0), (inv[layer_type], ref)
+
+            def gemma_fwd(x, position_ids, layer_type, _inv=inv):
+                freqs = position_ids[..., None].to(torch.float64) * _inv[layer_type]
+                emb = torch.cat((freqs, freqs), dim=-1)
+                return emb.cos().to(x.dtype), emb.sin().to(x.dtype)
+
+            saved.append((m, "forward", None))
+            m.forward = gemma_fwd
+        rotary = []
     for m in rotary:
         head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
         inv64 = llama3_inv_freq64(head_dim, cfg.rope_parameters)
@@ -740,10 +800,12 @@ def true_float64(model):
 # ---------------------------------------------------------------------------
 
 MODEL_PROMPTS = {
-    # picked so the token counts (BOS included) land near 6, 12 and 17; the last has digits and a newline
-    "tiny-gpt2": ["The cat sat on", "Hello, world! This", "We saw 1234 birds\nin 2024."],
-    "tiny-llama": ["The cat sat", "Hello, world! This", "We saw 1234 birds\nin 2024."],
-    "tiny-qwen2": ["The cat sat on", "Hello, world! This", "We saw 1234 birds\nin 2024."],
+    # picked so the token counts (BOS included) land near 6 and 20; the second has digits and a newline, and
+    # crosses tiny-gemma3's sliding window of 4. Two prompts keep all fixtures under 5 MB.
+    "tiny-gpt2": ["The cat sat on", "We saw 1234 birds\nin 2024."],
+    "tiny-llama": ["The cat sat", "We saw 1234 birds\nin 2024."],
+    "tiny-qwen2": ["The cat sat on", "We saw 1234 birds\nin 2024."],
+    "tiny-gemma3": ["The cat sat", "We saw 1234 birds\nin 2024."],
 }
 
 
@@ -771,16 +833,28 @@ def model_geometry(model) -> dict:
 
 
 def parts(model):
-    """(blocks, final_norm, per-layer (attn, mlp, mid_norm, ffn_pre module, ffn_post consumer, value source))"""
+    """(blocks, final_norm, per-layer (attn, mlp output, mid_norm, ffn_pre module, ffn_post consumer, value source,
+    attention post-norm or None))"""
     if model.config.model_type == "gpt2":
         t = model.transformer
-        return t.h, t.ln_f, [(b.attn, b.mlp, b.ln_2, b.mlp.c_fc, b.mlp.c_proj, b.attn.c_attn) for b in t.h]
+        return t.h, t.ln_f, [(b.attn, b.mlp, b.ln_2, b.mlp.c_fc, b.mlp.c_proj, b.attn.c_attn, None) for b in t.h]
     m = model.model
+    if model.config.model_type == "gemma3_text":
+        # what each block adds is the post-norm of its branch: attention output taken after post_attention_layernorm
+        return (
+            m.layers,
+            m.norm,
+            [
+                (b.self_attn, b.post_feedforward_layernorm, b.pre_feedforward_layernorm, b.mlp.gate_proj,
+                 b.mlp.down_proj, b.self_attn.v_proj, b.post_attention_layernorm)
+                for b in m.layers
+            ],
+        )
     return (
         m.layers,
         m.norm,
         [
-            (b.self_attn, b.mlp, b.post_attention_layernorm, b.mlp.gate_proj, b.mlp.down_proj, b.self_attn.v_proj)
+            (b.self_attn, b.mlp, b.post_attention_layernorm, b.mlp.gate_proj, b.mlp.down_proj, b.self_attn.v_proj, None)
             for b in m.layers
         ],
     )
@@ -814,7 +888,7 @@ def run_golden(model, ids: list[int]) -> dict:
     def hidden_in(args, kwargs):
         return args[0] if args else kwargs["hidden_states"]
 
-    for li, (blk, (attn, mlp, mid_norm, ffn_pre_mod, ffn_post_mod, v_src)) in enumerate(zip(blocks, layers)):
+    for li, (blk, (attn, mlp, mid_norm, ffn_pre_mod, ffn_post_mod, v_src, attn_post)) in enumerate(zip(blocks, layers)):
 
         def pre_block(mod, args, kwargs, li=li):
             rec["residual_pre"][li] = hidden_in(args, kwargs)[0].clone()
@@ -822,9 +896,13 @@ def run_golden(model, ids: list[int]) -> dict:
         def post_block(mod, args, kwargs, output, li=li):
             rec["residual_post"][li] = first(output)[0].clone()
 
-        def attn_out(mod, args, kwargs, output, li=li):
-            rec["attn_output"][li] = output[0][0].clone()
+        def attn_out(mod, args, kwargs, output, li=li, has_post=attn_post is not None):
+            if not has_post:
+                rec["attn_output"][li] = output[0][0].clone()
             rec["attn_probs"][li] = output[1][0].clone()
+
+        def attn_post_out(mod, args, output, li=li):
+            rec["attn_output"][li] = output[0].clone()
 
         def mid(mod, args, li=li):
             rec["residual_mid"][li] = args[0][0].clone()
@@ -854,6 +932,8 @@ def run_golden(model, ids: list[int]) -> dict:
             ffn_post_mod.register_forward_pre_hook(ffn_post),
             v_src.register_forward_hook(values),
         ]
+        if attn_post is not None:
+            hooks.append(attn_post.register_forward_hook(attn_post_out))
 
     def fin(mod, args, output):
         rec["final_normed"][0] = output[0].clone()
@@ -993,6 +1073,7 @@ def main():
     build_models(out, docs)  # writes config.json etc. first so AutoTokenizer sees the model type
     write_tokenizer_files("gpt2", docs["gpt2"], out / "models" / "tiny-gpt2")
     write_tokenizer_files("llama3", docs["llama3"], out / "models" / "tiny-llama")
+    write_tokenizer_files("llama3", docs["llama3"], out / "models" / "tiny-gemma3")
     write_tokenizer_files("qwen2", docs["qwen2"], out / "models" / "tiny-qwen2")
     write_tokenizer_files("smollm", docs["smollm"], out / "tokenizers" / "smollm")
 

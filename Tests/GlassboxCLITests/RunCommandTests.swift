@@ -14,7 +14,7 @@ struct RunCommandTests {
     }
 
     @Test("--json prints the golden prompt's tokens and its top next tokens with golden logits",
-          arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2"])
+          arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
     func json(_ name: String) throws {
         let golden = try GoldenForward.load(name)
         let prompt = golden.prompts[1]

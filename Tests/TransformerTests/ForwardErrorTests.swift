@@ -33,7 +33,7 @@ struct ForwardErrorTests {
         }
     }
 
-    @Test("the pass writes every element of the trace", arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2"])
+    @Test("the pass writes every element of the trace", arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
     func writesEverything(_ name: String) throws {
         let model = try ModelLoader.load(directory: Fixtures.model(name))
         for workers in [1, 2] {

@@ -45,7 +45,7 @@ struct ModelLoaderErrorTests {
         let dir = try copy("tiny-gpt2")
         try Data(#"{"model_type": "mamba", "architectures": ["MambaForCausalLM"]}"#.utf8)
             .write(to: dir.appendingPathComponent("config.json"))
-        expectError(dir, containing: "model_type \"mamba\" is not supported (supported: gpt2, llama, mistral, qwen2)")
+        expectError(dir, containing: "model_type \"mamba\" is not supported (supported: gemma3_text, gpt2, llama, mistral, qwen2)")
     }
 
     @Test("bad JSON and ill-typed keys in config.json name the key")

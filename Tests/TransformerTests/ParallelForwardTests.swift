@@ -5,11 +5,11 @@ import Transformer
 @Suite("Forward pass split over workers")
 struct ParallelForwardTests {
     @Test("two and three workers reproduce the serial trace and are deterministic",
-          arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2"])
+          arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
     func matchesSerial(_ name: String) throws {
         let model = try ModelLoader.load(directory: Fixtures.model(name))
         let golden = try GoldenForward.load(name)
-        let ids = golden.prompts[2].ids
+        let ids = golden.prompts[1].ids
         let serial = try model.forward(tokens: ids, options: .allLogits(tokens: ids.count))
         for workers in [2, 3] {
             let options = ForwardOptions.allLogits(tokens: ids.count, workers: workers)

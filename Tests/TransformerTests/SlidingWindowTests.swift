@@ -21,7 +21,7 @@ struct SlidingWindowTests {
 
     @Test("a window as long as the prompt, or none, reproduces the Llama pass exactly")
     func longWindow() throws {
-        let ids = try GoldenForward.load("tiny-llama").prompts[2].ids
+        let ids = try GoldenForward.load("tiny-llama").prompts[1].ids
         let llama = try ModelLoader.load(directory: Fixtures.model("tiny-llama")).forward(tokens: ids)
         #expect(try mistral(window: ids.count).forward(tokens: ids).storage == llama.storage)
         #expect(try mistral(window: nil).forward(tokens: ids).storage == llama.storage)
@@ -29,7 +29,7 @@ struct SlidingWindowTests {
 
     @Test("a short window zeroes exactly the keys at distance ≥ window and renormalises the rest")
     func shortWindow() throws {
-        let ids = try GoldenForward.load("tiny-llama").prompts[2].ids
+        let ids = try GoldenForward.load("tiny-llama").prompts[1].ids
         let n = ids.count, window = 4
         let model = try mistral(window: window)
         let trace = try model.forward(tokens: ids)

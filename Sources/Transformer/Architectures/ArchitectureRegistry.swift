@@ -6,6 +6,7 @@ public enum ArchitectureRegistry {
     typealias Builder = @Sendable (JSONConfig, SafetensorsCheckpoint) throws -> DecoderModel
 
     static let builders: [String: Builder] = [
+        "gemma3_text": { config, checkpoint in try Gemma3.load(config: config, checkpoint: checkpoint) },
         "gpt2": { config, checkpoint in try GPT2.load(config: config, checkpoint: checkpoint) },
         "llama": { config, checkpoint in
             try Llama.load(config: config, checkpoint: checkpoint, modelType: "llama", architecture: "LlamaForCausalLM")

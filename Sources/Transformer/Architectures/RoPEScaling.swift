@@ -11,26 +11,38 @@ public enum RoPEScaling: Sendable, Equatable {
     /// Llama 3.1/3.2 smooth frequency scaling.
     case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalContext: Double)
 
-    /// Reads the base and scaling of `config`; unsupported scaling types are errors naming the type.
+    /// Reads the base and scaling of `config`: `rope_parameters` (transformers 5) or `rope_theta` + `rope_scaling`
+    /// (transformers 4). Unsupported scaling types are errors naming the type.
     public static func read(from config: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
-        let parameters = try config.object("rope_parameters")
-        let scalingObject = try parameters ?? config.object("rope_scaling")
-        let base = try parameters.flatMap { $0.has("rope_theta") ? $0 : nil }?.double("rope_theta")
-            ?? config.double("rope_theta", default: defaultBase)
-        guard let scalingObject else { return (base, .none) }
-        let type = try scalingObject.string("rope_type", default: nil) ?? scalingObject.string("type", default: "default")
+        if let parameters = try config.object("rope_parameters") {
+            let base = try parameters.has("rope_theta") ? parameters.double("rope_theta")
+                : config.double("rope_theta", default: defaultBase)
+            return (base, try scaling(parameters))
+        }
+        let base = try config.double("rope_theta", default: defaultBase)
+        return (base, try config.object("rope_scaling").map(scaling) ?? .none)
+    }
+
+    /// Reads one parameter object (`{"rope_type", "rope_theta", "factor", …}`), as Gemma 3 keeps per layer type.
+    public static func read(parameters: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
+        (try parameters.double("rope_theta", default: defaultBase), try scaling(parameters))
+    }
+
+    /// The scaling an object describes by `rope_type` (or the older `type`).
+    static func scaling(_ object: JSONConfig) throws -> RoPEScaling {
+        let type = try object.string("rope_type", default: nil) ?? object.string("type", default: "default")
         switch type {
         case "default", nil:
-            return (base, .none)
+            return .none
         case "linear":
-            return (base, .linear(factor: try scalingObject.double("factor")))
+            return .linear(factor: try object.double("factor"))
         case "llama3":
-            return (base, .llama3(factor: try scalingObject.double("factor"),
-                                  lowFrequencyFactor: try scalingObject.double("low_freq_factor"),
-                                  highFrequencyFactor: try scalingObject.double("high_freq_factor"),
-                                  originalContext: try scalingObject.double("original_max_position_embeddings")))
+            return .llama3(factor: try object.double("factor"),
+                           lowFrequencyFactor: try object.double("low_freq_factor"),
+                           highFrequencyFactor: try object.double("high_freq_factor"),
+                           originalContext: try object.double("original_max_position_embeddings"))
         case let other?:
-            throw ModelFormatError(path: scalingObject.path,
+            throw ModelFormatError(path: object.path,
                                    "RoPE scaling type \"\(other)\" is not supported (supported: default, linear, llama3)")
         }
     }
