@@ -83,7 +83,7 @@ struct ModelLoaderErrorTests {
             $0["head_dim"] = 1 << 30
         }
         expectError(llama, containing: "tensor 'model.layers.0.self_attn.q_proj.weight' has shape [64, 64], "
-                    + "expected [4294967296, 64] from config.json")
+                    + "expected [4294967296, 64] from the model's configuration")
         let gpt2 = try copy("tiny-gpt2")
         try rewriteConfig(gpt2) { $0["n_inner"] = -5 }
         expectError(gpt2, containing: "key \"n_inner\" must be positive, found -5")

@@ -1,17 +1,35 @@
 import ModelFormats
 import Tensors
 
-/// Reads named tensors of one checkpoint with the shapes an architecture expects, under an optional name prefix.
+/// Reads an architecture's tensors by HF name from a `WeightSource`, with the shapes the architecture expects.
 struct CheckpointReader {
-    let checkpoint: SafetensorsCheckpoint
-    /// Prefix stripped by some exporters and added by others (GPT-2's `transformer.`).
-    let prefix: String
+    let source: any WeightSource
 
-    func has(_ name: String) -> Bool { checkpoint.contains(prefix + name) }
+    /// Reads a safetensors checkpoint whose names carry `prefix` (GPT-2's `transformer.`, Gemma's `model.`).
+    init(checkpoint: SafetensorsCheckpoint, prefix: String) {
+        source = SafetensorsWeights(checkpoint: checkpoint, prefix: prefix)
+    }
+
+    init(source: any WeightSource) {
+        self.source = source
+    }
+
+    func has(_ name: String) -> Bool { source.shape(of: name) != nil }
 
     /// Elements of `name`, checked against `shape`.
     func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
-        try checkpoint.tensor(prefix + name, shape: shape).elements
+        try source.tensor(name, shape: shape)
+    }
+
+    /// Checks that `name` exists with `shape` without reading it: used to validate dimensions from a config before
+    /// anything is sized from them.
+    func expectShape(_ name: String, _ shape: [Int]) throws {
+        let stored = source.shape(of: name)
+        guard stored == shape else {
+            throw ModelFormatError(path: source.location, stored.map {
+                "tensor '\(name)' has shape \($0), expected \(shape) from the model's configuration"
+            } ?? "missing tensor '\(name)'")
+        }
     }
 
     /// A projection stored as `nn.Linear` (`[out, in]`), with a bias exactly when the config says it has one (as

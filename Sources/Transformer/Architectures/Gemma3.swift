@@ -109,12 +109,7 @@ enum Gemma3 {
         let reader = CheckpointReader(checkpoint: checkpoint, prefix: prefix)
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("embed_tokens.weight", [c.vocabSize, d])
-        let queryName = "layers.0.self_attn.q_proj.weight"
-        guard checkpoint.shape(of: prefix + queryName) == [c.heads * c.headDim, d] else {
-            throw ModelFormatError(path: checkpoint.directory.path, "tensor '\(prefix + queryName)' has shape "
-                                   + "\(checkpoint.shape(of: prefix + queryName).map { "\($0)" } ?? "(missing)"), "
-                                   + "expected [\(c.heads * c.headDim), \(d)] from config.json")
-        }
+        try reader.expectShape("layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
         let globalRope = RotaryEmbedding(
             inverseFrequencies: c.global.scaling.inverseFrequencies(base: c.global.base, rotaryDim: c.headDim),
             style: .rotateHalf)

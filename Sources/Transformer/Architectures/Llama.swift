@@ -88,14 +88,7 @@ enum Llama {
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
         // Check the head geometry against the weights before sizing anything from it.
-        let queryName = "model.layers.0.self_attn.q_proj.weight"
-        guard let queryShape = checkpoint.shape(of: queryName) else {
-            throw ModelFormatError(path: checkpoint.directory.path, "missing tensor '\(queryName)'")
-        }
-        guard queryShape == [c.heads * c.headDim, d] else {
-            throw ModelFormatError(path: checkpoint.directory.path, "tensor '\(queryName)' has shape \(queryShape), "
-                                   + "expected [\(c.heads * c.headDim), \(d)] from config.json")
-        }
+        try reader.expectShape("model.layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
         let rope = RotaryEmbedding(inverseFrequencies: c.ropeScaling.inverseFrequencies(base: c.ropeBase,
                                                                                           rotaryDim: c.headDim),
                                    style: .rotateHalf)
