@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import ModelFormats
+import Tensors
 
 @Suite("GGUF reader")
 struct GGUFFileTests {
@@ -110,5 +111,20 @@ struct GGUFFileTests {
         }
         #expect(try file.rawBytes(named: "blk.0.ffn_down.weight").count == 84)
         #expect(throws: ModelFormatError(path: path, "no tensor named 'missing'")) { try file.tensor(named: "missing") }
+    }
+
+    @Test("splitting dequantisation between workers gives the same bits as one thread")
+    func workersAgree() throws {
+        // 1024 Q4_K blocks (262,144 elements) of varied bytes, so the split really happens.
+        var raw = [UInt8](repeating: 0, count: 1024 * 144)
+        for i in raw.indices { raw[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
+        for block in 0..<1024 { raw[block * 144 + 1] = 0x1C; raw[block * 144 + 3] = 0x18 }   // finite d, dmin
+        let serial = raw.withUnsafeBytes { Dequantization.dequantize(.q4_K, $0) }
+        let parallel = raw.withUnsafeBytes { Dequantization.dequantize(.q4_K, $0, workers: WorkerPool(workers: 2)) }
+        #expect(serial != nil && serial?.map(\.bitPattern) == parallel?.map(\.bitPattern))
+        let writer = GGUFWriter(tensors: [.init(name: "w", ne: [1024, 256], type: 12, data: raw)])
+        let file = try GGUFFile(path: try GGUFWriter.write(writer.bytes()))
+        let tensor = try file.tensor(named: "w", workers: WorkerPool(workers: 2))
+        #expect(tensor.shape == [256, 1024] && tensor.elements.map(\.bitPattern) == serial?.map(\.bitPattern))
     }
 }

@@ -1,3 +1,5 @@
+public import Tensors
+
 /// Conversion of GGUF tensor data (plain and block-quantised ggml types) to float32.
 ///
 /// Each kernel reads `blockCount` consecutive blocks from `source` and writes `blockCount * type.blockElements`
@@ -5,6 +7,11 @@
 /// range of rows or a whole tensor. Products and sums are done in Float32 in the order ggml's reference
 /// `dequantize_row_*` and gguf-py write them (Swift never fuses them), so results are bit-identical to gguf-py.
 public enum Dequantization {
+    /// Stored bytes shared read-only between workers.
+    struct ReadOnlyBytes: @unchecked Sendable {
+        let base: UnsafeRawPointer
+    }
+
     /// A dequantisation kernel: `(source, destination, blockCount)`. The caller guarantees that `source` holds
     /// `blockCount * blockBytes` readable bytes (no alignment needed) and `destination` room for
     /// `blockCount * blockElements` floats.
@@ -33,14 +40,24 @@ public enum Dequantization {
     public static func supports(_ type: GGUFTensorType) -> Bool { kernel(for: type) != nil }
 
     /// Dequantises whole blocks of `type` in `source` into a new array; nil when the type is not supported or
-    /// `source.count` is not a whole number of blocks.
-    public static func dequantize(_ type: GGUFTensorType, _ source: UnsafeRawBufferPointer) -> [Float]? {
+    /// `source.count` is not a whole number of blocks. `workers` splits the blocks between threads; each block is
+    /// converted the same way whatever the split, so the result does not depend on it.
+    public static func dequantize(_ type: GGUFTensorType, _ source: UnsafeRawBufferPointer,
+                                  workers: WorkerPool = .serial) -> [Float]? {
         guard let kernel = kernel(for: type), source.count % type.blockBytes == 0 else { return nil }
         let blocks = source.count / type.blockBytes
-        let count = blocks * type.blockElements
+        let blockBytes = type.blockBytes, blockElements = type.blockElements
+        let count = blocks * blockElements
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             if let destination = buffer.baseAddress, let base = source.baseAddress, blocks > 0 {
-                kernel(base, destination, blocks)
+                let input = ReadOnlyBytes(base: base), output = DisjointPointer(destination)
+                // Chunks of at least 64 Ki elements, so small tensors stay on the calling thread.
+                let minimumBlocks = max(1, 65_536 / blockElements)
+                let pool = WorkerPool(workers: min(workers.workers, max(1, blocks / minimumBlocks)))
+                pool.forEachChunk(of: blocks) { range in
+                    kernel(input.base + range.lowerBound * blockBytes, output.base + range.lowerBound * blockElements,
+                           range.count)
+                }
             }
             initialized = count
         }

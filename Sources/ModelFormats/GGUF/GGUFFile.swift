@@ -193,25 +193,21 @@ public struct GGUFFile: Sendable {
 
     /// The tensor `name` dequantised to float32, with the HF / PyTorch shape (`ne` reversed).
     ///
-    /// Throws when the tensor is absent or its type cannot be dequantised yet.
-    public func tensor(named name: String) throws -> Tensor {
-        try tensor(try requireTensorInfo(named: name))
+    /// `workers` splits the blocks between threads (the result does not depend on it). Throws when the tensor is
+    /// absent or its type cannot be dequantised yet.
+    public func tensor(named name: String, workers: WorkerPool = .serial) throws -> Tensor {
+        try tensor(try requireTensorInfo(named: name), workers: workers)
     }
 
     /// The tensor of `info` (an entry of `tensors`) dequantised to float32, with the HF / PyTorch shape.
-    public func tensor(_ info: GGUFTensorInfo) throws -> Tensor {
-        guard let kernel = Dequantization.kernel(for: info.type) else {
+    public func tensor(_ info: GGUFTensorInfo, workers: WorkerPool = .serial) throws -> Tensor {
+        guard Dequantization.supports(info.type) else {
             throw ModelFormatError(path: path, "tensor '\(info.name)' has type \(info.type.name), which Glassbox "
                                    + "cannot dequantise yet")
         }
-        let count = info.elementCount
-        let blocks = count / info.type.blockElements
-        let source = file.buffer(info.byteRange)
-        let elements = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let destination = buffer.baseAddress, let base = source.baseAddress, blocks > 0 {
-                kernel(base, destination, blocks)
-            }
-            initialized = count
+        guard let elements = Dequantization.dequantize(info.type, file.buffer(info.byteRange), workers: workers) else {
+            throw ModelFormatError(path: path, "tensor '\(info.name)': \(info.byteCount) bytes are not whole "
+                                   + "\(info.type.name) blocks")
         }
         file.release(info.byteRange)
         return Tensor(shape: info.shape, elements: elements)
