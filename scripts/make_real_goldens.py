@@ -61,7 +61,7 @@ def long_prompt() -> str:
     cities = ["Paris", "Lisbon", "Nairobi", "Osaka", "Lima", "Oslo", "Hanoi", "Quito"]
     goods = ["copper", "wool", "coffee", "timber", "salt", "glass", "silk", "rice"]
     parts = []
-    for i in range(24):
+    for i in range(13):
         city = cities[i % len(cities)]
         good = goods[(3 * i + 1) % len(goods)]
         year = 1850 + 7 * i

@@ -18,7 +18,7 @@ struct ForwardBench: ParsableCommand {
         commandName: "forward",
         abstract: "Time the traced forward pass at several prompt lengths and BLAS thread counts.")
 
-    @Option(name: .long, help: "Model directory.")
+    @Option(name: .long, help: "Model directory (Hugging Face) or GGUF file.")
     var model: String
 
     @Option(name: .long, help: "Comma-separated prompt lengths in tokens.")
@@ -52,7 +52,7 @@ struct ForwardBench: ParsableCommand {
     func run() throws {
         try withFailureReport {
             let (loadSeconds, decoder) = try Stopwatch.time {
-                try ModelLoader.load(directory: URL(fileURLWithPath: model, isDirectory: true))
+                try ModelLoader.load(URL(fileURLWithPath: model))
             }
             let afterLoad = ResourceUsage.currentResidentBytes ?? 0
             let counts = try Self.parseList(tokens, option: "--tokens")

@@ -35,9 +35,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try withFailureReport {
-            let directory = URL(fileURLWithPath: model, isDirectory: true)
-            let decoder = try ModelLoader.load(directory: directory)
-            let tokenizer = try TokenizerLoader.load(directory: directory)
+            let url = URL(fileURLWithPath: model)
+            let decoder = try ModelLoader.load(url)
+            let tokenizer = try TokenizerLoader.load(directory: url)
             let ids = try tokenizer.encode(prompt)
             guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
             let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))

@@ -60,7 +60,7 @@ struct RunCommandTests {
 
     @Test("bad paths, empty prompts and bad options exit non-zero with one message")
     func badArguments() throws {
-        try expectFailure(["run", "--model", "/nonexistent/model", "--prompt", "x"], containing: "no such model directory")
+        try expectFailure(["run", "--model", "/nonexistent/model", "--prompt", "x"], containing: "no such model directory or GGUF file")
         try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", ""],
                           containing: "--prompt is empty")
         try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--top-k", "0"],

@@ -23,21 +23,23 @@ struct ModelLoaderErrorTests {
 
     private func expectError(_ dir: URL, containing fragment: String) {
         do {
-            _ = try ModelLoader.load(directory: dir)
+            _ = try ModelLoader.load(dir)
             Issue.record("expected an error containing '\(fragment)'")
         } catch {
             #expect("\(error)".contains(fragment), "error was: \(error)")
         }
     }
 
-    @Test("a missing directory, a file and a directory without config.json")
+    @Test("a missing path, a directory without config.json, and files that are not GGUF models")
     func missing() throws {
-        expectError(URL(fileURLWithPath: "/nonexistent/model"), containing: "no such model directory")
+        expectError(URL(fileURLWithPath: "/nonexistent/model"), containing: "no such model directory or GGUF file")
         let dir = try Fixtures.temporaryDirectory()
         expectError(dir, containing: "no config.json in this directory")
-        let file = dir.appendingPathComponent("file")
-        try Data().write(to: file)
-        expectError(file, containing: "expected a model directory")
+        let file = dir.appendingPathComponent("model.gguf")
+        try Data("not a gguf file at all".utf8).write(to: file)
+        expectError(file, containing: "model.gguf")
+        expectError(Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
+                    containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3)")
     }
 
     @Test("an unknown architecture names the model_type and the supported ones")

@@ -24,17 +24,24 @@ public enum ArchitectureRegistry {
     public static var supportedModelTypes: [String] { builders.keys.sorted() }
 }
 
-/// Loads a Hugging Face checkpoint directory (`config.json` + safetensors) into a `DecoderModel`.
+/// Loads a model: a Hugging Face checkpoint directory (`config.json` + safetensors) or a GGUF file.
 public enum ModelLoader {
+    /// Architectures that load from GGUF files, by `general.architecture`.
+    static let ggufBuilders: [String: @Sendable (GGUFFile) throws -> DecoderModel] = [
+        "gemma3": { file in try Gemma3.load(gguf: file) },
+    ]
+
+    /// Loads the directory or GGUF file at `url`.
+    public static func load(_ url: URL) throws -> DecoderModel {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw ModelFormatError(path: url.path, "no such model directory or GGUF file")
+        }
+        return isDirectory.boolValue ? try load(directory: url) : try load(gguf: url)
+    }
+
     /// Reads `directory/config.json`, picks the architecture from its `model_type`, and loads the weights.
     public static func load(directory: URL) throws -> DecoderModel {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
-            throw ModelFormatError(path: directory.path, "no such model directory")
-        }
-        guard isDirectory.boolValue else {
-            throw ModelFormatError(path: directory.path, "expected a model directory with config.json and safetensors")
-        }
         let configURL = directory.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw ModelFormatError(path: directory.path, "no config.json in this directory")
@@ -47,5 +54,16 @@ public enum ModelLoader {
         }
         let checkpoint = try SafetensorsCheckpoint(directory: directory)
         return try build(config, checkpoint)
+    }
+
+    /// Opens a GGUF file and builds the architecture its `general.architecture` names.
+    public static func load(gguf url: URL) throws -> DecoderModel {
+        let file = try GGUFFile(path: url.path)
+        let meta = try GGUFHyperparameters(file: file)
+        guard let build = ggufBuilders[meta.architecture] else {
+            throw ModelFormatError(path: url.path, "GGUF architecture \"\(meta.architecture)\" is not supported "
+                                   + "(supported: " + ggufBuilders.keys.sorted().joined(separator: ", ") + ")")
+        }
+        return try build(file)
     }
 }

@@ -13,6 +13,8 @@ enum Gemma3 {
     /// The config.json keys Gemma 3 reads, in the transformers 5 layout (`layer_types`, per-type `rope_parameters`)
     /// or the transformers 4 one (`sliding_window_pattern`, `rope_theta`, `rope_local_base_freq`, `rope_scaling`).
     struct Configuration {
+        /// `gemma3_text` (HF) or `gemma3` (GGUF `general.architecture`).
+        let modelType: String
         let layers: Int
         let dModel: Int
         let heads: Int
@@ -33,6 +35,7 @@ enum Gemma3 {
         let tied: Bool
 
         init(_ config: JSONConfig) throws {
+            modelType = "gemma3_text"
             layers = try config.positiveInt("num_hidden_layers")
             dModel = try config.positiveInt("hidden_size")
             heads = try config.positiveInt("num_attention_heads")
@@ -106,7 +109,19 @@ enum Gemma3 {
         let c = try Configuration(json)
         // Gemma3ForCausalLM uses `model.`; the text part of multimodal checkpoints sits under `language_model.model.`.
         let prefix = checkpoint.contains("language_model.model.embed_tokens.weight") ? "language_model.model." : "model."
-        let reader = CheckpointReader(checkpoint: checkpoint, prefix: prefix)
+        // HF checkpoints store RMSNorm weights as w − 1.
+        return try build(c, reader: CheckpointReader(checkpoint: checkpoint, prefix: prefix), normOffset: 1)
+    }
+
+    /// Loads a `gemma3` GGUF file (llama.cpp names; norm weights already include the +1).
+    static func load(gguf file: GGUFFile) throws -> DecoderModel {
+        let c = try Configuration(GGUFHyperparameters(file: file))
+        return try build(c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.gemma3Name)),
+                         normOffset: 0)
+    }
+
+    /// The model from a configuration and weights addressed by HF names without the `model.` prefix.
+    private static func build(_ c: Configuration, reader: CheckpointReader, normOffset: Float) throws -> DecoderModel {
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("embed_tokens.weight", [c.vocabSize, d])
         try reader.expectShape("layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
@@ -118,7 +133,7 @@ enum Gemma3 {
             style: .rotateHalf)
 
         func norm(_ name: String, _ dim: Int) throws -> Norm {
-            Norm(kind: .rmsNorm(weightOffset: 1), weight: try reader.tensor(name + ".weight", [dim]), eps: c.eps)
+            Norm(kind: .rmsNorm(weightOffset: normOffset), weight: try reader.tensor(name + ".weight", [dim]), eps: c.eps)
         }
         var layers: [DecoderLayer] = []
         for i in 0..<c.layers {
@@ -141,13 +156,13 @@ enum Gemma3 {
                                        postFFNNorm: try norm(p + "post_feedforward_layernorm", d)))
         }
         let finalNorm = try norm("norm", d)
-        let untiedHead = c.tied ? nil : try checkpoint.tensor("lm_head.weight", shape: [c.vocabSize, d]).elements
+        let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
         let lmHead = Linear(weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
                             outFeatures: c.vocabSize)
         let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
                                                   layers: layers, finalNorm: finalNorm, lmHead: lmHead,
                                                   tied: untiedHead == nil)
-        let info = ModelInfo(architecture: "Gemma3ForCausalLM", modelType: "gemma3_text", layers: c.layers, dModel: d,
+        let info = ModelInfo(architecture: "Gemma3ForCausalLM", modelType: c.modelType, layers: c.layers, dModel: d,
                              heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
                              vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
                              nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
@@ -155,5 +170,51 @@ enum Gemma3 {
         return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
                             embeddingScale: Float(Double(d).squareRoot()), layers: layers, finalNorm: finalNorm,
                             lmHead: lmHead, logitSoftcap: c.finalSoftcap)
+    }
+}
+
+extension Gemma3.Configuration {
+    /// Reads the `gemma3.*` keys of a GGUF file (`shared/spec/models.md` §1.2), with llama.cpp's defaults for the
+    /// keys the converter does not write: local RoPE base 10,000, five sliding layers then one global, attention
+    /// scale `1/√head_dim`, no soft-caps.
+    init(_ meta: GGUFHyperparameters) throws {
+        guard meta.architecture == "gemma3" else {
+            throw ModelFormatError(path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"gemma3\"")
+        }
+        modelType = "gemma3"
+        layers = try meta.positiveInt("block_count")
+        dModel = try meta.positiveInt("embedding_length")
+        heads = try meta.positiveInt("attention.head_count")
+        kvHeads = try meta.positiveInt("attention.head_count_kv", default: heads)
+        headDim = try meta.positiveInt("attention.key_length", default: max(1, dModel / heads))
+        ffnDim = try meta.positiveInt("feed_forward_length")
+        guard let embedding = meta.file.tensorInfo(named: "token_embd.weight"), embedding.shape.count == 2 else {
+            throw ModelFormatError(path: meta.file.path, "missing 2-D tensor 'token_embd.weight'")
+        }
+        vocabSize = embedding.shape[0]
+        contextLength = try meta.positiveInt("context_length")
+        eps = try meta.double("attention.layer_norm_rms_epsilon", default: 1e-6)
+        activation = .geluTanh
+        // llama.cpp: 1/√head_dim, except the 27B (62 layers), which uses 1/√(d/H).
+        attentionScale = Float(1 / Double(layers == 62 ? dModel / heads : headDim).squareRoot())
+        attentionBias = false
+        window = try meta.positiveInt("attention.sliding_window", default: 4096)
+        sliding = (0..<layers).map { $0 % 6 < 5 }
+        let globalScaling: RoPEScaling
+        switch meta.string("rope.scaling.type") {
+        case nil, "none"?: globalScaling = .none
+        case "linear"?: globalScaling = .linear(factor: try meta.double("rope.scaling.factor", default: 1))
+        case let other?:
+            throw ModelFormatError(path: meta.file.path, "RoPE scaling type \"\(other)\" is not supported for gemma3")
+        }
+        global = (try meta.double("rope.freq_base", default: 1_000_000), globalScaling)
+        local = (try meta.double("rope.freq_base_swa", default: 10_000), .none)
+        finalSoftcap = try meta.has("final_logit_softcapping")
+            ? Float(meta.double("final_logit_softcapping", default: 0)) : nil
+        tied = meta.file.tensorInfo(named: "output.weight") == nil
+        guard heads % kvHeads == 0, headDim % 2 == 0 else {
+            throw ModelFormatError(path: meta.file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
+                                   + "must divide evenly, with an even head_dim")
+        }
     }
 }

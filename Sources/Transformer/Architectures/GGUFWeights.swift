@@ -1,0 +1,105 @@
+import ModelFormats
+
+/// Typed access to a GGUF file's `{architecture}.*` hyperparameters, with errors that name the file and key.
+struct GGUFHyperparameters {
+    let file: GGUFFile
+    /// `general.architecture`, the prefix of the model's keys (`gemma3`, `llama`, …).
+    let architecture: String
+
+    init(file: GGUFFile) throws {
+        self.file = file
+        guard let architecture = file.metadata["general.architecture"]?.stringValue else {
+            throw ModelFormatError(path: file.path, "metadata key \"general.architecture\" is missing or not a string")
+        }
+        self.architecture = architecture
+    }
+
+    private func value(_ key: String) -> GGUFValue? { file.metadata["\(architecture).\(key)"] }
+
+    private func fail(_ key: String, _ expected: String) -> ModelFormatError {
+        ModelFormatError(path: file.path, "metadata key \"\(architecture).\(key)\" must be \(expected)")
+    }
+
+    /// A required positive integer no larger than `JSONConfig.maximumDimension`.
+    func positiveInt(_ key: String) throws -> Int {
+        guard let v = value(key)?.intValue, v > 0, v <= JSONConfig.maximumDimension else {
+            throw fail(key, "a positive integer")
+        }
+        return v
+    }
+
+    /// An optional positive integer.
+    func positiveInt(_ key: String, default fallback: Int) throws -> Int {
+        value(key) == nil ? fallback : try positiveInt(key)
+    }
+
+    /// An optional number.
+    func double(_ key: String, default fallback: Double) throws -> Double {
+        guard let v = value(key) else { return fallback }
+        guard let d = v.doubleValue else { throw fail(key, "a number") }
+        return d
+    }
+
+    /// An optional string.
+    func string(_ key: String) -> String? { value(key)?.stringValue }
+
+    /// Whether the key is present.
+    func has(_ key: String) -> Bool { value(key) != nil }
+}
+
+/// A GGUF file answering HF tensor names through an architecture's name map (`layers.3.mlp.up_proj.weight` →
+/// `blk.3.ffn_up.weight`), dequantising to float32 with the PyTorch shape (reversed `ne`).
+struct GGUFWeights: WeightSource {
+    let file: GGUFFile
+    /// Maps an HF name (without the `model.` prefix) to the GGUF name, or nil when the file has no such tensor.
+    let ggufName: @Sendable (String) -> String?
+
+    var location: String { file.path }
+
+    func shape(of name: String) -> [Int]? {
+        ggufName(name).flatMap { file.tensorInfo(named: $0)?.shape }
+    }
+
+    func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+        guard let mapped = ggufName(name), let info = file.tensorInfo(named: mapped) else {
+            throw ModelFormatError(path: file.path, "missing tensor '\(ggufName(name) ?? name)'")
+        }
+        guard info.shape == shape else {
+            throw ModelFormatError(path: file.path, "tensor '\(mapped)' has shape \(info.shape), expected \(shape) "
+                                   + "from the model's metadata")
+        }
+        let tensor = try file.tensor(info)
+        file.file.release(info.byteRange)
+        return tensor.elements
+    }
+
+    /// The llama.cpp names of Gemma 3 decoder-layer tensors, by HF suffix. (Llama differs: its HF
+    /// `post_attention_layernorm` is the pre-FFN norm, `ffn_norm` in GGUF.)
+    static let gemma3LayerNames: [String: String] = [
+        "input_layernorm.weight": "attn_norm.weight",
+        "self_attn.q_proj.weight": "attn_q.weight", "self_attn.q_proj.bias": "attn_q.bias",
+        "self_attn.k_proj.weight": "attn_k.weight", "self_attn.k_proj.bias": "attn_k.bias",
+        "self_attn.v_proj.weight": "attn_v.weight", "self_attn.v_proj.bias": "attn_v.bias",
+        "self_attn.o_proj.weight": "attn_output.weight",
+        "self_attn.q_norm.weight": "attn_q_norm.weight", "self_attn.k_norm.weight": "attn_k_norm.weight",
+        "post_attention_layernorm.weight": "post_attention_norm.weight",
+        "pre_feedforward_layernorm.weight": "ffn_norm.weight",
+        "post_feedforward_layernorm.weight": "post_ffw_norm.weight",
+        "mlp.gate_proj.weight": "ffn_gate.weight", "mlp.up_proj.weight": "ffn_up.weight",
+        "mlp.down_proj.weight": "ffn_down.weight",
+    ]
+
+    /// HF name (without `model.`) → GGUF name for Gemma 3.
+    @Sendable static func gemma3Name(_ name: String) -> String? {
+        switch name {
+        case "embed_tokens.weight": return "token_embd.weight"
+        case "norm.weight": return "output_norm.weight"
+        case "lm_head.weight": return "output.weight"
+        default:
+            let parts = name.split(separator: ".", maxSplits: 2)
+            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]),
+                  let suffix = gemma3LayerNames[String(parts[2])] else { return nil }
+            return "blk.\(index).\(suffix)"
+        }
+    }
+}

