@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
         .target(name: "ModelFormats", dependencies: ["Tensors", "JSON"], swiftSettings: strict),
-        .target(name: "Tokenizers", dependencies: ["JSON"], swiftSettings: strict),
+        .target(name: "Tokenizers", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats"],
                 swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Transformer", "Tensors"], swiftSettings: strict),

@@ -49,7 +49,7 @@ def peak_rss_mb() -> float:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", required=True)
+    ap.add_argument("--model", required=True, help="model directory, or a .gguf file (loaded with gguf_file=)")
     ap.add_argument("--tokens", type=int_list, default=[32, 128, 512])
     ap.add_argument("--threads", type=int_list, default=[1, 2])
     ap.add_argument("--repeats", type=int, default=5)
@@ -64,7 +64,13 @@ def main():
 
     rss_before = peak_rss_mb()
     t0 = time.perf_counter()
-    model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation=args.attn)
+    if args.model.endswith(".gguf"):
+        # transformers dequantises the GGUF to float32 (needs gguf and accelerate, see requirements-fixtures.txt)
+        model = AutoModelForCausalLM.from_pretrained(
+            os.path.dirname(os.path.abspath(args.model)), gguf_file=os.path.basename(args.model),
+            dtype=torch.float32, attn_implementation=args.attn)
+    else:
+        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation=args.attn)
     model.eval()
     load_s = time.perf_counter() - t0
     vocab = model.config.vocab_size

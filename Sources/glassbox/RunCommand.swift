@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a model on a prompt and print its tokens and top next-token predictions.")
 
-    @Option(name: .long, help: "Model directory (Hugging Face config.json, safetensors and tokenizer files).")
+    @Option(name: .long, help: "Model directory (Hugging Face config.json, safetensors and tokenizer files) or GGUF file.")
     var model: String
 
     @Option(name: .long, help: "The prompt text.")
@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
         try withFailureReport {
             let url = URL(fileURLWithPath: model)
             let decoder = try ModelLoader.load(url)
-            let tokenizer = try TokenizerLoader.load(directory: url)
+            let tokenizer = try TokenizerLoader.load(url)
             let ids = try tokenizer.encode(prompt)
             guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
             let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))

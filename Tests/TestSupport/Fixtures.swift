@@ -19,6 +19,14 @@ public enum Fixtures {
         root.appendingPathComponent("golden", isDirectory: true).appendingPathComponent(name)
     }
 
+    /// A real model file fetched by `scripts/fetch-models` (which `scripts/test` runs): `.cache/models/<file>` in the
+    /// repository, or under `GLASSBOX_MODELS_DIR`.
+    public static func realModel(_ file: String) -> URL {
+        let directory = ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".cache/models")
+        return directory.appendingPathComponent(file)
+    }
+
     /// A fresh empty temporary directory for a test to write into.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory

@@ -24,13 +24,7 @@ struct RealGemmaGGUFTests {
         let prompts: [Prompt]
     }
 
-    /// `.cache/models/gemma-3-270m-q4_k_m.gguf` in the repository (or `GLASSBOX_MODELS_DIR`).
-    static var modelURL: URL {
-        let directory = ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? Fixtures.root.deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".cache/models")
-        return directory.appendingPathComponent("gemma-3-270m-q4_k_m.gguf")
-    }
+    static var modelURL: URL { Fixtures.realModel("gemma-3-270m-q4_k_m.gguf") }
 
     @Test("top-10 next tokens, their logits and the residual norms match transformers on five prompts")
     func matchesTransformers() throws {
