@@ -39,7 +39,7 @@ struct ModelLoaderErrorTests {
         try Data("not a gguf file at all".utf8).write(to: file)
         expectError(file, containing: "model.gguf")
         expectError(Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
-                    containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3)")
+                    containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama)")
     }
 
     @Test("an unknown architecture names the model_type and the supported ones")

@@ -89,6 +89,38 @@ struct GGUFWeights: WeightSource {
         "mlp.down_proj.weight": "ffn_down.weight",
     ]
 
+    /// The llama.cpp names of Llama-family decoder-layer tensors, by HF suffix.
+    static let llamaLayerNames: [String: String] = [
+        "input_layernorm.weight": "attn_norm.weight",
+        "self_attn.q_proj.weight": "attn_q.weight", "self_attn.q_proj.bias": "attn_q.bias",
+        "self_attn.k_proj.weight": "attn_k.weight", "self_attn.k_proj.bias": "attn_k.bias",
+        "self_attn.v_proj.weight": "attn_v.weight", "self_attn.v_proj.bias": "attn_v.bias",
+        "self_attn.o_proj.weight": "attn_output.weight",
+        "post_attention_layernorm.weight": "ffn_norm.weight",
+        "mlp.gate_proj.weight": "ffn_gate.weight", "mlp.up_proj.weight": "ffn_up.weight",
+        "mlp.down_proj.weight": "ffn_down.weight",
+    ]
+
+    /// HF name → GGUF name for the Llama family (names carry `model.`, except `lm_head`).
+    @Sendable static func llamaName(_ name: String) -> String? {
+        switch name {
+        case "model.embed_tokens.weight": return "token_embd.weight"
+        case "model.norm.weight": return "output_norm.weight"
+        case "lm_head.weight": return "output.weight"
+        default:
+            guard name.hasPrefix("model.") else { return nil }
+            return layerName(String(name.dropFirst("model.".count)), llamaLayerNames)
+        }
+    }
+
+    /// `layers.N.<suffix>` → `blk.N.<mapped suffix>`.
+    private static func layerName(_ name: String, _ names: [String: String]) -> String? {
+        let parts = name.split(separator: ".", maxSplits: 2)
+        guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]),
+              let suffix = names[String(parts[2])] else { return nil }
+        return "blk.\(index).\(suffix)"
+    }
+
     /// HF name (without `model.`) → GGUF name for Gemma 3.
     @Sendable static func gemma3Name(_ name: String) -> String? {
         switch name {
@@ -96,10 +128,7 @@ struct GGUFWeights: WeightSource {
         case "norm.weight": return "output_norm.weight"
         case "lm_head.weight": return "output.weight"
         default:
-            let parts = name.split(separator: ".", maxSplits: 2)
-            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]),
-                  let suffix = gemma3LayerNames[String(parts[2])] else { return nil }
-            return "blk.\(index).\(suffix)"
+            return layerName(name, gemma3LayerNames)
         }
     }
 }

@@ -84,7 +84,21 @@ enum Llama {
     static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint, modelType: String,
                      architecture: String) throws -> DecoderModel {
         let c = try Configuration(json, modelType: modelType)
-        let reader = CheckpointReader(checkpoint: checkpoint, prefix: "")
+        return try build(c, reader: CheckpointReader(checkpoint: checkpoint, prefix: ""), architecture: architecture,
+                         permutedQueryKey: false)
+    }
+
+    /// Loads a `llama`-architecture GGUF file (SmolLM2, Llama, Mistral conversions by llama.cpp).
+    static func load(gguf file: GGUFFile) throws -> DecoderModel {
+        let c = try Configuration(GGUFHyperparameters(file: file))
+        return try build(c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName)),
+                         architecture: "LlamaForCausalLM", permutedQueryKey: true)
+    }
+
+    /// The model from a configuration and weights addressed by HF names. `permutedQueryKey`: the q/k rows are in
+    /// llama.cpp's interleaved order (llama-arch GGUF files) and are put back in HF's rotate-half order.
+    private static func build(_ c: Configuration, reader: CheckpointReader, architecture: String,
+                              permutedQueryKey: Bool) throws -> DecoderModel {
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
         // Check the head geometry against the weights before sizing anything from it.
@@ -98,9 +112,15 @@ enum Llama {
             func norm(_ name: String) throws -> Norm {
                 Norm(kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor(p + name + ".weight", [d]), eps: c.eps)
             }
+            var query = try reader.linear(p + "self_attn.q_proj", in: d, out: c.heads * c.headDim, bias: c.qkvBias)
+            var key = try reader.linear(p + "self_attn.k_proj", in: d, out: c.kvHeads * c.headDim, bias: c.qkvBias)
+            if permutedQueryKey {
+                query = LlamaCppPermutation.unpermute(query, heads: c.heads, headDim: c.headDim)
+                key = LlamaCppPermutation.unpermute(key, heads: c.kvHeads, headDim: c.headDim)
+            }
             let attention = AttentionBlock(
-                query: try reader.linear(p + "self_attn.q_proj", in: d, out: c.heads * c.headDim, bias: c.qkvBias),
-                key: try reader.linear(p + "self_attn.k_proj", in: d, out: c.kvHeads * c.headDim, bias: c.qkvBias),
+                query: query,
+                key: key,
                 value: try reader.linear(p + "self_attn.v_proj", in: d, out: c.kvHeads * c.headDim, bias: c.qkvBias),
                 output: try reader.linear(p + "self_attn.o_proj", in: c.heads * c.headDim, out: d, bias: c.outputBias),
                 heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim,
@@ -122,11 +142,83 @@ enum Llama {
         let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
                                                   layers: layers, finalNorm: finalNorm, lmHead: lmHead,
                                                   tied: untiedHead == nil)
-        let info = ModelInfo(architecture: architecture, modelType: modelType, layers: c.layers, dModel: d,
+        let info = ModelInfo(architecture: architecture, modelType: c.modelType, layers: c.layers, dModel: d,
                              heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
                              vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
                              nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
         return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil, embeddingScale: nil,
                             layers: layers, finalNorm: finalNorm, lmHead: lmHead, logitSoftcap: nil)
+    }
+}
+
+extension Llama.Configuration {
+    /// Reads the `llama.*` keys of a GGUF file (`shared/spec/models.md` §6.3).
+    init(_ meta: GGUFHyperparameters) throws {
+        guard meta.architecture == "llama" else {
+            throw ModelFormatError(path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"llama\"")
+        }
+        modelType = "llama"
+        layers = try meta.positiveInt("block_count")
+        dModel = try meta.positiveInt("embedding_length")
+        heads = try meta.positiveInt("attention.head_count")
+        kvHeads = try meta.positiveInt("attention.head_count_kv", default: heads)
+        headDim = try meta.positiveInt("attention.key_length", default: max(1, dModel / heads))
+        ffnDim = try meta.positiveInt("feed_forward_length")
+        guard let embedding = meta.file.tensorInfo(named: "token_embd.weight"), embedding.shape.count == 2 else {
+            throw ModelFormatError(path: meta.file.path, "missing 2-D tensor 'token_embd.weight'")
+        }
+        vocabSize = embedding.shape[0]
+        contextLength = try meta.positiveInt("context_length")
+        eps = try meta.double("attention.layer_norm_rms_epsilon", default: 1e-5)
+        activation = .silu
+        qkvBias = meta.file.tensorInfo(named: "blk.0.attn_q.bias") != nil
+        outputBias = false
+        mlpBias = false
+        tied = meta.file.tensorInfo(named: "output.weight") == nil
+        window = nil
+        guard heads % kvHeads == 0, headDim % 2 == 0 else {
+            throw ModelFormatError(path: meta.file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
+                                   + "must divide evenly, with an even head_dim")
+        }
+        let rotary = try meta.positiveInt("rope.dimension_count", default: headDim)
+        guard rotary == headDim else {
+            throw ModelFormatError(path: meta.file.path, "rope.dimension_count \(rotary) differs from the head size "
+                                   + "\(headDim): partial rotary embeddings are not supported for llama")
+        }
+        if meta.file.tensorInfo(named: "rope_freqs.weight") != nil {
+            throw ModelFormatError(path: meta.file.path, "rope_freqs.weight (Llama 3.1 frequency scaling in GGUF) is "
+                                   + "not supported yet")
+        }
+        ropeBase = try meta.double("rope.freq_base", default: 10_000)
+        switch meta.string("rope.scaling.type") {
+        case nil, "none"?: ropeScaling = .none
+        case "linear"?: ropeScaling = .linear(factor: try meta.double("rope.scaling.factor", default: 1))
+        case let other?:
+            throw ModelFormatError(path: meta.file.path, "RoPE scaling type \"\(other)\" is not supported for llama GGUF")
+        }
+    }
+}
+
+/// llama.cpp's reordering of q/k projection rows for `llama`-architecture GGUF files.
+///
+/// `convert_hf_to_gguf.py` stores, per head, HF row `i` at row `2i` and HF row `i + headDim/2` at row `2i + 1`, so
+/// that llama.cpp can rotate adjacent pairs. Undoing it restores HF's rotate-half layout (`models.md` §6.3).
+enum LlamaCppPermutation {
+    static func unpermute(_ linear: Linear, heads: Int, headDim: Int) -> Linear {
+        let width = linear.inFeatures
+        let half = headDim / 2
+        var weight = [Float](repeating: 0, count: linear.weight.count)
+        var bias = linear.bias.map { [Float](repeating: 0, count: $0.count) }
+        for h in 0..<heads {
+            for i in 0..<half {
+                for (target, source) in [(h * headDim + i, h * headDim + 2 * i),
+                                         (h * headDim + half + i, h * headDim + 2 * i + 1)] {
+                    weight[(target * width)..<((target + 1) * width)] =
+                        linear.weight[(source * width)..<((source + 1) * width)]
+                    if let old = linear.bias { bias?[target] = old[source] }
+                }
+            }
+        }
+        return Linear(weight: weight, bias: bias, layout: .outIn, inFeatures: width, outFeatures: linear.outFeatures)
     }
 }

@@ -3,14 +3,15 @@ import Testing
 import TestSupport
 import Transformer
 
-/// The real Gemma 3 270M (Q4_K_M GGUF from PyPI, fetched by `scripts/fetch-models`, which `scripts/test` runs)
-/// against transformers loading the same file (`scripts/make_real_goldens.py`).
+/// The real models from PyPI (Gemma 3 270M Q4_K_M and SmolLM2-135M-Instruct Q4_1 GGUF, fetched by
+/// `scripts/fetch-models`, which `scripts/test` runs) against transformers loading the same files
+/// (`scripts/make_real_goldens.py`).
 ///
 /// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
 /// the last position identical, |Δlogit| ≤ 1e-3 on those ten, and the last position's residual norm after every
 /// layer within 1e-4 relative.
-@Suite("Real Gemma 3 270M from GGUF")
-struct RealGemmaGGUFTests {
+@Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M")
+struct RealModelGGUFTests {
     struct Golden: Decodable {
         struct Prediction: Decodable { let id: Int; let logit: Double }
         struct Prompt: Decodable {
@@ -24,19 +25,24 @@ struct RealGemmaGGUFTests {
         let prompts: [Prompt]
     }
 
-    static var modelURL: URL { Fixtures.realModel("gemma-3-270m-q4_k_m.gguf") }
+    /// (GGUF file, golden file, layers, d_model, heads, KV heads, head size, vocabulary, longest prompt at least).
+    static let models = [
+        ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 18, 640, 4, 1, 256, 262_144, 520),
+        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300),
+    ]
 
-    @Test("top-10 next tokens, their logits and the residual norms match transformers on five prompts")
-    func matchesTransformers() throws {
-        let url = Self.modelURL
+    @Test("top-10 next tokens, their logits and the residual norms match transformers on five prompts",
+          arguments: models)
+    func matchesTransformers(_ spec: (String, String, Int, Int, Int, Int, Int, Int, Int)) throws {
+        let (file, goldenFile, layers, dModel, heads, kvHeads, headDim, vocab, longest) = spec
+        let url = Fixtures.realModel(file)
         try #require(FileManager.default.fileExists(atPath: url.path),
                      "\(url.path) is missing: run scripts/fetch-models (scripts/test does)")
-        let golden = try JSONDecoder().decode(Golden.self,
-                                              from: Data(contentsOf: Fixtures.golden("gemma-3-270m.json")))
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.golden(goldenFile)))
         let model = try ModelLoader.load(url)
-        #expect(model.info.layers == 18 && model.info.dModel == 640 && model.info.heads == 4)
-        #expect(model.info.kvHeads == 1 && model.info.headDim == 256 && model.info.vocabSize == 262_144)
-        #expect(golden.prompts.contains { $0.ids.count > 520 }, "one prompt crosses the 512-token window")
+        #expect(model.info.layers == layers && model.info.dModel == dModel && model.info.heads == heads)
+        #expect(model.info.kvHeads == kvHeads && model.info.headDim == headDim && model.info.vocabSize == vocab)
+        #expect(golden.prompts.contains { $0.ids.count > longest }, "one prompt has more than \(longest) tokens")
         for prompt in golden.prompts {
             let n = prompt.ids.count
             let trace = try model.forward(tokens: prompt.ids, options: ForwardOptions(workers: 2))
@@ -56,7 +62,7 @@ struct RealGemmaGGUFTests {
                 worstNorm = max(worstNorm, abs(norm - prompt.residual_norms[l]) / prompt.residual_norms[l])
             }
             #expect(worstNorm <= 1e-4, "max relative residual-norm difference \(worstNorm) for \(n) tokens")
-            print("gemma-3-270m \(n) tokens: top-10 ids identical: \(top.map(\.id) == prompt.top.map(\.id)), "
+            print("\(file) \(n) tokens: top-10 ids identical: \(top.map(\.id) == prompt.top.map(\.id)), "
                   + "max |Δlogit| \(worst), max rel Δ|residual| \(worstNorm)")
         }
     }
