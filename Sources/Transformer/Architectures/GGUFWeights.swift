@@ -45,6 +45,32 @@ struct GGUFHyperparameters {
 
     /// Whether the key is present.
     func has(_ key: String) -> Bool { value(key) != nil }
+
+    /// The vocabulary size: rows of `token_embd.weight`.
+    func vocabularySize() throws -> Int {
+        guard let embedding = file.tensorInfo(named: "token_embd.weight"), embedding.shape.count == 2 else {
+            throw ModelFormatError(path: file.path, "missing 2-D tensor 'token_embd.weight'")
+        }
+        return embedding.shape[0]
+    }
+
+    /// `rope.scaling.type` / `rope.scaling.factor`: none or linear.
+    func ropeScaling() throws -> RoPEScaling {
+        switch string("rope.scaling.type") {
+        case nil, "none"?: return .none
+        case "linear"?: return .linear(factor: try double("rope.scaling.factor", default: 1))
+        case let other?:
+            throw ModelFormatError(path: file.path, "RoPE scaling type \"\(other)\" is not supported for \(architecture)")
+        }
+    }
+
+    /// Checks that the query heads group evenly over the key/value heads and that the head size is even.
+    func checkHeads(heads: Int, kvHeads: Int, headDim: Int) throws {
+        guard heads % kvHeads == 0, headDim % 2 == 0 else {
+            throw ModelFormatError(path: file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
+                                   + "must divide evenly, with an even head_dim")
+        }
+    }
 }
 
 /// A GGUF file answering HF tensor names through an architecture's name map (`layers.3.mlp.up_proj.weight` →

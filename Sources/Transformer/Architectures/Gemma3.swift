@@ -188,10 +188,7 @@ extension Gemma3.Configuration {
         kvHeads = try meta.positiveInt("attention.head_count_kv", default: heads)
         headDim = try meta.positiveInt("attention.key_length", default: max(1, dModel / heads))
         ffnDim = try meta.positiveInt("feed_forward_length")
-        guard let embedding = meta.file.tensorInfo(named: "token_embd.weight"), embedding.shape.count == 2 else {
-            throw ModelFormatError(path: meta.file.path, "missing 2-D tensor 'token_embd.weight'")
-        }
-        vocabSize = embedding.shape[0]
+        vocabSize = try meta.vocabularySize()
         contextLength = try meta.positiveInt("context_length")
         eps = try meta.double("attention.layer_norm_rms_epsilon", default: 1e-6)
         activation = .geluTanh
@@ -200,21 +197,11 @@ extension Gemma3.Configuration {
         attentionBias = false
         window = try meta.positiveInt("attention.sliding_window", default: 4096)
         sliding = (0..<layers).map { $0 % 6 < 5 }
-        let globalScaling: RoPEScaling
-        switch meta.string("rope.scaling.type") {
-        case nil, "none"?: globalScaling = .none
-        case "linear"?: globalScaling = .linear(factor: try meta.double("rope.scaling.factor", default: 1))
-        case let other?:
-            throw ModelFormatError(path: meta.file.path, "RoPE scaling type \"\(other)\" is not supported for gemma3")
-        }
-        global = (try meta.double("rope.freq_base", default: 1_000_000), globalScaling)
+        global = (try meta.double("rope.freq_base", default: 1_000_000), try meta.ropeScaling())
         local = (try meta.double("rope.freq_base_swa", default: 10_000), .none)
         finalSoftcap = try meta.has("final_logit_softcapping")
             ? Float(meta.double("final_logit_softcapping", default: 0)) : nil
         tied = meta.file.tensorInfo(named: "output.weight") == nil
-        guard heads % kvHeads == 0, headDim % 2 == 0 else {
-            throw ModelFormatError(path: meta.file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
-                                   + "must divide evenly, with an even head_dim")
-        }
+        try meta.checkHeads(heads: heads, kvHeads: kvHeads, headDim: headDim)
     }
 }

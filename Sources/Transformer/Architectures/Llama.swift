@@ -164,10 +164,7 @@ extension Llama.Configuration {
         kvHeads = try meta.positiveInt("attention.head_count_kv", default: heads)
         headDim = try meta.positiveInt("attention.key_length", default: max(1, dModel / heads))
         ffnDim = try meta.positiveInt("feed_forward_length")
-        guard let embedding = meta.file.tensorInfo(named: "token_embd.weight"), embedding.shape.count == 2 else {
-            throw ModelFormatError(path: meta.file.path, "missing 2-D tensor 'token_embd.weight'")
-        }
-        vocabSize = embedding.shape[0]
+        vocabSize = try meta.vocabularySize()
         contextLength = try meta.positiveInt("context_length")
         eps = try meta.double("attention.layer_norm_rms_epsilon", default: 1e-5)
         activation = .silu
@@ -176,10 +173,7 @@ extension Llama.Configuration {
         mlpBias = false
         tied = meta.file.tensorInfo(named: "output.weight") == nil
         window = nil
-        guard heads % kvHeads == 0, headDim % 2 == 0 else {
-            throw ModelFormatError(path: meta.file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
-                                   + "must divide evenly, with an even head_dim")
-        }
+        try meta.checkHeads(heads: heads, kvHeads: kvHeads, headDim: headDim)
         let rotary = try meta.positiveInt("rope.dimension_count", default: headDim)
         guard rotary == headDim else {
             throw ModelFormatError(path: meta.file.path, "rope.dimension_count \(rotary) differs from the head size "
@@ -190,12 +184,7 @@ extension Llama.Configuration {
                                    + "not supported yet")
         }
         ropeBase = try meta.double("rope.freq_base", default: 10_000)
-        switch meta.string("rope.scaling.type") {
-        case nil, "none"?: ropeScaling = .none
-        case "linear"?: ropeScaling = .linear(factor: try meta.double("rope.scaling.factor", default: 1))
-        case let other?:
-            throw ModelFormatError(path: meta.file.path, "RoPE scaling type \"\(other)\" is not supported for llama GGUF")
-        }
+        ropeScaling = try meta.ropeScaling()
     }
 }
 
