@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats"],
                 swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Transformer", "Tensors"], swiftSettings: strict),
+        .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
-                "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks",
+                "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks", "ModelCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -12,7 +12,7 @@ the final-normed hidden state. A separate list pins tokenizer ids for awkward st
 spec/models.md §1.1, §5 and §7.
 
 Usage (from the repository root, with the fixture venv, see scripts/requirements-fixtures.txt;
-scripts/fetch-models puts both GGUFs into .cache/models, the default --gguf):
+`glassbox models install gemma-3-270m` / `smollm2-135m` put both GGUFs into .cache/models, the default --gguf):
     .venv-fixtures/bin/python scripts/make_real_goldens.py \
         [--model gemma|smollm2] \
         [--gguf .cache/models/gemma-3-270m-q4_k_m.gguf] \

@@ -18,8 +18,11 @@ struct ForwardBench: ParsableCommand {
         commandName: "forward",
         abstract: "Time the traced forward pass at several prompt lengths and BLAS thread counts.")
 
-    @Option(name: .long, help: "Model directory (Hugging Face) or GGUF file.")
+    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
     var model: String
+
+    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
+    var config: String?
 
     @Option(name: .long, help: "Comma-separated prompt lengths in tokens.")
     var tokens: String = "32,128,512"
@@ -52,7 +55,7 @@ struct ForwardBench: ParsableCommand {
     func run() throws {
         try withFailureReport {
             let (loadSeconds, decoder) = try Stopwatch.time {
-                try ModelLoader.load(URL(fileURLWithPath: model))
+                try ModelLoader.load(ModelResolution.resolve(model, config: config))
             }
             let afterLoad = ResourceUsage.currentResidentBytes ?? 0
             let counts = try Self.parseList(tokens, option: "--tokens")

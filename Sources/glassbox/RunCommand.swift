@@ -10,8 +10,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a model on a prompt and print its tokens and top next-token predictions.")
 
-    @Option(name: .long, help: "Model directory (Hugging Face config.json, safetensors and tokenizer files) or GGUF file.")
+    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
     var model: String
+
+    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
+    var config: String?
 
     @Option(name: .long, help: "The prompt text.")
     var prompt: String
@@ -35,7 +38,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try withFailureReport {
-            let url = URL(fileURLWithPath: model)
+            let url = try ModelResolution.resolve(model, config: config)
             let decoder = try ModelLoader.load(url)
             let tokenizer = try TokenizerLoader.load(url)
             let ids = try tokenizer.encode(prompt)

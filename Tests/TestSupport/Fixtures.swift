@@ -19,7 +19,7 @@ public enum Fixtures {
         root.appendingPathComponent("golden", isDirectory: true).appendingPathComponent(name)
     }
 
-    /// A real model file fetched by `scripts/fetch-models` (which `scripts/test` runs): `.cache/models/<file>` in the
+    /// A real model file installed by `glassbox models install` (which `scripts/test` runs): `.cache/models/<file>` in the
     /// repository, or under `GLASSBOX_MODELS_DIR`.
     public static func realModel(_ file: String) -> URL {
         let directory = ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }

