@@ -33,12 +33,13 @@ let package = Package(
         .target(name: "Tokenizers", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats"],
                 swiftSettings: strict + kernelFlags),
-        .target(name: "Benchmarks", dependencies: ["Transformer", "Tensors"], swiftSettings: strict),
+        .target(name: "Analysis", dependencies: ["Transformer", "Tensors"], swiftSettings: strict + kernelFlags),
+        .target(name: "Benchmarks", dependencies: ["Analysis", "Transformer", "Tensors"], swiftSettings: strict),
         .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
-                "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks", "ModelCatalog",
+                "Analysis", "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks", "ModelCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -49,6 +50,8 @@ let package = Package(
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

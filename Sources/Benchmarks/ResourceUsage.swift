@@ -20,3 +20,23 @@ public enum ResourceUsage {
         return fields[1] * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
+
+extension ResourceUsage {
+    /// Resets the kernel's resident high-water mark (`VmHWM`) to the current size, so the peak of one stage can be
+    /// measured (Linux: writing 5 to `/proc/self/clear_refs`). Returns false where that is not possible.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+
+    /// The resident high-water mark since the last `resetPeak()` (or the process start), in bytes, or nil where
+    /// unavailable (`VmHWM` of `/proc/self/status`).
+    public static var peakResidentSinceResetBytes: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = line.split(separator: " ").compactMap({ Int($0) }).first else { return nil }
+        return kib * 1024
+    }
+}

@@ -33,6 +33,15 @@ public struct Linear: Sendable {
         }
     }
 
+    /// The `[out]` vector that input feature `i` writes with weight 1: column `i` of `[out, in]` (for an FFN's down
+    /// projection, neuron `i`'s output direction).
+    public func inputColumn(_ i: Int) -> [Float] {
+        switch layout {
+        case .outIn: return (0..<outFeatures).map { weight[$0 * inFeatures + i] }
+        case .inOut: return Array(weight[(i * outFeatures)..<((i + 1) * outFeatures)])
+        }
+    }
+
     /// `output[rows, out] = input[rows, in] · W (+ b)`, rows strided as given, output columns split over `pool`.
     public func apply(_ output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
                       _ input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int,

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Tensors
+import Tokenizers
+import Transformer
+
+/// The options every command that analyses one prompt shares: which model, which prompt, how many threads.
+struct PromptOptions: ParsableArguments {
+    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
+    var model: String
+
+    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
+    var config: String?
+
+    @Option(name: .long, help: "The prompt text.")
+    var prompt: String
+
+    @Option(name: .long, help: "Worker threads (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...WorkerPool.maximumWorkers).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
+        }
+        guard !prompt.isEmpty else { throw ValidationError("--prompt is empty: give the text to run") }
+    }
+
+    /// Loads the model and tokenizer, encodes the prompt and runs the traced forward pass.
+    func run() throws -> PromptRun {
+        let url = try ModelResolution.resolve(model, config: config)
+        let decoder = try ModelLoader.load(url)
+        let tokenizer = try TokenizerLoader.load(url)
+        let ids = try tokenizer.encode(prompt)
+        guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
+        let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))
+        return PromptRun(model: decoder, tokenizer: tokenizer, ids: ids, trace: trace)
+    }
+}
+
+/// A model run on one prompt: what the analysis commands read.
+struct PromptRun {
+    let model: DecoderModel
+    let tokenizer: any Tokenizer
+    let ids: [Int]
+    let trace: Trace
+
+    /// Display strings of the prompt's tokens (spaces and newlines visible).
+    var displayTokens: [String] { ids.map { tokenizer.displayString(for: $0) } }
+
+    /// Parses a token position: an index, or a negative index counted from the end (-1 = the last token).
+    func token(_ text: String, option: String) throws -> Int {
+        guard let value = Int(text) else {
+            throw ValidationError("\(option) must be a token position, got \"\(text)\"")
+        }
+        let position = value < 0 ? ids.count + value : value
+        guard (0..<ids.count).contains(position) else {
+            throw ValidationError("\(option) \(value) is outside the prompt's \(ids.count) tokens "
+                                  + "(0 to \(ids.count - 1), or -1 for the last)")
+        }
+        return position
+    }
+}
+
+/// Encodes `value` as one line of JSON with sorted keys.
+func jsonLine(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
