@@ -96,3 +96,34 @@ struct ContributionGraphTests {
         #expect(union == Set(graph.pathUnion()))
     }
 }
+
+/// Heatmap maps of one layer.
+@Suite("Attention and contribution maps")
+struct AttentionMapsTests {
+    @Test("a head's pattern is the trace's; the aggregate is the mean over heads; contribution maps sum heads")
+    func maps() throws {
+        let model = try AnalysisFixtures.model("tiny-llama")
+        let ids = try AnalysisFixtures.prompts("tiny-llama")[0]
+        let trace = try model.forward(tokens: ids)
+        let n = ids.count, H = model.info.heads
+        let heads = try (0..<H).map { try AttentionMaps.pattern(trace: trace, layer: 1, head: $0) }
+        #expect(heads[2] == Array(trace.attention(layer: 1, head: 2)))
+        let mean = try AttentionMaps.pattern(trace: trace, layer: 1, head: nil)
+        for i in 0..<(n * n) {
+            #expect(abs(Double(mean[i]) - heads.reduce(0.0) { $0 + Double($1[i]) } / Double(H)) < 1e-7)
+        }
+        for q in 0..<n { #expect(abs(mean[(q * n)..<((q + 1) * n)].reduce(0, +) - 1) < 1e-5) }
+
+        let c = try AttentionContributions.compute(model: model, trace: trace, layer: 1)
+        let perHead = try (0..<H).map { try AttentionMaps.contributions(c, head: $0) }
+        let sum = try AttentionMaps.contributions(c, head: nil)
+        for q in 0..<n {
+            for k in 0..<n {
+                #expect(abs(sum[q * n + k] - perHead.reduce(0) { $0 + $1[q * n + k] }) < 1e-6)
+                if k > q { #expect(sum[q * n + k] == 0) }
+            }
+        }
+        #expect(throws: AnalysisError.self) { try AttentionMaps.pattern(trace: trace, layer: 1, head: H) }
+        #expect(throws: AnalysisError.self) { try AttentionMaps.contributions(c, head: -1) }
+    }
+}
