@@ -35,6 +35,7 @@ let package = Package(
                 swiftSettings: strict + kernelFlags),
         .target(name: "Analysis", dependencies: ["Transformer", "Tensors"], swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Analysis", "Transformer", "Tensors"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )
