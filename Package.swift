@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Transformer", "Tensors"], swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Analysis", "Transformer", "Tensors"], swiftSettings: strict),
         .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
+        .target(name: "HTTP", swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
@@ -52,6 +53,7 @@ let package = Package(
         .testTarget(name: "TransformerTests", dependencies: ["Transformer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )
