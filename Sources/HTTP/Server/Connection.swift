@@ -88,6 +88,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func setUp() {
+        guard !closed else { return }
         let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         read.setEventHandler { [unowned self] in readable() }
         read.setCancelHandler { [self] in sourceCancelled() }
