@@ -67,7 +67,8 @@ private func responses(in bytes: [UInt8]) -> Result<[Int], RawClientError> {
     var rest = bytes[...]
     while !rest.isEmpty {
         guard let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) else {
-            return .failure(RawClientError(description: "unterminated head: \(String(decoding: rest.prefix(200), as: UTF8.self))"))
+            let text = String(decoding: rest.prefix(200), as: UTF8.self)
+            return .failure(RawClientError(description: "unterminated head: \(text)"))
         }
         let lines = String(decoding: rest[rest.startIndex ..< end.lowerBound], as: UTF8.self)
             .components(separatedBy: "\r\n")
@@ -159,7 +160,9 @@ struct HTTPFuzzTests {
         defer { server.stop() }
         var random = SplitMix64(state: 7)
         for _ in 0 ..< 300 {
-            let bytes = (0 ..< Int.random(in: 1 ... 3000, using: &random)).map { _ in UInt8.random(in: 0 ... 255, using: &random) }
+            let bytes = (0 ..< Int.random(in: 1 ... 3000, using: &random)).map { _ in
+                UInt8.random(in: 0 ... 255, using: &random)
+            }
             let client = try RawClient(port: server.port)
             try? client.send(bytes)
             shutdown(client.fd, Int32(SHUT_WR))

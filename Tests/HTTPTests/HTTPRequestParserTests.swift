@@ -103,7 +103,8 @@ struct HTTPRequestParserTests {
 
     @Test("bare LF line ends, empty lines before the request line, HTTP/1.0 without Host")
     func lenientFraming() throws {
-        let requests = try parseEveryWay("\r\n\nGET /x HTTP/1.0\nUser-Agent: t\n\nPOST /y HTTP/1.1\nHost: h\nContent-Length: 2\n\nok")
+        let requests = try parseEveryWay(
+            "\r\n\nGET /x HTTP/1.0\nUser-Agent: t\n\nPOST /y HTTP/1.1\nHost: h\nContent-Length: 2\n\nok")
         #expect(requests.map(\.path) == ["/x", "/y"])
         #expect(requests[0].keepAlive == false)
         #expect(requests[1].body == Data("ok".utf8))
@@ -112,7 +113,8 @@ struct HTTPRequestParserTests {
     @Test("equal Content-Length values are one length; no body for GET without length")
     func contentLength() throws {
         let requests = try parseEveryWay(
-            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabcGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc"
+                + "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(requests.map(\.body) == [Data("abc".utf8), Data()])
         #expect(requests.map(\.method) == ["POST", "GET"])
     }

@@ -8,7 +8,8 @@ import Testing
 struct ManualServeTests {
     private static let environment = ProcessInfo.processInfo.environment
 
-    /// `GLASSBOX_HTTP_SERVE_SECONDS=60 GLASSBOX_HTTP_PORT=8089`: the test server (`/hello`, `/echo`, …) for that long.
+    /// `GLASSBOX_HTTP_SERVE_SECONDS=60 GLASSBOX_HTTP_PORT=8089`: the test server (`/hello`, `/echo`, …) for that
+    /// long.
     @Test("serve the test routes for a while", .enabled(if: environment["GLASSBOX_HTTP_SERVE_SECONDS"] != nil))
     func serve() throws {
         let seconds = Double(Self.environment["GLASSBOX_HTTP_SERVE_SECONDS"] ?? "") ?? 60

@@ -63,7 +63,9 @@ final class RawClient {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { throw RawClientError(description: "send: \(String(cString: strerror(errno)))") }
             offset += count
         }
@@ -104,7 +106,8 @@ final class RawClient {
             guard let colon = line.firstIndex(of: ":") else {
                 throw RawClientError(description: "malformed header \(line.debugDescription)")
             }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers.append((String(line[..<colon]), value))
         }
         buffer.removeFirst(headEnd!)
         let noBody = head || status == 304 || status == 204 || (100..<200).contains(status)

@@ -37,6 +37,9 @@ final class Gates: Sendable {
     }
 }
 
+/// A test route: the request, its path parameters, and the server's `respond`.
+typealias Route = @Sendable (HTTPRequest, [String: String], @escaping @Sendable (HTTPResponse) -> Void) -> Void
+
 /// A live server on 127.0.0.1 and a free port with a few test routes:
 /// `GET /hello` → "hello"; `POST|PUT /echo` → the body; `GET /big?n=` → n bytes of a pattern;
 /// `GET /gate/{name}` → held until `gates.release(name, …)`; `GET /delay?ms=` → answered after ms;
@@ -54,7 +57,7 @@ final class TestServer: Sendable {
         configuration.accessLog = { lines.append($0) }
         configure(&configuration)
         let gates = self.gates
-        var router = Router<@Sendable (HTTPRequest, [String: String], @escaping @Sendable (HTTPResponse) -> Void) -> Void>()
+        var router = Router<Route>()
         router.add("GET", "/hello") { _, _, respond in
             respond(HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain")]),
                                  body: Data("hello".utf8)))

@@ -23,7 +23,8 @@ public struct StaticFiles: Sendable {
     /// The response for a file under `root`, or nil when the method isn't `GET`/`HEAD`, the path is refused or
     /// there is no such regular file.
     public func response(for request: HTTPRequest) -> HTTPResponse? {
-        guard request.method == "GET" || request.method == "HEAD", let file = resolve(request), let info = Self.status(file)
+        guard request.method == "GET" || request.method == "HEAD", let file = resolve(request),
+              let info = Self.status(file)
         else { return nil }
         let etag = "\"\(String(info.size, radix: 16))-\(String(info.modified, radix: 16))\""
         var headers = HTTPHeaders([("Content-Type", Self.contentType(file)), ("ETag", etag),

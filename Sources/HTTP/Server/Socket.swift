@@ -4,7 +4,9 @@ import Glibc
 /// Thin wrappers over the POSIX socket calls the server needs.
 enum Socket {
     /// A non-blocking listening TCP socket bound to `host:port`, and the port actually bound (for port 0).
-    static func listen(host: String, port: Int, backlog: Int32 = 1024) throws(HTTPServerError) -> (fd: Int32, port: Int) {
+    static func listen(host: String, port: Int, backlog: Int32 = 1024) throws(HTTPServerError)
+        -> (fd: Int32, port: Int)
+    {
         guard (0...65535).contains(port) else { throw HTTPServerError("port \(port) is out of range") }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
