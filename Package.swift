@@ -38,10 +38,15 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
         .target(name: "HTTP", swiftSettings: strict),
+        .target(name: "GlassboxServer",
+                dependencies: ["HTTP", "JSON", "Analysis", "Transformer", "Tokenizers", "ModelCatalog", "ModelFormats",
+                               "Store", "Tensors"],
+                swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
-                "Analysis", "Transformer", "Tokenizers", "ModelFormats", "Tensors", "Benchmarks", "ModelCatalog",
+                "GlassboxServer", "HTTP", "Store", "Analysis", "Transformer", "Tokenizers", "ModelFormats", "Tensors",
+                "Benchmarks", "ModelCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -56,6 +61,9 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GlassboxServerTests",
+                    dependencies: ["GlassboxServer", "HTTP", "Store", "Analysis", "Transformer", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
     ]
 )

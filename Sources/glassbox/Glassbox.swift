@@ -6,5 +6,6 @@ struct Glassbox: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glassbox",
         abstract: "Run transformer language models on the CPU and record everything inside them.",
-        subcommands: [RunCommand.self, GraphCommand.self, LensCommand.self, BenchCommand.self, ModelsCommand.self])
+        subcommands: [ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, BenchCommand.self,
+                      ModelsCommand.self])
 }

@@ -11,7 +11,12 @@ enum ModelResolution {
             throw ModelInstaller.InstallError(message: "no configuration at \(path) (give --config FILE or set "
                                               + "GLASSBOX_CONFIG)")
         }
-        return try ModelCatalog(contentsOf: URL(fileURLWithPath: path))
+        let catalog = try ModelCatalog(contentsOf: URL(fileURLWithPath: path))
+        // GLASSBOX_CACHE_DIR moves the model cache, as for `glassbox serve` (Docker keeps it on a volume).
+        if let directory = ProcessInfo.processInfo.environment["GLASSBOX_CACHE_DIR"], !directory.isEmpty {
+            return catalog.withCacheDirectory(URL(fileURLWithPath: directory))
+        }
+        return catalog
     }
 
     static func resolve(_ model: String, config: String?) throws -> URL {

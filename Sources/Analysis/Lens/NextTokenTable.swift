@@ -1,0 +1,54 @@
+import Foundation
+import Tensors
+import Transformer
+
+/// The model's next-token predictions at every position of a run (what the logits would be there), computed in
+/// chunks of rows so the `n × V` logit matrix is never held: top-k per position with probabilities.
+public enum NextTokenTable {
+    /// One predicted token.
+    public struct Prediction: Sendable, Equatable {
+        public let id: Int
+        public let logit: Float
+        /// Softmax probability over the whole vocabulary.
+        public let probability: Double
+    }
+
+    /// Top-`k` predictions after each position, in order of position.
+    public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {
+        try ContributionInputs.check(model: model, trace: trace)
+        guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
+        let n = trace.shape.tokens, d = model.info.dModel, V = model.info.vocabSize
+        let chunk = max(1, min(n, (32 << 20) / (V * 4)))  // at most 32 MB of logits at a time
+        let pool = WorkerPool(workers: workers)
+        var table: [[Prediction]] = []
+        table.reserveCapacity(n)
+        var normed = [Float](repeating: 0, count: chunk * d), logits = [Float](repeating: 0, count: chunk * V)
+        let last = trace.post(model.info.layers - 1)
+        for start in stride(from: 0, to: n, by: chunk) {
+            let rows = min(chunk, n - start)
+            last.withUnsafeBufferPointer { x in
+                normed.withUnsafeMutableBufferPointer { out in
+                    model.finalNorm.apply(out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d, rows: rows,
+                                          pool: pool)
+                }
+            }
+            normed.withUnsafeBufferPointer { x in
+                logits.withUnsafeMutableBufferPointer { out in
+                    model.lmHead.apply(out.baseAddress!, x.baseAddress!, rows: rows, pool: pool)
+                    if let cap = model.logitSoftcap {
+                        softcapForward(out.baseAddress!, out.baseAddress!, cap: cap, count: rows * V)
+                    }
+                }
+            }
+            for r in 0..<rows {
+                let row = Array(logits[(r * V)..<((r + 1) * V)])
+                let maximum = Double(row.max() ?? 0)
+                let total = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
+                table.append(TopK.largest(row, k).map {
+                    Prediction(id: $0, logit: row[$0], probability: Foundation.exp(Double(row[$0]) - maximum) / total)
+                })
+            }
+        }
+        return table
+    }
+}

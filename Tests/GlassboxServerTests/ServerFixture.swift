@@ -1,0 +1,94 @@
+import Foundation
+import GlassboxServer
+import HTTP
+import Store
+import TestSupport
+
+/// A Glassbox API over the tiny fixture models with a fresh database, called without sockets.
+struct ServerFixture {
+    let directory: URL
+    let configurationURL: URL
+    let api: GlassboxAPI
+
+    /// Writes a configuration naming tiny-gpt2 (default), tiny-llama and tiny-gemma3 by path.
+    static func writeConfiguration(in directory: URL, limits: String = "{}") throws -> URL {
+        let models = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"].map {
+            "\"\($0)\": {\"path\": \"\(Fixtures.model($0).path)\", \"license\": \"test fixture\"}"
+        }.joined(separator: ", ")
+        let text = """
+        {"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,
+         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite", "max_megabytes": 64},
+         "limits": \(limits),
+         "models": {\(models)}}
+        """
+        let url = directory.appendingPathComponent("glassbox.json")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    init(limits: String = "{}", directory: URL? = nil) throws {
+        self.directory = try directory ?? Fixtures.temporaryDirectory()
+        configurationURL = try Self.writeConfiguration(in: self.directory, limits: limits)
+        api = try Self.api(configurationURL)
+    }
+
+    static func api(_ url: URL) throws -> GlassboxAPI {
+        let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
+        let store = try RunStore(path: configuration.databasePath, maxBytes: configuration.cacheMaxBytes)
+        let service = RunService(configuration: configuration, registry: ModelRegistry(catalog: configuration.catalog),
+                                 store: store)
+        return GlassboxAPI(service: service, publicDirectory: nil)
+    }
+
+    /// Calls the handler and waits for its response.
+    static func call(_ api: GlassboxAPI, _ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse {
+        let request = try HTTPRequest(method: method, target: target, version: "HTTP/1.1",
+                                      headers: HTTPHeaders([("Host", "test")]), body: Data((body ?? "").utf8))
+        let box = ResponseBox()
+        api.handle(request) { box.set($0) }
+        return box.wait()
+    }
+
+    func call(_ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse {
+        try Self.call(api, method, target, body: body)
+    }
+
+    /// Creates a run and returns its id.
+    func run(_ prompt: String, model: String? = nil) throws -> String {
+        let body = "{\"prompt\": \(jsonString(prompt))" + (model.map { ", \"model\": \"\($0)\"" } ?? "") + "}"
+        let response = try call("POST", "/api/runs", body: body)
+        guard response.status == 200, let id = try json(response)["id"] as? String else {
+            throw HTTPTestClient.ClientError(message: "run failed: \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
+        return id
+    }
+}
+
+func json(_ response: HTTPResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: response.body) as? [String: Any] ?? [:]
+}
+
+func jsonString(_ text: String) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast().description
+}
+
+/// One response handed from the handler's thread to the test.
+final class ResponseBox: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var response: HTTPResponse?
+    private let lock = NSLock()
+
+    func set(_ value: HTTPResponse) {
+        lock.lock()
+        response = value
+        lock.unlock()
+        semaphore.signal()
+    }
+
+    func wait() -> HTTPResponse {
+        semaphore.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return response!
+    }
+}
