@@ -64,7 +64,7 @@ def main() -> int:
         threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
         for t in threads:
             t.start()
-        time.sleep(1.0 + rng.random() * 2.0)
+        time.sleep(2.0 + rng.random() * 3.0)
         server.kill()
         stop.set()
         for t in threads:

@@ -56,7 +56,9 @@ public final class RunService: Sendable {
                 let loaded = try registry.model(request.model)
                 let ids = try tokenize(request.prompt, loaded)
                 let id = runID(loaded, ids: ids, options: request.optionsJSON)
-                if let state = try cachedState(id: id, loaded: loaded) { return completion(.success(state)) }
+                if let state = try cachedState(id: id, loaded: loaded, recompute: false) {
+                    return completion(.success(state))
+                }
             } catch let error as ServiceError {
                 return completion(.failure(error))
             } catch {
@@ -141,8 +143,9 @@ public final class RunService: Sendable {
                     options].joined(separator: "\u{0}"))
     }
 
-    /// The run from memory, or rebuilt from the cache (trace read back or recomputed); nil if not cached.
-    private func cachedState(id: String, loaded: LoadedModel) throws -> RunState? {
+    /// The run from memory, or rebuilt from the cache (trace read back, or recomputed when `recompute` allows:
+    /// only on the compute queue); nil if not cached.
+    private func cachedState(id: String, loaded: LoadedModel, recompute: Bool = true) throws -> RunState? {
         if let state = memory.withLock({ $0[id] }) {
             touch(id)
             return state
@@ -153,6 +156,7 @@ public final class RunService: Sendable {
            decoded.tokens == stored.tokenIDs {
             trace = decoded
         } else {
+            guard recompute else { return nil }
             trace = try forward(loaded, ids: stored.tokenIDs)
             let encoded = TraceCodec.encode(trace)
             storeQueue.async { [store] in try? store.saveTrace(runID: id, data: encoded) }
