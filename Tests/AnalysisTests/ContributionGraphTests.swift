@@ -127,3 +127,31 @@ struct AttentionMapsTests {
         #expect(throws: AnalysisError.self) { try AttentionMaps.contributions(c, head: -1) }
     }
 }
+
+/// The batched lens grid and next-token table against the one-vector logit lens (itself checked against the goldens).
+@Suite("Lens grid and next-token table")
+struct LensGridTests {
+    @Test("every cell's top token is the logit lens's top token", arguments: AnalysisFixtures.models)
+    func grid(name: String) throws {
+        let model = try AnalysisFixtures.model(name)
+        let ids = try AnalysisFixtures.prompts(name)[0]
+        let trace = try model.forward(tokens: ids)
+        for point in ResidualPoint.allCases {
+            for normalize in [true, false] {
+                let grid = try NextTokenTable.lensGrid(model: model, trace: trace, point: point, k: 2,
+                                                       normalize: normalize, workers: 2)
+                #expect(grid.count == model.info.layers && grid.allSatisfy { $0.count == ids.count })
+                for l in 0..<model.info.layers {
+                    for t in 0..<ids.count {
+                        let lens = try LogitLens.top(model: model, trace: trace,
+                                                     representation: Representation(layer: l, point: point, token: t),
+                                                     k: 2, normalize: normalize)
+                        #expect(grid[l][t].map(\.id) == lens.map(\.id), "\(name) \(point) layer \(l) token \(t)")
+                        #expect(abs(grid[l][t][0].logit - lens[0].logit) < 1e-4)
+                        #expect(grid[l][t][0].probability > 0 && grid[l][t][0].probability <= 1)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -16,20 +16,47 @@ public enum NextTokenTable {
     /// Top-`k` predictions after each position, in order of position.
     public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {
         try ContributionInputs.check(model: model, trace: trace)
+        return try top(model: model, rows: trace.post(model.info.layers - 1), count: trace.shape.tokens, k: k,
+                       normalize: true, workers: workers)
+    }
+
+    /// The logit lens of every position at one point of every layer: the top-`k` tokens per (layer, position),
+    /// `[L][n]`, computed layer by layer in row chunks.
+    public static func lensGrid(model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
+                                normalize: Bool = true, workers: Int = 1) throws -> [[[Prediction]]] {
+        try ContributionInputs.check(model: model, trace: trace)
+        return try (0..<model.info.layers).map { l in
+            let rows: ArraySlice<Float>
+            switch point {
+            case .pre: rows = trace.pre(l)
+            case .mid: rows = trace.mid(l)
+            case .post: rows = trace.post(l)
+            }
+            return try top(model: model, rows: rows, count: trace.shape.tokens, k: k, normalize: normalize,
+                           workers: workers)
+        }
+    }
+
+    /// Top-`k` of `unembed([final norm](row))` for `count` rows of `[count, d]`.
+    static func top(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
+                    workers: Int) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
-        let n = trace.shape.tokens, d = model.info.dModel, V = model.info.vocabSize
+        let d = model.info.dModel, V = model.info.vocabSize
         let chunk = max(1, min(n, (32 << 20) / (V * 4)))  // at most 32 MB of logits at a time
         let pool = WorkerPool(workers: workers)
         var table: [[Prediction]] = []
         table.reserveCapacity(n)
         var normed = [Float](repeating: 0, count: chunk * d), logits = [Float](repeating: 0, count: chunk * V)
-        let last = trace.post(model.info.layers - 1)
         for start in stride(from: 0, to: n, by: chunk) {
             let rows = min(chunk, n - start)
-            last.withUnsafeBufferPointer { x in
+            block.withUnsafeBufferPointer { x in
                 normed.withUnsafeMutableBufferPointer { out in
-                    model.finalNorm.apply(out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d, rows: rows,
-                                          pool: pool)
+                    if normalize {
+                        model.finalNorm.apply(out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d,
+                                              rows: rows, pool: pool)
+                    } else {
+                        out.baseAddress!.update(from: x.baseAddress! + start * d, count: rows * d)
+                    }
                 }
             }
             normed.withUnsafeBufferPointer { x in

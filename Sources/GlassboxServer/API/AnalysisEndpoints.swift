@@ -218,6 +218,46 @@ enum AnalysisEndpoints {
         return .json(w.data)
     }
 
+    /// `GET /api/runs/{id}/lens-grid?point&normalize`: the top token (with its probability) of the logit lens at
+    /// every (layer, position).
+    static func lensGrid(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> Body {
+        try q.allow(["point", "normalize"])
+        let point = ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!
+        let normalize = try q.bool("normalize", default: true)
+        let grid: [[[NextTokenTable.Prediction]]]
+        do {
+            grid = try NextTokenTable.lensGrid(model: run.model.model, trace: run.trace, point: point, k: 1,
+                                               normalize: normalize, workers: workers)
+        } catch { throw ServiceError.internal("\(error)") }
+        var w = JSONWriter(capacity: 256 + grid.count * run.trace.shape.tokens * 96)
+        w.object { o in
+            o.field("layers", grid.count)
+            o.field("point", point.rawValue)
+            o.field("normalize", normalize)
+            o.field("tokens") { tokens(run, into: &$0) }
+            o.field("cells") { w in
+                w.raw("[")
+                for (l, row) in grid.enumerated() {
+                    if l > 0 { w.raw(",") }
+                    w.raw("[")
+                    for (t, cell) in row.enumerated() {
+                        if t > 0 { w.raw(",") }
+                        let p = cell[0]
+                        w.object { c in
+                            c.field("id", p.id)
+                            c.field("display", display(run, p.id))
+                            c.field("logit", p.logit)
+                            c.field("probability", p.probability)
+                        }
+                    }
+                    w.raw("]")
+                }
+                w.raw("]")
+            }
+        }
+        return .json(w.data)
+    }
+
     /// `GET /api/runs/{id}/promoted?kind&layer&token&head&neuron&k&normalize`.
     static func promoted(_ run: RunState, _ q: QueryParameters) throws -> Body {
         try q.allow(["kind", "layer", "token", "head", "neuron", "k", "normalize"])

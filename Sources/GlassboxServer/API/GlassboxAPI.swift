@@ -37,6 +37,7 @@ public final class GlassboxAPI: Sendable {
             ("attention", { try AnalysisEndpoints.attention($0, $1) }),
             ("contributions", { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
             ("lens", { try AnalysisEndpoints.lens($0, $1) }),
+            ("lens-grid", { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
             ("promoted", { try AnalysisEndpoints.promoted($0, $1) }),
             ("neurons", { try AnalysisEndpoints.neurons($0, $1) }),
         ]
@@ -100,6 +101,13 @@ public final class GlassboxAPI: Sendable {
         var w = JSONWriter()
         w.object { o in
             o.field("default", catalog.defaultModel ?? "")
+            o.field("limits") { w in
+                let limits = service.configuration.limits
+                w.object { l in
+                    l.field("max_prompt_tokens", limits.maxPromptTokens)
+                    l.field("max_prompt_bytes", limits.maxPromptBytes)
+                }
+            }
             o.field("models") { w in
                 w.raw("[")
                 for (i, entry) in catalog.entries.enumerated() {

@@ -19,7 +19,7 @@ enum OpenAPIDocument {
     "/api/models": {
       "get": {
         "summary": "The configured models (dimensions once loaded)",
-        "responses": {"200": {"description": "{default, models: [{name, architecture, layers, heads, kv_heads, d_model, vocab_size, context_length, parameters, description, license}]}"}}
+        "responses": {"200": {"description": "{default, limits: {max_prompt_tokens, max_prompt_bytes}, models: [{name, architecture, layers, heads, kv_heads, d_model, vocab_size, context_length, parameters, description, license}]}"}}
       }
     },
     "/api/openapi.json": {
@@ -112,6 +112,17 @@ enum OpenAPIDocument {
           {"name": "normalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true}
         ],
         "responses": {"200": {"description": "{layer, point, token, normalize, predecessor, top: [{id, display, logit, rank, previous_rank, rank_change}]}"}}
+      }
+    },
+    "/api/runs/{id}/lens-grid": {
+      "get": {
+        "summary": "The logit lens's top token and its probability at every (layer, position)",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "point", "in": "query", "schema": {"type": "string", "enum": ["pre", "mid", "post"], "default": "post"}, "example": "post"},
+          {"name": "normalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true}
+        ],
+        "responses": {"200": {"description": "{layers, point, normalize, tokens, cells: [[{id, display, logit, probability}] per token] per layer}"}}
       }
     },
     "/api/runs/{id}/promoted": {
