@@ -17,6 +17,7 @@ RUN apt-get update \
     && mkdir -p /data && chown glassbox /data
 COPY --from=build /usr/local/bin/glassbox /usr/local/bin/glassbox
 COPY --from=build /src/config /app/config
+COPY --from=build /src/Public /app/Public
 COPY --from=build --chown=glassbox /data /data
 WORKDIR /app
 ENV GLASSBOX_CONFIG=/app/config/glassbox.json \

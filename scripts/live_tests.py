@@ -11,8 +11,9 @@ Steps (each prints one summary line; any failure makes the exit status 1):
  3. scripts/http_fuzz.py: mutated and random requests; every answer well-formed, the server alive afterwards.
  4. scripts/http_slowclients.py: 900 idle and 100 byte-by-byte clients while /api/health is polled.
  5. Graceful stop (SIGTERM → exit status 0).
- 6. scripts/load_test.py: 32 concurrent clients, results identical to serial runs.
- 7. scripts/crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
+ 6. scripts/browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
+ 7. scripts/load_test.py: 32 concurrent clients, results identical to serial runs.
+ 8. scripts/crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
 Loopback only; every step is bounded and stops by itself.
 """
 
@@ -107,6 +108,7 @@ def main() -> int:
         failures.append("graceful stop")
         print(open(os.path.join(work, "server.log"), encoding="utf-8", errors="replace").read()[-3000:])
 
+    step("browser", [sys.executable, "scripts/browser_tests.py", "--binary", binary], failures)
     clients = "8" if args.quick else "32"
     step("load", [sys.executable, "scripts/load_test.py", binary, "--clients", clients, "--workdir", work], failures)
     step("kill -9", [sys.executable, "scripts/crash_test.py", binary, "--kills", "2" if args.quick else "3",

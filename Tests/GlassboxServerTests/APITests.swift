@@ -42,12 +42,15 @@ struct APITests {
         let model = try ModelLoader.load(Fixtures.model("tiny-gpt2"))
         let ids = tokens.map { $0["id"] as! Int }
         let trace = try model.forward(tokens: ids)
-        let predictions = try #require(summary["predictions"] as? [[[String: Any]]])
-        #expect(predictions.count == ids.count && predictions.allSatisfy { $0.count == 3 })
+        let top = try #require(summary["top"] as? [[String: Any]])
+        #expect(top.count == 3)
         let last = Array(try #require(trace.logits(at: ids.count - 1)))
         let best = last.indices.max { last[$0] < last[$1] }!
-        #expect(predictions.last?.first?["id"] as? Int == best)
-        #expect(abs((predictions.last!.first!["logit"] as! Double) - Double(last[best])) < 1e-4)
+        #expect(top.first?["id"] as? Int == best)
+        #expect(abs((top.first!["logit"] as! Double) - Double(last[best])) < 1e-4)
+        let maximum = Double(last.max()!)
+        let total = last.reduce(0.0) { $0 + exp(Double($1) - maximum) }
+        #expect(abs((top.first!["probability"] as! Double) - exp(Double(last[best]) - maximum) / total) < 1e-5)
         #expect((summary["model"] as? [String: Any])?["layers"] as? Int == 2)
 
         let again = try server.call("POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\", \"options\": {\"top_k\": 3}}")

@@ -1,3 +1,4 @@
+import Foundation
 import Transformer
 
 /// The logit lens: what the model would predict from one residual-stream vector, with each top token's rank in the
@@ -7,6 +8,8 @@ public enum LogitLens {
     public struct Entry: Sendable, Equatable {
         public let id: Int
         public let logit: Float
+        /// Softmax probability of the lens logits (over the whole vocabulary).
+        public let probability: Double
         /// 0-based rank here.
         public let rank: Int
         /// 0-based rank in the predecessor representation, or nil when there is none (the embeddings).
@@ -23,8 +26,11 @@ public enum LogitLens {
         let unembedding = Unembedding(model: model)
         let logits = unembedding.logits(try vector(trace: trace, r), normalize: normalize)
         let previous = try r.predecessor.map { unembedding.logits(try vector(trace: trace, $0), normalize: normalize) }
+        let maximum = Double(logits.max() ?? 0)
+        let total = logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
         return TopK.largest(logits, k).enumerated().map { rank, id in
-            Entry(id: id, logit: logits[id], rank: rank, previousRank: previous.map { Self.rank(of: id, in: $0) })
+            Entry(id: id, logit: logits[id], probability: Foundation.exp(Double(logits[id]) - maximum) / total,
+                  rank: rank, previousRank: previous.map { Self.rank(of: id, in: $0) })
         }
     }
 

@@ -13,6 +13,15 @@ public enum NextTokenTable {
         public let probability: Double
     }
 
+    /// The `k` largest of one row of logits with their softmax probabilities over the whole row.
+    public static func predictions(_ logits: [Float], k: Int) -> [Prediction] {
+        let maximum = Double(logits.max() ?? 0)
+        let total = logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
+        return TopK.largest(logits, k).map {
+            Prediction(id: $0, logit: logits[$0], probability: Foundation.exp(Double(logits[$0]) - maximum) / total)
+        }
+    }
+
     /// Top-`k` predictions after each position, in order of position.
     public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {
         try ContributionInputs.check(model: model, trace: trace)
@@ -25,16 +34,19 @@ public enum NextTokenTable {
     public static func lensGrid(model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
                                 normalize: Bool = true, workers: Int = 1) throws -> [[[Prediction]]] {
         try ContributionInputs.check(model: model, trace: trace)
-        return try (0..<model.info.layers).map { l in
-            let rows: ArraySlice<Float>
+        // All layers' rows in one matrix: every pass of the LM head over its weights serves as many rows as fit.
+        let n = trace.shape.tokens, L = model.info.layers
+        var rows = [Float]()
+        rows.reserveCapacity(L * n * model.info.dModel)
+        for l in 0..<L {
             switch point {
-            case .pre: rows = trace.pre(l)
-            case .mid: rows = trace.mid(l)
-            case .post: rows = trace.post(l)
+            case .pre: rows += trace.pre(l)
+            case .mid: rows += trace.mid(l)
+            case .post: rows += trace.post(l)
             }
-            return try top(model: model, rows: rows, count: trace.shape.tokens, k: k, normalize: normalize,
-                           workers: workers)
         }
+        let all = try top(model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers)
+        return (0..<L).map { Array(all[($0 * n)..<(($0 + 1) * n)]) }
     }
 
     /// Top-`k` of `unembed([final norm](row))` for `count` rows of `[count, d]`.
@@ -42,7 +54,9 @@ public enum NextTokenTable {
                     workers: Int) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
         let d = model.info.dModel, V = model.info.vocabSize
-        let chunk = max(1, min(n, (32 << 20) / (V * 4)))  // at most 32 MB of logits at a time
+        // Each chunk streams the whole LM head (671 MB of float32 for Gemma 3's 262k vocabulary), so chunks are as
+        // large as 256 MB of logits allows.
+        let chunk = max(1, min(n, (256 << 20) / (V * 4)))
         let pool = WorkerPool(workers: workers)
         var table: [[Prediction]] = []
         table.reserveCapacity(n)
@@ -67,14 +81,7 @@ public enum NextTokenTable {
                     }
                 }
             }
-            for r in 0..<rows {
-                let row = Array(logits[(r * V)..<((r + 1) * V)])
-                let maximum = Double(row.max() ?? 0)
-                let total = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
-                table.append(TopK.largest(row, k).map {
-                    Prediction(id: $0, logit: row[$0], probability: Foundation.exp(Double(row[$0]) - maximum) / total)
-                })
-            }
+            for r in 0..<rows { table.append(predictions(Array(logits[(r * V)..<((r + 1) * V)]), k: k)) }
         }
         return table
     }

@@ -207,6 +207,7 @@ enum AnalysisEndpoints {
                         t.field("id", e.id)
                         t.field("display", display(run, e.id))
                         t.field("logit", e.logit)
+                        t.field("probability", e.probability)
                         t.field("rank", e.rank)
                         t.field("previous_rank") { w in e.previousRank.map { w.number($0) } ?? w.raw("null") }
                         t.field("rank_change") { w in e.rankChange.map { w.number($0) } ?? w.raw("null") }

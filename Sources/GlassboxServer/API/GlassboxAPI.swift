@@ -158,7 +158,8 @@ public final class GlassboxAPI: Sendable {
             case .failure(let error): respond(Self.response(error))
             case .success(let run):
                 if let key, let cached = run.result(key) { return respond(Self.body(cached, key: key)) }
-                if let analysis, let stored = service.persisted(runID: id, analysis: analysis, parameters: query.canonical) {
+                if let analysis, run.restored,
+                   let stored = service.persisted(runID: id, analysis: analysis, parameters: query.canonical) {
                     run.remember(key!, stored)
                     return respond(Self.body(stored, key: key!))
                 }

@@ -46,7 +46,7 @@ enum OpenAPIDocument {
           }}
         },
         "responses": {
-          "200": {"description": "the run summary: {id, prompt, model, tokens: [{id, text, display}], predictions: [[{id, display, logit, probability}] per position]}"},
+          "200": {"description": "the run summary: {id, prompt, model, tokens: [{id, text, display}], top: [{id, display, logit, probability}] (the next token after the last position; other positions: the lens of the last layer)}"},
           "400": {"description": "bad body, unknown model or key"},
           "413": {"description": "prompt too long"},
           "503": {"description": "the run queue is full (Retry-After)"}
@@ -111,7 +111,7 @@ enum OpenAPIDocument {
           {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 10}, "example": 10},
           {"name": "normalize", "in": "query", "schema": {"type": "boolean", "default": true}, "example": true}
         ],
-        "responses": {"200": {"description": "{layer, point, token, normalize, predecessor, top: [{id, display, logit, rank, previous_rank, rank_change}]}"}}
+        "responses": {"200": {"description": "{layer, point, token, normalize, predecessor, top: [{id, display, logit, probability, rank, previous_rank, rank_change}]}"}}
       }
     },
     "/api/runs/{id}/lens-grid": {

@@ -158,10 +158,10 @@ public final class RunService: Sendable {
         } else {
             guard recompute else { return nil }
             trace = try forward(loaded, ids: stored.tokenIDs)
-            let encoded = TraceCodec.encode(trace)
-            storeQueue.async { [store] in try? store.saveTrace(runID: id, data: encoded) }
+            storeTrace(trace, id: id)
         }
-        let state = RunState(id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt)
+        let state = RunState(id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt,
+                             restored: true)
         remember(state)
         return state
     }
@@ -181,17 +181,31 @@ public final class RunService: Sendable {
         let id = runID(loaded, ids: ids, options: request.optionsJSON)
         if let state = try cachedState(id: id, loaded: loaded) { return state }
         let trace = try forward(loaded, ids: ids)
-        let predictions = try NextTokenTable.compute(model: loaded.model, trace: trace, k: request.topK,
-                                                     workers: configuration.threads)
+        // The trace holds the last position's logits; other positions' predictions are the last layer's logit
+        // lens (GET …/lens), computed on demand: an LM head pass over every position costs more than the forward
+        // pass itself with a 262k vocabulary.
+        guard let last = trace.logits(at: ids.count - 1) else { throw ServiceError.internal("the trace has no logits") }
+        let predictions = NextTokenTable.predictions(Array(last), k: request.topK)
         let summary = RunSummary.json(id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
-        let state = RunState(id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt)
+        let state = RunState(id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt,
+                             restored: false)
         remember(state)
         let stored = StoredRun(id: id, model: loaded.name, prompt: request.prompt, tokenIDs: ids,
                                options: request.optionsJSON, summary: summary, created: Date().timeIntervalSince1970)
         try store.save(stored)  // the run itself is durable before it is answered
+        storeTrace(trace, id: id)
+        return state
+    }
+
+    /// Traces up to this size are cached in the database; larger ones are recomputed from the token ids when
+    /// needed (a forward pass takes under a second here, while writing hundreds of megabytes would hold the
+    /// database for seconds).
+    static let largestStoredTrace = 64 << 20
+
+    private func storeTrace(_ trace: Trace, id: String) {
+        guard trace.storage.count * MemoryLayout<Float>.size <= Self.largestStoredTrace else { return }
         let encoded = TraceCodec.encode(trace)
         storeQueue.async { [store] in try? store.saveTrace(runID: id, data: encoded) }
-        return state
     }
 
     // MARK: - Memory LRU

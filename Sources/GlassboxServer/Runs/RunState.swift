@@ -12,12 +12,15 @@ public final class RunState: Sendable {
     /// The run summary JSON (`POST /api/runs`, `GET /api/runs/{id}`).
     public let summary: Data
     public let prompt: String
+    /// Whether the run was read back from the cache database (only then can earlier results be there too).
+    public let restored: Bool
     private let contributionsCache = Mutex<ModelContributions?>(nil)
     private let contributionsLock = NSLock()
     private let results = Mutex<[String: Data]>([:])
 
-    init(id: String, model: LoadedModel, trace: Trace, summary: Data, prompt: String) {
+    init(id: String, model: LoadedModel, trace: Trace, summary: Data, prompt: String, restored: Bool) {
         self.id = id
+        self.restored = restored
         self.model = model
         self.trace = trace
         self.summary = summary

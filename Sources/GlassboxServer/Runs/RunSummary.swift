@@ -6,7 +6,7 @@ import Transformer
 /// The JSON of a run as `POST /api/runs` and `GET /api/runs/{id}` return it.
 enum RunSummary {
     static func json(id: String, loaded: LoadedModel, ids: [Int], prompt: String,
-                     predictions: [[NextTokenTable.Prediction]]) -> Data {
+                     predictions: [NextTokenTable.Prediction]) -> Data {
         var w = JSONWriter(capacity: 4096 + ids.count * 256)
         let tokenizer = loaded.tokenizer
         w.object { o in
@@ -25,21 +25,16 @@ enum RunSummary {
                 }
                 w.raw("]")
             }
-            o.field("predictions") { w in
+            o.field("top") { w in
                 w.raw("[")
-                for (i, row) in predictions.enumerated() {
-                    if i > 0 { w.raw(",") }
-                    w.raw("[")
-                    for (j, p) in row.enumerated() {
-                        if j > 0 { w.raw(",") }
-                        w.object { t in
-                            t.field("id", p.id)
-                            t.field("display", tokenizer.displayString(for: p.id))
-                            t.field("logit", p.logit)
-                            t.field("probability", p.probability)
-                        }
+                for (j, p) in predictions.enumerated() {
+                    if j > 0 { w.raw(",") }
+                    w.object { t in
+                        t.field("id", p.id)
+                        t.field("display", tokenizer.displayString(for: p.id))
+                        t.field("logit", p.logit)
+                        t.field("probability", p.probability)
                     }
-                    w.raw("]")
                 }
                 w.raw("]")
             }
