@@ -453,6 +453,21 @@ function wireExports() {
     download(`${baseName()}-graph.json`, JSON.stringify(data, null, 1), 'application/json');
   });
   $('export-lens-csv').addEventListener('click', () => download(`${baseName()}-lens.csv`, tableCSV($('lens-table')), 'text/csv'));
+  $('export-promoted-csv').addEventListener('click', () => download(`${baseName()}-promoted.csv`,
+    tableCSV($('promoted-table')) + tableCSV($('suppressed-table')), 'text/csv'));
+  $('export-attention-json').addEventListener('click', async () => {
+    if (!state.run) return;
+    try {
+      const pattern = await api.attention(state.runId, state.attentionLayer, state.attentionHead);
+      const n = state.run.tokens.length;
+      const rows = Array.from({ length: n }, (_, q) => Array.from(pattern.subarray(q * n, (q + 1) * n)));
+      const data = { run: state.runId, layer: state.attentionLayer, head: state.attentionHead,
+                     tokens: state.run.tokens.map((t) => t.display), pattern: rows };
+      download(`${baseName()}-attention-L${state.attentionLayer}-${state.attentionHead}.json`, JSON.stringify(data), 'application/json');
+    } catch (error) {
+      showError(error);
+    }
+  });
   $('export-attention-png').addEventListener('click', () => attentionHeatmap &&
     exportPNG(attentionHeatmap.pngBlob(), `${baseName()}-attention-L${state.attentionLayer}-${state.attentionHead}.png`));
   $('export-lens-grid-csv').addEventListener('click', () => lensGrid && download(`${baseName()}-lens-grid-${state.lensPoint}.csv`, lensGrid.csv(), 'text/csv'));
