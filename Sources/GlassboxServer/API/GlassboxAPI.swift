@@ -40,6 +40,9 @@ public final class GlassboxAPI: Sendable {
             ("lens-grid", { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
             ("promoted", { try AnalysisEndpoints.promoted($0, $1) }),
             ("neurons", { try AnalysisEndpoints.neurons($0, $1) }),
+            ("metrics", { try AttentionAnalyticsEndpoints.metrics($0, $1) }),
+            ("rollout", { try AttentionAnalyticsEndpoints.rollout($0, $1) }),
+            ("flow", { try AttentionAnalyticsEndpoints.flow($0, $1) }),
         ]
         for (name, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in

@@ -125,6 +125,36 @@ enum OpenAPIDocument {
         "responses": {"200": {"description": "{layers, point, normalize, tokens, cells: [[{id, display, logit, probability}] per token] per layer}"}}
       }
     },
+    "/api/runs/{id}/metrics": {
+      "get": {
+        "summary": "Per-head attention metrics (means over rows q >= 1) and pattern classes (sink, previous-token, diagonal, vertical, uniform, sparse, mixed)",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "sparsity_epsilon", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.01}, "example": 0.01},
+          {"name": "diagonal_width", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 2}, "example": 2}
+        ],
+        "responses": {"200": {"description": "{layers, heads_per_layer, sparsity_epsilon, diagonal_width, heads: [{layer, head, class, entropy, normalized_entropy, sparsity, locality, focus, first_token, previous_token, self, diagonal, uniformity, vertical, vertical_key}]}"}}
+      }
+    },
+    "/api/runs/{id}/rollout": {
+      "get": {
+        "summary": "Attention rollout (Abnar & Zuidema): each token's share in a position's final representation",
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "row", "in": "query", "schema": {"type": "integer", "default": -1}, "example": -1},
+          {"name": "heads", "in": "query", "schema": {"type": "string", "default": "all"}, "example": "all",
+           "description": "'all' or a comma-separated list of heads to average"}
+        ],
+        "responses": {"200": {"description": "{row, heads, tokens, shares: [n], matrix: [[n] n rows]}"}}
+      }
+    },
+    "/api/runs/{id}/flow": {
+      "get": {
+        "summary": "Layer-to-layer flow per position: cosine between a layer's input and output, information loss (1 - cos), relative update norm, attention and FFN shares of the update",
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "responses": {"200": {"description": "{tokens, layers: [{layer, cos, information_loss, relative_update, attention_share, ffn_share}]}"}}
+      }
+    },
     "/api/runs/{id}/promoted": {
       "get": {
         "summary": "Tokens a block, head, FFN or neuron promotes and suppresses",
