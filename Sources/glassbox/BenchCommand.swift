@@ -18,53 +18,22 @@ struct ForwardBench: ParsableCommand {
         commandName: "forward",
         abstract: "Time the traced forward pass at several prompt lengths and BLAS thread counts.")
 
-    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
-    var model: String
-
-    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
-    var config: String?
-
-    @Option(name: .long, help: "Comma-separated prompt lengths in tokens.")
-    var tokens: String = "32,128,512"
-
-    @Option(name: .long, help: "Comma-separated BLAS thread counts.")
-    var threads: String = "1,2"
+    @OptionGroup var options: BenchOptions
 
     @Option(name: .long, help: "Timed runs per cell (after one warm-up).")
     var repeats: Int = 5
 
-    @Flag(name: .long, help: "Print JSON instead of a table.")
-    var json = false
-
-    static func parseList(_ text: String, option: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("\(option) must be a comma-separated list of positive integers, got \"\(text)\"")
-        }
-        return values.compactMap { $0 }
-    }
-
     func validate() throws {
-        _ = try Self.parseList(tokens, option: "--tokens")
-        if let bad = try Self.parseList(threads, option: "--threads").first(where: { $0 > WorkerPool.maximumWorkers }) {
-            throw ValidationError("--threads \(bad) is more than \(WorkerPool.maximumWorkers)")
-        }
         guard repeats > 0 else { throw ValidationError("--repeats must be at least 1") }
     }
 
     func run() throws {
         try withFailureReport {
-            let (loadSeconds, decoder) = try Stopwatch.time {
-                try ModelLoader.load(ModelResolution.resolve(model, config: config))
-            }
+            let (loadSeconds, decoder) = try Stopwatch.time { try options.loadModel() }
             let afterLoad = ResourceUsage.currentResidentBytes ?? 0
-            let counts = try Self.parseList(tokens, option: "--tokens")
-            if let tooLong = counts.first(where: { $0 > decoder.info.contextLength }) {
-                throw ValidationError("--tokens \(tooLong) exceeds the model's context of \(decoder.info.contextLength)")
-            }
-            let benchmark = ForwardBenchmark(model: decoder, tokenCounts: counts,
-                                             threadCounts: try Self.parseList(threads, option: "--threads"),
-                                             repeats: repeats)
+            let benchmark = ForwardBenchmark(model: decoder, tokenCounts: try options.tokenCounts,
+                                             threadCounts: try options.threadCounts, repeats: repeats)
+            let json = options.json
             let info = decoder.info
             if !json {
                 printOut("model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads, "

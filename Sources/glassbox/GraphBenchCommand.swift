@@ -2,7 +2,6 @@ import Analysis
 import ArgumentParser
 import Benchmarks
 import Foundation
-import Tensors
 import Transformer
 
 /// `glassbox bench graph`: the full contribution analysis (every layer, every target, paths of every start token).
@@ -11,17 +10,7 @@ struct GraphBench: ParsableCommand {
         commandName: "graph",
         abstract: "Time the contribution graph and the paths of every start token at several prompt lengths.")
 
-    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
-    var model: String
-
-    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
-    var config: String?
-
-    @Option(name: .long, help: "Comma-separated prompt lengths in tokens.")
-    var tokens: String = "32,128,512"
-
-    @Option(name: .long, help: "Comma-separated worker counts.")
-    var threads: String = "1,2"
+    @OptionGroup var options: BenchOptions
 
     @Option(name: .long, help: "Timed runs per cell (after one warm-up).")
     var repeats: Int = 3
@@ -29,14 +18,7 @@ struct GraphBench: ParsableCommand {
     @Option(name: .long, help: "Contribution threshold from 0 to 1.")
     var threshold: Double = GraphOptions.defaultThreshold
 
-    @Flag(name: .long, help: "Print JSON instead of a table.")
-    var json = false
-
     func validate() throws {
-        _ = try ForwardBench.parseList(tokens, option: "--tokens")
-        if let bad = try ForwardBench.parseList(threads, option: "--threads").first(where: { $0 > WorkerPool.maximumWorkers }) {
-            throw ValidationError("--threads \(bad) is more than \(WorkerPool.maximumWorkers)")
-        }
         guard repeats > 0 else { throw ValidationError("--repeats must be at least 1") }
         guard threshold.isFinite, (0...1).contains(threshold) else {
             throw ValidationError("--threshold must be from 0 to 1, got \(threshold)")
@@ -45,14 +27,11 @@ struct GraphBench: ParsableCommand {
 
     func run() throws {
         try withFailureReport {
-            let decoder = try ModelLoader.load(ModelResolution.resolve(model, config: config))
-            let counts = try ForwardBench.parseList(tokens, option: "--tokens")
-            if let tooLong = counts.first(where: { $0 > decoder.info.contextLength }) {
-                throw ValidationError("--tokens \(tooLong) exceeds the model's context of \(decoder.info.contextLength)")
-            }
-            let benchmark = GraphBenchmark(model: decoder, tokenCounts: counts,
-                                           threadCounts: try ForwardBench.parseList(threads, option: "--threads"),
-                                           repeats: repeats, options: try GraphOptions(threshold: threshold))
+            let decoder = try options.loadModel()
+            let benchmark = GraphBenchmark(model: decoder, tokenCounts: try options.tokenCounts,
+                                           threadCounts: try options.threadCounts, repeats: repeats,
+                                           options: try GraphOptions(threshold: threshold))
+            let json = options.json
             let info = decoder.info
             if !json {
                 printOut("model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads "

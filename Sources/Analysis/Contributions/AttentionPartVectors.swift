@@ -28,7 +28,7 @@ struct AttentionPartVectors {
         let block = model.layers[l].attention
         let n = trace.shape.tokens, d = model.info.dModel, H = block.heads, hd = block.headDim
         let kvWidth = block.kvHeads * hd
-        let normWeight = try model.layers[l].postAttentionNorm.map(effectiveWeight)
+        let normWeight = try model.layers[l].postAttentionNorm.map(FrozenPostNorm.effectiveWeight)
 
         // Value vectors without the value bias (it is folded into the unattributed bias below).
         var values = Array(trace.slice(.values, l))
@@ -75,14 +75,5 @@ struct AttentionPartVectors {
         let targetScale = normWeight == nil ? nil : Array(trace.slice(.postAttentionNormScale, l))
         return AttentionPartVectors(vectors: vectors, targetScale: targetScale, bias: bias, tokens: n, heads: H,
                                     dModel: d)
-    }
-
-    /// The multiplier a frozen post-block RMSNorm applies per element (`offset + w`).
-    static func effectiveWeight(_ norm: Norm) throws -> [Float] {
-        guard case .rmsNorm(let offset) = norm.kind else {
-            throw AnalysisError("a LayerNorm after a block cannot be frozen into a linear map: contributions for this "
-                                + "architecture are not supported")
-        }
-        return norm.weight.map { $0 + offset }
     }
 }

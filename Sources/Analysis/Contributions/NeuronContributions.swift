@@ -36,24 +36,18 @@ public struct NeuronContributions: Sendable, Equatable {
         let activations = Array(ContributionInputs.row(trace.slice(.ffnPost, l), t, width: m))
         let whole = ContributionInputs.row(trace.post(l), t, width: d).map(Double.init)
         let mid = ContributionInputs.row(trace.mid(l), t, width: d)
-        // The frozen post-FFN norm: s[t] · (offset + w) per output element.
-        var outputScale = [Double](repeating: 1, count: d)
-        if let norm = model.layers[l].postFFNNorm {
-            let s = Double(trace.slice(.postFFNNormScale, l)[trace.slice(.postFFNNormScale, l).startIndex + t])
-            outputScale = try AttentionPartVectors.effectiveWeight(norm).map { Double($0) * s }
-        }
+        let outputScale = try FrozenPostNorm.multiplier(model.layers[l].postFFNNorm, trace: trace,
+                                                        field: .postFFNNormScale, layer: l, token: t)
+            ?? [Double](repeating: 1, count: d)
         let size = whole.reduce(0.0) { $0 + abs($1) }
-        var proximities = [Double](repeating: 0, count: m)
-        down.weight.withUnsafeBufferPointer { w in
-            for i in 0..<m {
-                let a = Double(activations[i])
-                var distance = 0.0
-                for j in 0..<d {
-                    let weight = down.layout == .inOut ? w[i * d + j] : w[j * m + i]
-                    distance += abs(a * Double(weight) * outputScale[j] - whole[j] + Proximity.distanceEpsilon)
-                }
-                proximities[i] = max(size - distance, Proximity.floor)
+        let proximities = (0..<m).map { i in
+            let a = Double(activations[i])
+            let direction = down.inputColumn(i)
+            var distance = 0.0
+            for j in 0..<d {
+                distance += abs(a * Double(direction[j]) * outputScale[j] - whole[j] + Proximity.distanceEpsilon)
             }
+            return max(size - distance, Proximity.floor)
         }
         let rest = Proximity.proximity(part: mid, whole: whole.map { Float($0) })
         let total = proximities.reduce(rest, +)

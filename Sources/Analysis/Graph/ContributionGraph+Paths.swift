@@ -3,13 +3,17 @@ extension ContributionGraph {
     /// whose target is `I{L−1}_start` or reaches it through edges above the threshold. In graph order.
     public func paths(start: Int) throws -> [GraphEdge] {
         try AnalysisError.check(start, below: tokens, "token")
-        return try pathsForStarts([start])[0]
+        return pathEdgeIndices(starts: [start])[0].map { edges[$0] }
     }
 
     /// The path edges of each start token `0..<n`, in one sweep.
     public func pathsForAllStarts() -> [[GraphEdge]] {
-        // Every start is in range, so this cannot throw.
-        (try? pathsForStarts(Array(0..<tokens))) ?? []
+        pathEdgeIndicesForAllStarts().map { $0.map { edges[$0] } }
+    }
+
+    /// The indices into `edges` of each start token's path edges, in graph order (what the API sends).
+    public func pathEdgeIndicesForAllStarts() -> [[Int]] {
+        pathEdgeIndices(starts: Array(0..<tokens))
     }
 
     /// The union of the path edges of every start token, in graph order.
@@ -20,11 +24,11 @@ extension ContributionGraph {
         }.map { edges[$0] }
     }
 
-    private func pathsForStarts(_ starts: [Int]) throws -> [[GraphEdge]] {
+    private func pathEdgeIndices(starts: [Int]) -> [[Int]] {
         let reach = reachability(starts: starts)
-        var result = [[GraphEdge]](repeating: [], count: starts.count)
+        var result = [[Int]](repeating: [], count: starts.count)
         for (e, edge) in edges.enumerated() where reach.edgeAbove[e] {
-            reach.forEachStart(reaching: edge.target) { result[$0].append(edge) }
+            reach.forEachStart(reaching: edge.target) { result[$0].append(e) }
         }
         return result
     }

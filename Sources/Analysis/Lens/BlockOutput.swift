@@ -47,14 +47,9 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
             try check(layer: l, token: t)
             try AnalysisError.check(i, below: model.info.ffnDim, "neuron")
             let activation = trace.slice(.ffnPost, l)[trace.slice(.ffnPost, l).startIndex + t * model.info.ffnDim + i]
-            var out = model.layers[l].ffn.down.inputColumn(i).map { $0 * activation }
-            if let norm = model.layers[l].postFFNNorm {
-                let scale = trace.slice(.postFFNNormScale, l)
-                let s = scale[scale.startIndex + t]
-                let w = try AttentionPartVectors.effectiveWeight(norm)
-                for j in 0..<d { out[j] *= s * w[j] }
-            }
-            return out
+            let out = model.layers[l].ffn.down.inputColumn(i).map { $0 * activation }
+            return try Self.frozen(out, model.layers[l].postFFNNorm, trace: trace, field: .postFFNNormScale, layer: l,
+                                   token: t)
         case .head(let l, let t, let h):
             try check(layer: l, token: t)
             try AnalysisError.check(h, below: model.info.heads, "head")
@@ -66,7 +61,7 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
         -> [Float] {
         let block = model.layers[l].attention
         let n = trace.shape.tokens, d = model.info.dModel, hd = block.headDim, g = block.kvHead(of: h)
-        let kvWidth = block.kvHeads * hd, width = block.heads * hd
+        let kvWidth = block.kvHeads * hd
         let values = trace.slice(.values, l), pattern = trace.attention(layer: l, head: h)
         var context = [Double](repeating: 0, count: hd)
         for k in 0...t {
@@ -77,22 +72,20 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
                 context[i] += a * (Double(values[values.startIndex + k * kvWidth + g * hd + i]) - bias)
             }
         }
-        let w = block.output.weight
-        var out = [Float](repeating: 0, count: d)
-        for j in 0..<d {
-            var sum = 0.0
-            for i in 0..<hd {
-                let input = h * hd + i
-                sum += context[i] * Double(block.output.layout == .inOut ? w[input * d + j] : w[j * width + input])
-            }
-            out[j] = Float(sum)
+        // Σ_i context_i · W_O[h·hd + i, :], in Double.
+        var sum = [Double](repeating: 0, count: d)
+        for i in 0..<hd {
+            for (j, w) in block.output.inputColumn(h * hd + i).enumerated() { sum[j] += context[i] * Double(w) }
         }
-        if let norm = model.layers[l].postAttentionNorm {
-            let scale = trace.slice(.postAttentionNormScale, l)
-            let s = scale[scale.startIndex + t]
-            let weight = try AttentionPartVectors.effectiveWeight(norm)
-            for j in 0..<d { out[j] *= s * weight[j] }
-        }
-        return out
+        return try Self.frozen(sum.map { Float($0) }, model.layers[l].postAttentionNorm, trace: trace,
+                               field: .postAttentionNormScale, layer: l, token: t)
+    }
+
+    /// `vector` through the block's post-norm frozen at token `t`, or unchanged without one.
+    private static func frozen(_ vector: [Float], _ norm: Norm?, trace: Trace, field: TraceField, layer: Int,
+                               token t: Int) throws -> [Float] {
+        guard let multiplier = try FrozenPostNorm.multiplier(norm, trace: trace, field: field, layer: layer, token: t)
+        else { return vector }
+        return zip(vector, multiplier).map { Float(Double($0) * $1) }
     }
 }

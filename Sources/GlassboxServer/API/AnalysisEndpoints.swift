@@ -49,9 +49,7 @@ enum AnalysisEndpoints {
         switch target {
         case .full:
             edges = graph.edges
-            var index: [GraphEdge: Int] = [:]
-            for (i, e) in edges.enumerated() { index[e] = i }
-            paths = graph.pathsForAllStarts().map { $0.compactMap { index[$0] } }
+            paths = graph.pathEdgeIndicesForAllStarts()
         case .all: edges = graph.pathUnion()
         case .token(let t): edges = try graph.paths(start: t)
         }
@@ -142,9 +140,9 @@ enum AnalysisEndpoints {
         do { all = try run.contributions(workers: workers) } catch { throw ServiceError.internal("\(error)") }
         var attention = all.attention[l], ffn = all.ffn[l]
         if let threshold {
-            let cut = all.thresholded(try GraphOptions(threshold: threshold, renormalize: renormalize).renormalizingThreshold)
-            attention = cut.attention[l]
-            ffn = cut.ffn[l]
+            let cut = try GraphOptions(threshold: threshold, renormalize: renormalize).renormalizingThreshold
+            attention = attention.thresholded(cut)
+            ffn = ffn.thresholded(cut)
         }
         let pair = (q.string("target"), q.string("source"))
         var w = JSONWriter(capacity: 512 + n * n * 12)

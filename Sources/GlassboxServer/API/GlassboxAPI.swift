@@ -160,11 +160,11 @@ public final class GlassboxAPI: Sendable {
             switch result {
             case .failure(let error): respond(Self.response(error))
             case .success(let run):
-                if let key, let cached = run.result(key) { return respond(Self.body(cached, key: key)) }
+                if let key, let cached = run.result(key) { return respond(.json(200, cached)) }
                 if let analysis, run.restored,
                    let stored = service.persisted(runID: id, analysis: analysis, parameters: query.canonical) {
                     run.remember(key!, stored)
-                    return respond(Self.body(stored, key: key!))
+                    return respond(.json(200, stored))
                 }
                 do {
                     let produced = try body(run, query)
@@ -183,6 +183,4 @@ public final class GlassboxAPI: Sendable {
             }
         }
     }
-
-    private static func body(_ data: Data, key: String) -> HTTPResponse { .json(200, data) }
 }
