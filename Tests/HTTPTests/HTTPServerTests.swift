@@ -260,6 +260,7 @@ struct HTTPServerTests {
         let idle = try RawClient(port: server.port)
         try busy.send(get("/gate/inflight"))
         #expect(server.gates.waitForCalls(["inflight"]))
+        #expect(server.waitForConnections(2))   // the idle one is accepted, not still in the listen backlog
         let stopped = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             server.stop(gracePeriod: 20)

@@ -187,6 +187,11 @@ public final class HTTPServer: Sendable {
             }
             return (state.acceptSource, state.acceptSuspended, Array(state.connections.values))
         }
+        // No connection joins after the snapshot (accepting checks `stopping`), so the ones in it are all there are:
+        // tell them first, so a response finished while the listener closes already says `Connection: close`.
+        for connection in connections {
+            connection.queue.async { connection.beginShutdown() }
+        }
         if let source {
             source.source.cancel()
             if suspended { source.source.resume() }
@@ -194,9 +199,6 @@ public final class HTTPServer: Sendable {
             _ = listenerClosed.wait(timeout: .now() + 5)
         }
         acceptQueue.sync {}   // no accept in progress after this
-        for connection in connections {
-            connection.queue.async { connection.beginShutdown() }
-        }
         let deadline = Date().addingTimeInterval(gracePeriod)
         while openConnections > 0 && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)
