@@ -73,4 +73,9 @@ export const api = {
   lensGrid: (id, point) => getJSON(`/api/runs/${id}/lens-grid`, { point }),
   promoted: (id, params) => getJSON(`/api/runs/${id}/promoted`, params),
   neurons: (id, layer, token, k = 20) => getJSON(`/api/runs/${id}/neurons`, { layer, token, k }),
+  metrics: (id, clusters) => getJSON(`/api/runs/${id}/metrics`, { clusters }),
+  rollout: (id, row, heads) => getJSON(`/api/runs/${id}/rollout`, { row, heads }),
+  flow: (id) => getJSON(`/api/runs/${id}/flow`),
+  anomalies: (id, params) => getJSON(`/api/runs/${id}/anomalies`, Object.keys(params).length ? params : undefined),
+  ablation: (id) => getJSON(`/api/runs/${id}/ablation`),
 };

@@ -8,6 +8,15 @@ import { createThumbnailGrid } from './thumbnails.js';
 import { createLensGrid } from './lensgrid.js';
 import { Panel, parseNode } from './panels.js';
 import { download, tableCSV } from './export.js';
+import { metricsView } from './metrics.js';
+import { rolloutView } from './rollout.js';
+import { flowView } from './flow.js';
+import { anomaliesView } from './anomalies.js';
+import { ablationView } from './ablation.js';
+
+/// The analytics views: each a module with its own URL parameters (read/write) and a view object made on first use.
+const ANALYTICS = [metricsView, rolloutView, flowView, anomaliesView, ablationView];
+const VIEWS = ['graph', 'attention', 'lens', ...ANALYTICS.map((v) => v.name)];
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,13 +32,16 @@ const state = {
   attentionLayer: 0,
   attentionHead: 'all',
   lensPoint: 'post',
+  lensCell: null,     // null | {layer, token}: a highlighted lens-grid cell (from an anomaly)
 };
+for (const view of ANALYTICS) view.defaults(state);
 const limits = { maxPromptBytes: null };
 let graphView = null;
 let graphData = null;
 let attentionHeatmap = null;
 let thumbnailGrid = null;
 let lensGrid = null;
+const analytics = new Map(); // view name → the view object of analytics module
 const panel = new Panel(showError);
 window.glassbox = { state, timings: {} };
 
@@ -75,7 +87,12 @@ function writeURL(push = false) {
     params.set('layer', String(state.attentionLayer));
     params.set('attention_head', state.attentionHead);
   }
-  if (state.view === 'lens') params.set('point', state.lensPoint);
+  if (state.view === 'lens') {
+    params.set('point', state.lensPoint);
+    if (state.lensCell) params.set('cell', `${state.lensCell.layer},${state.lensCell.token}`);
+  }
+  const module = ANALYTICS.find((v) => v.name === state.view);
+  if (module) module.write(state, params);
   const url = `/runs/${state.runId}?${params}`;
   if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
 }
@@ -83,7 +100,7 @@ function writeURL(push = false) {
 function readURL() {
   const match = /^\/runs\/([0-9a-f]{64})\/?$/.exec(location.pathname);
   const params = new URLSearchParams(location.search);
-  if (['graph', 'attention', 'lens'].includes(params.get('view'))) state.view = params.get('view');
+  if (VIEWS.includes(params.get('view'))) state.view = params.get('view');
   const threshold = Number(params.get('threshold'));
   if (params.has('threshold') && threshold >= 0.01 && threshold <= 0.1) state.threshold = Math.round(threshold * 100) / 100;
   if (params.has('renormalize')) state.renormalize = params.get('renormalize') !== '0';
@@ -99,6 +116,12 @@ function readURL() {
   if (params.has('layer')) state.attentionLayer = Number(params.get('layer')) || 0;
   if (params.has('attention_head')) state.attentionHead = params.get('attention_head');
   if (['pre', 'mid', 'post'].includes(params.get('point'))) state.lensPoint = params.get('point');
+  const cell = /^(\d+),(\d+)$/.exec(params.get('cell') || '');
+  state.lensCell = cell ? { layer: Number(cell[1]), token: Number(cell[2]) } : null;
+  for (const view of ANALYTICS) {
+    view.defaults(state);
+    view.read(params, state);
+  }
   return match ? match[1] : null;
 }
 
@@ -165,6 +188,10 @@ async function runPrompt() {
     state.start = run.tokens.length - 1;
     state.select = null;
     state.head = 'all';
+    state.ablate = false; // slow: measured again only when asked
+    state.rolloutRow = null; // positions of the previous prompt
+    if (state.flowPosition !== 'mean') state.flowPosition = null;
+    state.lensCell = null;
     writeURL(true);
     await showRun(run);
     window.glassbox.timings.drawnMs = performance.now() - started;
@@ -196,6 +223,7 @@ async function showRun(run) {
   lensGrid = null;
   thumbnailGrid?.destroy();
   thumbnailGrid = null;
+  for (const view of analytics.values()) view.reset();
   panel.reset();
   const n = run.tokens.length;
   if (state.start === null || (state.start !== 'all' && !(state.start >= 0 && state.start < n))) state.start = n - 1;
@@ -288,21 +316,56 @@ function setStart(start) {
 // ---------------------------------------------------------------------------------------------------------------
 // Views
 
-async function showView(view) {
+/// Shows a view; push: a new history entry (a jump from one view to another, so that Back returns).
+async function showView(view, push = false) {
   state.view = view;
-  for (const name of ['graph', 'attention', 'lens']) {
+  for (const name of VIEWS) {
     $(`tab-${name}`).setAttribute('aria-selected', String(name === view));
     $(`view-${name}`).hidden = name !== view;
   }
-  writeURL();
+  writeURL(push);
   if (!state.run) return;
   try {
     if (view === 'graph') await showGraph();
     if (view === 'attention') await showAttention();
     if (view === 'lens') await showLensGrid();
+    const module = ANALYTICS.find((v) => v.name === view);
+    if (module) await analyticsView(module).show();
   } catch (error) {
     showError(error);
   }
+}
+
+/// What the analytics views may use of the page: the run, the state, the URL and the other views.
+const analyticsHost = {
+  state,
+  get runId() { return state.runId; },
+  get run() { return state.run; },
+  writeURL: () => writeURL(),
+  showError,
+  baseName: () => baseName(),
+  openAttention(layer, head) {
+    state.attentionLayer = layer;
+    state.attentionHead = String(head);
+    $('attention-layer').value = String(layer);
+    $('attention-head').value = String(head);
+    return showView('attention', true);
+  },
+  openNode(name) {
+    if (!parseNode(name)) return;
+    state.select = { node: name };
+    return showView('graph', true);
+  },
+  openLens(layer, token) {
+    state.lensPoint = 'post';
+    state.lensCell = { layer, token };
+    return showView('lens', true);
+  },
+};
+
+function analyticsView(module) {
+  if (!analytics.has(module.name)) analytics.set(module.name, module.create($(`view-${module.name}`), analyticsHost));
+  return analytics.get(module.name);
 }
 
 function panelContext() {
@@ -412,6 +475,8 @@ async function showAttention() {
       },
     });
   }
+  // highlight the shown head's thumbnail (also after a permalink or a jump from the analytics views)
+  thumbnailGrid.select(state.attentionLayer, state.attentionHead === 'all' ? -1 : Number(state.attentionHead));
 }
 
 async function showLensGrid() {
@@ -423,9 +488,16 @@ async function showLensGrid() {
       const name = state.lensPoint === 'post' ? `I${layer}_${token}` : state.lensPoint === 'mid' ? `A${layer}_${token}`
         : layer === 0 ? `X0_${token}` : `I${layer - 1}_${token}`;
       state.select = { node: name };
+      state.lensCell = null;
       showView('graph');
     },
   });
+  const cell = state.lensCell;
+  if (cell && cell.layer < grid.layers && cell.token < grid.tokens.length) {
+    lensGrid.select(cell.layer, cell.token);
+    $('lens-grid').querySelector(`td[data-layer="${cell.layer}"][data-token="${cell.token}"]`)
+      ?.scrollIntoView({ block: 'nearest', inline: 'center' });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -473,6 +545,20 @@ function wireExports() {
   $('export-lens-grid-csv').addEventListener('click', () => lensGrid && download(`${baseName()}-lens-grid-${state.lensPoint}.csv`, lensGrid.csv(), 'text/csv'));
 }
 
+/// Arrow keys move between the tabs (WAI-ARIA tabs pattern); the tab that gets focus is shown.
+function onTabKey(event) {
+  const index = VIEWS.indexOf(state.view);
+  let next = null;
+  if (event.key === 'ArrowRight') next = VIEWS[(index + 1) % VIEWS.length];
+  else if (event.key === 'ArrowLeft') next = VIEWS[(index + VIEWS.length - 1) % VIEWS.length];
+  else if (event.key === 'Home') next = VIEWS[0];
+  else if (event.key === 'End') next = VIEWS[VIEWS.length - 1];
+  if (!next || !event.target.closest('[role=tab]')) return;
+  event.preventDefault();
+  $(`tab-${next}`).focus();
+  showView(next);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Start
 
@@ -485,10 +571,11 @@ function wire() {
   $('renormalize').addEventListener('change', () => { state.renormalize = $('renormalize').checked; writeURL(); showGraph().catch(showError); });
   $('start-token').addEventListener('change', () => setStart($('start-token').value === 'all' ? 'all' : Number($('start-token').value)));
   $('fit-button').addEventListener('click', () => graphView && graphView.fit());
-  for (const view of ['graph', 'attention', 'lens']) $(`tab-${view}`).addEventListener('click', () => showView(view));
+  for (const view of VIEWS) $(`tab-${view}`).addEventListener('click', () => showView(view));
+  $('tabs').addEventListener('keydown', onTabKey);
   $('attention-layer').addEventListener('change', () => { state.attentionLayer = Number($('attention-layer').value); writeURL(); showAttention().catch(showError); });
   $('attention-head').addEventListener('change', () => { state.attentionHead = $('attention-head').value; writeURL(); showAttention().catch(showError); });
-  $('lens-point').addEventListener('change', () => { state.lensPoint = $('lens-point').value; writeURL(); showLensGrid().catch(showError); });
+  $('lens-point').addEventListener('change', () => { state.lensPoint = $('lens-point').value; state.lensCell = null; writeURL(); showLensGrid().catch(showError); });
   wireExports();
   window.addEventListener('popstate', () => start());
 }

@@ -7,5 +7,5 @@ struct Glassbox: ParsableCommand {
         commandName: "glassbox",
         abstract: "Run transformer language models on the CPU and record everything inside them.",
         subcommands: [ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, BenchCommand.self,
-                      ModelsCommand.self])
+                      ModelsCommand.self, ReportCommand.self])
 }

@@ -18,14 +18,22 @@ struct OpenAPITests {
         let routed = Set(server.api.router.routes.map { "\($0.method) \($0.pattern)" })
         #expect(described == routed, "only described: \(described.subtracting(routed)); only routed: \(routed.subtracting(described))")
 
-        // The POST example creates the run the GET examples read.
-        let post = try #require((paths["/api/runs"]?["post"] as? [String: Any]))
-        let example = try #require((((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
-                                     as? [String: Any])?["example"])
-        let created = try server.call("POST", "/api/runs",
-                                      body: String(decoding: try JSONSerialization.data(withJSONObject: example), as: UTF8.self))
+        // The POST example creates the run the GET examples read; the other POST examples must succeed too.
+        func example(_ path: String) throws -> String {
+            let post = try #require((paths[path]?["post"] as? [String: Any]))
+            let value = try #require((((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                                      as? [String: Any])?["example"])
+            return String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self)
+        }
+        let created = try server.call("POST", "/api/runs", body: try example("/api/runs"))
         #expect(created.status == 200)
         let id = try #require(try json(created)["id"] as? String)
+        let compared = try server.call("POST", "/api/compare", body: try example("/api/compare"))
+        #expect(compared.status == 200, "\(String(decoding: compared.body.prefix(300), as: UTF8.self))")
+        let started = try server.call("POST", "/api/reports", body: try example("/api/reports"))
+        #expect(started.status == 202)
+        let reportID = try #require(try json(started)["id"] as? String)
+        #expect(try server.waitForReport(reportID) == "done")
         let components = (document["components"] as? [String: Any])?["parameters"] as? [String: [String: Any]] ?? [:]
         for (path, operations) in paths {
             guard let get = operations["get"] as? [String: Any] else { continue }
@@ -35,9 +43,11 @@ struct OpenAPITests {
                 guard resolved["in"] as? String == "query", let value = resolved["example"] else { continue }
                 query.append("\(resolved["name"]!)=\(value)")
             }
-            let target = path.replacingOccurrences(of: "{id}", with: id) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            let target = path.replacingOccurrences(of: "{id}", with: path.hasPrefix("/api/reports/") ? reportID : id)
+                + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
+        #expect(try server.call("DELETE", "/api/reports/\(reportID)").status == 200)
     }
 }

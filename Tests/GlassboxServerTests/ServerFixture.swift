@@ -53,6 +53,17 @@ struct ServerFixture {
         try Self.call(api, method, target, body: body)
     }
 
+    /// Polls a report job until it is done, failed or cancelled (at most a minute); returns that status.
+    func waitForReport(_ id: String) throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let status = try json(try call("GET", "/api/reports/\(id)"))["status"] as? String ?? "?"
+            if ["done", "failed", "cancelled"].contains(status) { return status }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return "timed out"
+    }
+
     /// Creates a run and returns its id.
     func run(_ prompt: String, model: String? = nil) throws -> String {
         let body = "{\"prompt\": \(jsonString(prompt))" + (model.map { ", \"model\": \"\($0)\"" } ?? "") + "}"

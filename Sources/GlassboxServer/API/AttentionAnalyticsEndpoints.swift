@@ -1,16 +1,21 @@
+import JSON
 import Analysis
 import Foundation
 
 /// The attention-analytics endpoints: per-head metrics with pattern classes, rollout and layer flow.
 enum AttentionAnalyticsEndpoints {
-    /// `GET /api/runs/{id}/metrics?sparsity_epsilon&diagonal_width`.
+    /// `GET /api/runs/{id}/metrics?sparsity_epsilon&diagonal_width&clusters`: every head's metric means, pattern class
+    /// and cluster (k-means over the metric means, `clusters` groups, default 5).
     static func metrics(_ run: RunState, _ q: QueryParameters) throws -> AnalysisEndpoints.Body {
-        try q.allow(["sparsity_epsilon", "diagonal_width"])
+        try q.allow(["sparsity_epsilon", "diagonal_width", "clusters"])
+        let k = try q.int("clusters", in: 1...64, default: 5)
         var parameters = AttentionMetricParameters()
         parameters.sparsityEpsilon = try q.double("sparsity_epsilon", in: 0...1, default: parameters.sparsityEpsilon)
         parameters.diagonalWidth = try q.int("diagonal_width", in: 0...4096, default: parameters.diagonalWidth)
         let heads: [[HeadMetrics]]
         do { heads = try HeadMetrics.all(trace: run.trace, parameters: parameters) } catch { throw ServiceError.internal("\(error)") }
+        // A one-token run has no metrics to cluster: its clusters are null.
+        let clustering = try? HeadClustering(metrics: heads, k: k)
         var w = JSONWriter(capacity: 512 + heads.count * heads.first!.count * 400)
         w.object { o in
             o.field("layers", heads.count)
@@ -37,9 +42,38 @@ enum AttentionAnalyticsEndpoints {
                         h.field("uniformity", m.uniformity)
                         h.field("vertical", m.vertical)
                         h.field("vertical_key", m.verticalKey)
+                        if let clustering { h.field("cluster", clustering.assignment[i]) }
                     }
                 }
                 w.raw("]")
+            }
+            o.field("clusters") { w in
+                guard let clustering else { return w.raw("null") }
+                w.object { c in
+                    c.field("k", clustering.centroids.count)
+                    c.field("seed", Int(HeadClustering.defaultSeed))
+                    c.field("features") { $0.array(HeadClustering.featureNames) }
+                    c.field("inertia", clustering.inertia)
+                    c.field("groups") { w in
+                        w.raw("[")
+                        for (index, centroid) in clustering.centroids.enumerated() {
+                            if index > 0 { w.raw(",") }
+                            w.object { g in
+                                g.field("id", index)
+                                g.field("members") { w in
+                                    w.raw("[")
+                                    for (j, m) in clustering.members(of: index).enumerated() {
+                                        if j > 0 { w.raw(",") }
+                                        w.array([m.layer, m.head])
+                                    }
+                                    w.raw("]")
+                                }
+                                g.field("centroid") { $0.array(centroid.map { Float($0) }) }
+                            }
+                        }
+                        w.raw("]")
+                    }
+                }
             }
         }
         return .json(w.data)

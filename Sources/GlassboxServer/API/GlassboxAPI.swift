@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import HTTP
 
@@ -7,6 +8,10 @@ public final class GlassboxAPI: Sendable {
     public let service: RunService
     public let staticFiles: StaticFiles?
     public let router: Router<Endpoint>
+    /// Report jobs started by `POST /api/reports`.
+    public let reports = ReportJobs()
+    /// Where report jobs run: one at a time beside the run queue, so a long report never holds up single runs.
+    let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 4)
     public static let version = "0.1.0"
 
     /// What a route does, given the request and its path parameters.
@@ -25,6 +30,17 @@ public final class GlassboxAPI: Sendable {
             respond(.json(200, Data(OpenAPIDocument.text.utf8)))
         }
         router.add("POST", "/api/runs") { api, request, _, respond in api.createRun(request, respond) }
+        router.add("POST", "/api/compare") { api, request, _, respond in api.compare(request, respond) }
+        router.add("POST", "/api/reports") { api, request, _, respond in api.createReport(request, respond) }
+        router.add("GET", "/api/reports/{id}") { api, request, parameters, respond in
+            respond(api.reportStatus(parameters["id"]!, request, html: false))
+        }
+        router.add("GET", "/api/reports/{id}/html") { api, request, parameters, respond in
+            respond(api.reportStatus(parameters["id"]!, request, html: true))
+        }
+        router.add("DELETE", "/api/reports/{id}") { api, request, parameters, respond in
+            respond(api.cancelReport(parameters["id"]!, request))
+        }
         router.add("GET", "/api/runs/{id}") { api, request, parameters, respond in
             api.withRun(parameters["id"]!, request, respond) { run, query in
                 try query.allow([])
@@ -43,6 +59,8 @@ public final class GlassboxAPI: Sendable {
             ("metrics", { try AttentionAnalyticsEndpoints.metrics($0, $1) }),
             ("rollout", { try AttentionAnalyticsEndpoints.rollout($0, $1) }),
             ("flow", { try AttentionAnalyticsEndpoints.flow($0, $1) }),
+            ("anomalies", { try DiagnosticsEndpoints.anomalies($0, $1, workers: workers) }),
+            ("ablation", { try DiagnosticsEndpoints.ablation($0, $1, workers: workers) }),
         ]
         for (name, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in

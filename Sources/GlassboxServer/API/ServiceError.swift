@@ -4,6 +4,8 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
     case badParameter(String, String)
     /// 404: no such thing (`kind`, message).
     case notFound(String, String)
+    /// 409: the resource is not in a state to answer (a report still running).
+    case conflict(String)
     /// 413: the prompt is too long.
     case tooLarge(String)
     /// 503: the run queue is full; retry after the given seconds.
@@ -15,6 +17,7 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badParameter: return 400
         case .notFound: return 404
+        case .conflict: return 409
         case .tooLarge: return 413
         case .busy: return 503
         case .internal: return 500
@@ -25,6 +28,7 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .badParameter: return "bad_parameter"
         case .notFound(let kind, _): return "\(kind)_not_found"
+        case .conflict: return "conflict"
         case .tooLarge: return "too_large"
         case .busy: return "busy"
         case .internal: return "internal"
@@ -34,7 +38,7 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .badParameter(let parameter, let message): return "\(parameter): \(message)"
-        case .notFound(_, let message), .tooLarge(let message), .busy(let message, _), .internal(let message):
+        case .notFound(_, let message), .conflict(let message), .tooLarge(let message), .busy(let message, _), .internal(let message):
             return message
         }
     }

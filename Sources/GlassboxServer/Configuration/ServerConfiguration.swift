@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
         public var maxConnections = 1024
         public var maxConcurrentRuns = 1
         public var maxQueuedRuns = 16
+        /// Most prompts in one report or comparison.
+        public var maxReportPrompts = 50
 
         public init() {}
     }
@@ -67,7 +69,8 @@ public struct ServerConfiguration: Sendable {
         databasePath = resolve(database)
         if let limits = try config.object("limits") {
             let known = ["max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
-                         "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs"]
+                         "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
+                         "max_report_prompts"]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
             }
@@ -78,6 +81,7 @@ public struct ServerConfiguration: Sendable {
             }
             self.limits.maxPromptTokens = try positive("max_prompt_tokens", self.limits.maxPromptTokens)
             self.limits.maxPromptBytes = try positive("max_prompt_bytes", self.limits.maxPromptBytes)
+            self.limits.maxReportPrompts = try positive("max_report_prompts", self.limits.maxReportPrompts)
             self.limits.maxBodyBytes = try positive("max_body_bytes", self.limits.maxBodyBytes)
             self.limits.maxHeaderBytes = try positive("max_header_bytes", self.limits.maxHeaderBytes)
             self.limits.maxConnections = try positive("max_connections", self.limits.maxConnections)

@@ -19,6 +19,7 @@ extension DecoderModel {
         if let bad = positions.first(where: { $0 < 0 || $0 >= n }) {
             throw TransformerError("logit position \(bad) is outside the prompt (0..<\(n))")
         }
+        try options.ablation.validate(layers: info.layers, heads: info.heads)
         let shape = TraceShape(layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
                                kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
                                vocabSize: info.vocabSize, logitPositions: positions,
@@ -39,12 +40,13 @@ extension DecoderModel {
         var storage = TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
-            run(tokens: tokens, shape: shape, pool: WorkerPool(workers: options.workers), into: recorder)
+            run(tokens: tokens, shape: shape, ablation: options.ablation, pool: WorkerPool(workers: options.workers),
+                into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }
 
-    private func run(tokens: [Int], shape: TraceShape, pool: WorkerPool, into trace: TraceWriter) {
+    private func run(tokens: [Int], shape: TraceShape, ablation: Ablation, pool: WorkerPool, into trace: TraceWriter) {
         let n = shape.tokens, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
@@ -68,7 +70,8 @@ extension DecoderModel {
             layer.inputNorm.apply(scratch.normed, mean: trace.block(.inputNormMean, l),
                                   scale: trace.block(.inputNormScale, l), pre, rows: n, pool: pool)
             attend(layer.attention, layer: l, normed: scratch.normed, rope: layer.attention.rope.flatMap { ropeTables[$0] },
-                   scratch: scratch, trace: trace, output: attentionOut, tokens: n, pool: pool)
+                   zeroedHeads: ablation.zeroedHeads(in: l), scratch: scratch, trace: trace, output: attentionOut,
+                   tokens: n, pool: pool)
             if let norm = layer.postAttentionNorm {
                 norm.apply(attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n,
                            pool: pool)
@@ -95,6 +98,13 @@ extension DecoderModel {
                 norm.apply(mlpOut, mean: nil, scale: trace.block(.postFFNNormScale, l), mlpOut, rows: n, pool: pool)
             }
             addForward(pool: pool, post, mid, mlpOut, count: n * d)
+            if ablation.skippedLayers.contains(l) {
+                // Computed as usual (so the trace is complete), then removed: the layer's output is its input.
+                attentionOut.update(repeating: 0, count: n * d)
+                mlpOut.update(repeating: 0, count: n * d)
+                mid.update(from: pre, count: n * d)
+                post.update(from: pre, count: n * d)
+            }
         }
 
         // Final norm for every position (its statistics are cheap and the lens needs them); the LM head only for
@@ -131,7 +141,8 @@ extension DecoderModel {
     /// Self-attention of one layer: projections, q/k norms, RoPE, per-head softmax(q·kᵀ)·v, output projection.
     /// Heads are split over the workers; each head writes only its own probabilities and context columns.
     private func attend(_ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
-                        scratch: ForwardScratch, trace: TraceWriter, output: UnsafeMutablePointer<Float>, tokens n: Int,
+                        zeroedHeads: [Int], scratch: ForwardScratch, trace: TraceWriter,
+                        output: UnsafeMutablePointer<Float>, tokens n: Int,
                         pool: WorkerPool) {
         let hd = block.headDim
         let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
@@ -165,6 +176,9 @@ extension DecoderModel {
                 gemm(context.base + h * hd, ldc: qWidth, scores, lda: n, value.base + kv * hd, ldb: kvWidth,
                      m: n, n: hd, k: n)
             }
+        }
+        for h in zeroedHeads {
+            for q in 0..<n { (scratch.context + q * qWidth + h * hd).update(repeating: 0, count: hd) }
         }
         block.output.apply(output, scratch.context, rows: n, pool: pool)
     }

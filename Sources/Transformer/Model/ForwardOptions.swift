@@ -12,12 +12,16 @@ public struct ForwardOptions: Sendable, Equatable {
     /// Largest trace the pass may allocate, in bytes; nil means half of the machine's physical memory. The trace
     /// grows with `L·H·n²` (attention) and `L·n·ffn`, so a long prompt on a big model is refused up front.
     public var maxTraceBytes: Int?
+    /// Heads to zero and layers to skip during the pass (zero ablation); empty for the model as it is.
+    public var ablation: Ablation
 
-    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil) {
+    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,
+                ablation: Ablation = Ablation()) {
         self.logitPositions = logitPositions
         self.workers = max(1, workers)
         self.prefill = prefill
         self.maxTraceBytes = maxTraceBytes
+        self.ablation = ablation
     }
 
     /// Logits for every position.

@@ -1,0 +1,50 @@
+import Tokenizers
+
+/// A prompt whose spans are marked with `[[` and `]]` (e.g. "The [[doctor]] said that"): the text without the
+/// marks, the spans as UTF-8 byte ranges of that text, and after tokenizing, the token positions of each span.
+public struct MarkedPrompt: Sendable, Equatable {
+    public let text: String
+    /// UTF-8 byte ranges of the marked spans in `text`, in order.
+    public let spans: [Range<Int>]
+
+    /// Parses the marks; unbalanced or nested marks are errors.
+    public init(_ marked: String) throws {
+        var text = [UInt8](), spans: [Range<Int>] = [], open: Int? = nil
+        let bytes = Array(marked.utf8)
+        var i = 0
+        while i < bytes.count {
+            if i + 1 < bytes.count && bytes[i] == UInt8(ascii: "[") && bytes[i + 1] == UInt8(ascii: "[") {
+                guard open == nil else { throw ReportError("\"\(marked)\": a [[ span opens inside another") }
+                open = text.count
+                i += 2
+            } else if i + 1 < bytes.count && bytes[i] == UInt8(ascii: "]") && bytes[i + 1] == UInt8(ascii: "]") {
+                guard let start = open else { throw ReportError("\"\(marked)\": ]] closes no span") }
+                guard text.count > start else { throw ReportError("\"\(marked)\": a marked span is empty") }
+                spans.append(start..<text.count)
+                open = nil
+                i += 2
+            } else {
+                text.append(bytes[i])
+                i += 1
+            }
+        }
+        guard open == nil else { throw ReportError("\"\(marked)\": a [[ span is not closed with ]]") }
+        self.text = String(decoding: text, as: UTF8.self)
+        self.spans = spans
+    }
+
+    /// The token positions of each span: the tokens whose decoded bytes overlap it (BOS and other tokens that decode
+    /// to nothing of the text are never part of a span).
+    public func positions(of ids: [Int], tokenizer: any Tokenizer) -> [[Int]] {
+        // Byte offset of each token in the decoded text, from decoding growing prefixes (after a leading BOS).
+        let skip = ids.first != nil && ids.first == tokenizer.bosTokenID ? 1 : 0
+        var ends = [Int](repeating: 0, count: ids.count)
+        for i in skip..<ids.count { ends[i] = tokenizer.decode(Array(ids[skip...i])).utf8.count }
+        return spans.map { span in
+            (skip..<ids.count).filter { i in
+                let start = i == skip ? 0 : ends[i - 1]
+                return start < span.upperBound && ends[i] > span.lowerBound && ends[i] > start
+            }
+        }
+    }
+}

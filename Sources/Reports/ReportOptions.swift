@@ -1,0 +1,32 @@
+import Analysis
+
+/// What a report measures and its limits.
+public struct ReportOptions: Sendable, Equatable {
+    /// Run the head and layer ablation passes (the costly part: `L·H + L` passes per prompt).
+    public var ablation = true
+    public var metricParameters = AttentionMetricParameters()
+    public var anomalyParameters = AnomalyParameters()
+    /// Clusters of the heads' mean metrics.
+    public var clusters = 5
+    /// Predictions listed per prompt.
+    public var topK = 5
+    /// Most tokens a prompt may have.
+    public var maxTokens = 512
+    /// Most prompts a report may have.
+    public var maxPrompts = 50
+    /// Workers per forward pass.
+    public var workers = 1
+    /// Redundancy thresholds (spec `analyses.md` §4).
+    public var redundantLayerCosine = 0.99
+    public var redundantLayerUpdate = 0.05
+    public var redundantHeadNats = 0.01
+
+    public init() {}
+}
+
+/// A report request that cannot be answered, in words a user can act on.
+public struct ReportError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
