@@ -34,7 +34,8 @@ public enum ReportHTML {
     body{font:14px/1.45 system-ui,sans-serif;color:#1d2430;margin:24px auto;max-width:1100px;padding:0 16px}
     h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde3ea}
     .meta{color:#4a5563}.note{background:#f4f7fb;border-left:3px solid #7aa7d8;padding:6px 10px}
-    table{border-collapse:collapse;margin:6px 0;font-size:13px}td,th{border:1px solid #dde3ea;padding:3px 7px;
+    table{border-collapse:collapse;margin:6px 0;font-size:13px;display:block;overflow-x:auto;max-width:100%}
+    td,th{border:1px solid #dde3ea;padding:3px 7px;
     text-align:right}th{background:#f1f4f8}td.l,th.l{text-align:left}.rec{margin:10px 0;padding:8px 12px;
     border:1px solid #e2c98f;background:#fffaf0;border-radius:4px}.rec b{color:#7a4b00}code{font-size:12px}
     svg text{font:11px system-ui,sans-serif;fill:#1d2430}.legend span{display:inline-block;margin-right:12px}
@@ -74,12 +75,14 @@ public enum ReportHTML {
         for r in report.recommendations {
             html += "<div class=\"rec\"><b>\(escape(r.rule))</b>: \(escape(r.message))<table><tr><th class=l>measure</th>"
                 + "<th>layer</th><th>head</th><th>value</th><th>rule</th></tr>"
-            for e in r.evidence.prefix(40) {
+            for e in r.evidence.prefix(12) {
                 html += "<tr><td class=l>\(escape(e.measure))</td><td>\(e.layer.map(String.init) ?? "–")</td>"
                     + "<td>\(e.head.map(String.init) ?? "–")</td><td>\(number(e.value, 4))</td>"
                     + "<td>\(escape(e.threshold))</td></tr>"
             }
-            if r.evidence.count > 40 { html += "<tr><td class=l colspan=5>… \(r.evidence.count - 40) more</td></tr>" }
+            if r.evidence.count > 12 {
+                html += "<tr><td class=l colspan=5>… \(r.evidence.count - 12) more (all in the JSON)</td></tr>"
+            }
             html += "</table></div>"
         }
         return html

@@ -62,6 +62,15 @@ struct AblationTests {
             try AblationEffects.measure(model: model, baseline: plain, shouldContinue: { calls += 1; return calls < 3 })
         }
         #expect(calls == 3)
+        // Reusing the unablated trace for the layers before the ablated one gives the full ablated pass, bit for bit.
+        for ablation in [Ablation.head(layer: 1, head: 2), .layer(1), .head(layer: 0, head: 0), Ablation()] {
+            let full = try model.forward(tokens: ids, options: ForwardOptions(ablation: ablation))
+            let reused = try model.forward(tokens: ids, options: ForwardOptions(ablation: ablation), reusing: plain)
+            #expect(reused.storage == full.storage, "\(ablation)")
+        }
+        #expect(throws: TransformerError.self) {
+            try model.forward(tokens: Array(ids.dropLast()), options: ForwardOptions(), reusing: plain)
+        }
         // Skipping a layer passes its input through: the output equals the input at every position.
         let skipped = try model.forward(tokens: ids, options: ForwardOptions(ablation: .layer(1)))
         #expect(skipped.post(1) == skipped.pre(1))

@@ -45,24 +45,33 @@ public struct AblationEffects: Sendable, Equatable {
         }
         let baseLog = logSoftmax(Array(base))
         let predicted = TopK.largest(Array(base), 1)[0]
-        var done = 0
-        func effect(_ ablation: Ablation, layer: Int, head: Int?) throws -> Effect {
+        // The passes stop before the LM head; their last rows are unembedded together afterwards, so the head's
+        // weights are streamed once per chunk of passes instead of once per pass.
+        let L = model.info.layers, H = model.info.heads, d = model.info.dModel
+        let plan = (0..<L).flatMap { l in (0..<H).map { (Ablation.head(layer: l, head: $0), l, Optional($0)) } }
+            + (0..<L).map { (Ablation.layer($0), $0, Int?.none) }
+        var rows = [Float]()
+        rows.reserveCapacity(plan.count * d)
+        for (done, (ablation, _, _)) in plan.enumerated() {
             guard shouldContinue() else { throw Cancelled() }
-            let options = ForwardOptions(workers: workers, ablation: ablation)
-            let trace = try model.forward(tokens: baseline.tokens, options: options)
-            let logits = Array(trace.logits(at: n - 1)!)
-            done += 1
-            progress(done)
-            return Effect(layer: layer, head: head, deltaLogProbability: logSoftmax(logits)[predicted] - baseLog[predicted],
-                          top: TopK.largest(logits, 1)[0])
+            var options = ForwardOptions(logitPositions: baseline.shape.logitPositions, workers: workers,
+                                         ablation: ablation)
+            options.computeLogits = false
+            let trace = try model.forward(tokens: baseline.tokens, options: options, reusing: baseline)
+            let last = trace.post(L - 1)
+            rows += last[(last.startIndex + (n - 1) * d)..<(last.startIndex + n * d)]
+            progress(done + 1)
         }
-        let L = model.info.layers, H = model.info.heads
-        var heads: [Effect] = []
-        for l in 0..<L {
-            for h in 0..<H { heads.append(try effect(.head(layer: l, head: h), layer: l, head: h)) }
+        var effects: [Effect] = []
+        NextTokenTable.forEachLogitRow(model: model, rows: rows[...], count: plan.count, normalize: true,
+                                       workers: workers) { i, logits in
+            let row = Array(logits)
+            effects.append(Effect(layer: plan[i].1, head: plan[i].2,
+                                  deltaLogProbability: logSoftmax(row)[predicted] - baseLog[predicted],
+                                  top: TopK.largest(row, 1)[0]))
         }
-        let layers = try (0..<L).map { try effect(.layer($0), layer: $0, head: nil) }
-        return AblationEffects(predicted: predicted, logProbability: baseLog[predicted], heads: heads, layers: layers)
+        return AblationEffects(predicted: predicted, logProbability: baseLog[predicted],
+                               heads: Array(effects.prefix(L * H)), layers: Array(effects.suffix(L)))
     }
 
     /// `log softmax(x)` in Double.

@@ -53,13 +53,24 @@ public enum NextTokenTable {
     static func top(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
                     workers: Int) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
+        var table: [[Prediction]] = []
+        table.reserveCapacity(n)
+        forEachLogitRow(model: model, rows: block, count: n, normalize: normalize, workers: workers) { _, logits in
+            table.append(predictions(Array(logits), k: k))
+        }
+        return table
+    }
+
+    /// Calls `body(row index, logits)` with `unembed([final norm](row))` (soft-capped as the model's own logits)
+    /// for each of `count` rows of `[count, d]`, in order, computing them in chunks so the LM head's weights are
+    /// streamed once per chunk rather than once per row.
+    static func forEachLogitRow(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, normalize: Bool,
+                                workers: Int, _ body: (Int, ArraySlice<Float>) -> Void) {
         let d = model.info.dModel, V = model.info.vocabSize
         // Each chunk streams the whole LM head (671 MB of float32 for Gemma 3's 262k vocabulary), so chunks are as
         // large as 256 MB of logits allows.
         let chunk = max(1, min(n, (256 << 20) / (V * 4)))
         let pool = WorkerPool(workers: workers)
-        var table: [[Prediction]] = []
-        table.reserveCapacity(n)
         var normed = [Float](repeating: 0, count: chunk * d), logits = [Float](repeating: 0, count: chunk * V)
         for start in stride(from: 0, to: n, by: chunk) {
             let rows = min(chunk, n - start)
@@ -81,8 +92,7 @@ public enum NextTokenTable {
                     }
                 }
             }
-            for r in 0..<rows { table.append(predictions(Array(logits[(r * V)..<((r + 1) * V)]), k: k)) }
+            for r in 0..<rows { body(start + r, logits[(r * V)..<((r + 1) * V)]) }
         }
-        return table
     }
 }

@@ -42,7 +42,7 @@ enum AttentionAnalyticsEndpoints {
                         h.field("uniformity", m.uniformity)
                         h.field("vertical", m.vertical)
                         h.field("vertical_key", m.verticalKey)
-                        if let clustering { h.field("cluster", clustering.assignment[i]) }
+                        h.field("cluster") { w in clustering.map { w.number($0.assignment[i]) } ?? w.raw("null") }
                     }
                 }
                 w.raw("]")
@@ -87,7 +87,7 @@ enum AttentionAnalyticsEndpoints {
         let row = try q.token("row", count: n, default: n - 1)
         var heads: [Int]? = nil
         if let text = q.string("heads"), text != "all" {
-            let parsed = text.split(separator: ",").map { Int($0) }
+            let parsed = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
             guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil && (0..<H).contains($0!) }) else {
                 throw ServiceError.badParameter("heads", "must be \"all\" or a comma-separated list of heads from 0 to \(H - 1), got \"\(text)\"")
             }

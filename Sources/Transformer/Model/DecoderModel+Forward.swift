@@ -7,6 +7,22 @@ extension DecoderModel {
     /// Throws for an empty sequence, a token id outside the vocabulary, a sequence longer than the context, or a
     /// logit position outside the sequence. All memory (trace and scratch) is planned before the pass starts.
     public func forward(tokens: [Int], options: ForwardOptions = ForwardOptions()) throws -> Trace {
+        try forward(tokens: tokens, options: options, baseline: nil)
+    }
+
+    /// An ablated pass that copies the layers before the first ablated one from `baseline`, the unablated trace of
+    /// the same tokens and logit positions, instead of recomputing them: the ablation cannot change them, so the
+    /// result is the full ablated pass's, for a fraction of the work.
+    public func forward(tokens: [Int], options: ForwardOptions, reusing baseline: Trace) throws -> Trace {
+        guard baseline.tokens == tokens,
+              baseline.shape.logitPositions == (options.logitPositions ?? [tokens.count - 1]),
+              baseline.shape.layers == info.layers, baseline.shape.dModel == info.dModel else {
+            throw TransformerError("the baseline trace is of other tokens, logit positions or another model")
+        }
+        return try forward(tokens: tokens, options: options, baseline: baseline)
+    }
+
+    private func forward(tokens: [Int], options: ForwardOptions, baseline: Trace?) throws -> Trace {
         let n = tokens.count
         guard n > 0 else { throw TransformerError("the prompt has no tokens: nothing to run") }
         guard n <= info.contextLength else {
@@ -37,21 +53,25 @@ extension DecoderModel {
             // The workers split the pass; BLAS threads inside them would oversubscribe the cores.
             BLASThreads.set(1)
         }
-        var storage = TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
+        // Layers before the first ablated one are the baseline's (the embeddings too); the rest is recomputed.
+        let ablated = options.ablation.heads.map(\.layer) + options.ablation.skippedLayers
+        let start = baseline == nil ? 0 : min(ablated.min() ?? info.layers, info.layers)
+        var storage = baseline?.storage ?? TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
-            run(tokens: tokens, shape: shape, ablation: options.ablation, pool: WorkerPool(workers: options.workers),
-                into: recorder)
+            run(tokens: tokens, shape: shape, ablation: options.ablation, from: start, logits: options.computeLogits,
+                pool: WorkerPool(workers: options.workers), into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }
 
-    private func run(tokens: [Int], shape: TraceShape, ablation: Ablation, pool: WorkerPool, into trace: TraceWriter) {
+    private func run(tokens: [Int], shape: TraceShape, ablation: Ablation, from start: Int, logits computeLogits: Bool,
+                     pool: WorkerPool, into trace: TraceWriter) {
         let n = shape.tokens, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
 
-        embed(tokens: tokens, into: trace.block(.residual, 0), dModel: d)
+        if start == 0 { embed(tokens: tokens, into: trace.block(.residual, 0), dModel: d) }
         var ropeTables: [RotaryEmbedding: RoPETable] = [:]
         for layer in layers {
             if let rope = layer.attention.rope, ropeTables[rope] == nil {
@@ -59,7 +79,7 @@ extension DecoderModel {
             }
         }
 
-        for (l, layer) in layers.enumerated() {
+        for (l, layer) in layers.enumerated() where l >= start {
             let pre = trace.block(.residual, l)
             let mid = trace.block(.mid, l)
             let post = trace.block(.residual, l + 1)
@@ -116,6 +136,10 @@ extension DecoderModel {
             (scratch.headInput + i * d).update(from: scratch.normed + p * d, count: d)
         }
         let logits = trace.block(.logits, 0)
+        guard computeLogits else {
+            logits.update(repeating: .nan, count: shape.logitPositions.count * shape.vocabSize)
+            return
+        }
         lmHead.apply(logits, scratch.headInput, rows: shape.logitPositions.count, pool: pool)
         if let cap = logitSoftcap {
             softcapForward(logits, logits, cap: cap, count: shape.logitPositions.count * shape.vocabSize)

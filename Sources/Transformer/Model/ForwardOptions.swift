@@ -14,6 +14,9 @@ public struct ForwardOptions: Sendable, Equatable {
     public var maxTraceBytes: Int?
     /// Heads to zero and layers to skip during the pass (zero ablation); empty for the model as it is.
     public var ablation: Ablation
+    /// Whether to run the LM head. False leaves the logits NaN, for callers that unembed many passes' final rows in
+    /// one batch (the LM head is the largest single weight of small models).
+    public var computeLogits = true
 
     public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,
                 ablation: Ablation = Ablation()) {
