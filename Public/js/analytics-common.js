@@ -18,6 +18,23 @@ export function button(label, attrs = {}, className = '') {
 
 export const DASH = '–';
 
+/// The per-head attention metrics of GET /api/runs/{id}/metrics (and POST /api/compare): key in the response, short
+/// header, what it means.
+export const METRICS = [
+  { key: 'entropy', label: 'entropy', title: 'mean attention entropy of a row (nats)' },
+  { key: 'normalized_entropy', label: 'norm. entropy', title: 'entropy / log(keys): 0 focused, 1 uniform' },
+  { key: 'sparsity', label: 'sparsity', title: 'share of keys with weight below ε' },
+  { key: 'locality', label: 'locality', title: 'attention-weighted closeness of the keys to the query' },
+  { key: 'focus', label: 'focus', title: 'mean largest weight of a row' },
+  { key: 'first_token', label: 'first token', title: 'mean weight on the first token (sink)' },
+  { key: 'previous_token', label: 'previous token', title: 'mean weight on the token before the query' },
+  { key: 'self', label: 'self', title: 'mean weight of a query on itself' },
+  { key: 'diagonal', label: 'diagonal', title: 'mean weight within the diagonal band' },
+  { key: 'uniformity', label: 'uniformity', title: '1 − total variation distance to uniform' },
+  { key: 'vertical', label: 'vertical', title: 'largest mean weight any one key gets' },
+];
+
+
 export function isNum(v) {
   return typeof v === 'number' && Number.isFinite(v);
 }

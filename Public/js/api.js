@@ -1,11 +1,12 @@
 // The JSON API, with errors turned into readable messages (the server's {"error": {code, message, details}}).
 
 export class APIError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfter) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.retryAfter = retryAfter ?? null; // seconds, from a 503's Retry-After
   }
 }
 
@@ -24,7 +25,7 @@ async function check(response) {
   } catch (_) {
     // not JSON: keep the status line
   }
-  throw new APIError(response.status, code, message, details);
+  throw new APIError(response.status, code, message, details, response.headers.get('Retry-After'));
 }
 
 async function request(path, options = {}) {
@@ -56,6 +57,10 @@ export async function postJSON(path, body) {
   })).json();
 }
 
+export async function deleteJSON(path) {
+  return (await request(path, { method: 'DELETE' })).json();
+}
+
 export const api = {
   models: () => getJSON('/api/models'),
   health: () => getJSON('/api/health'),
@@ -78,4 +83,10 @@ export const api = {
   flow: (id) => getJSON(`/api/runs/${id}/flow`),
   anomalies: (id, params) => getJSON(`/api/runs/${id}/anomalies`, Object.keys(params).length ? params : undefined),
   ablation: (id) => getJSON(`/api/runs/${id}/ablation`),
+  // comparisons and reports (the Compare and Reports pages)
+  compare: (body) => postJSON('/api/compare', body),
+  createReport: (body) => postJSON('/api/reports', body),
+  report: (id) => getJSON(`/api/reports/${encodeURIComponent(id)}`),
+  cancelReport: (id) => deleteJSON(`/api/reports/${encodeURIComponent(id)}`),
+  reportHTML: (id) => `/api/reports/${encodeURIComponent(id)}/html`,
 };

@@ -95,6 +95,7 @@ function writeURL(push = false) {
   if (module) module.write(state, params);
   const url = `/runs/${state.runId}?${params}`;
   if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
+  try { sessionStorage.setItem('glassbox.lastRun', url); } catch (_) { /* no storage */ }
 }
 
 function readURL() {
@@ -598,5 +599,48 @@ async function start() {
   }
 }
 
-wire();
-start();
+// ---------------------------------------------------------------------------------------------------------------
+// Pages: the run page (/ and /runs/{id}), and /?page=compare and /?page=reports (js/compare.js, js/reports.js)
+
+const PAGES = {
+  compare: { title: 'Compare', load: () => import('./compare.js').then((m) => m.mountCompare) },
+  reports: { title: 'Reports', load: () => import('./reports.js').then((m) => m.mountReports) },
+};
+const LAST_RUN = 'glassbox.lastRun';
+
+/// Marks the header link of the page shown; the Run link returns to the last run of this tab.
+function markNav(page) {
+  for (const name of ['run', ...Object.keys(PAGES)]) {
+    const link = $(`nav-${name}`);
+    if (name === page) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+  }
+  try {
+    const last = sessionStorage.getItem(LAST_RUN);
+    if (page !== 'run' && last && last.startsWith('/runs/')) $('nav-run').href = last;
+  } catch (_) { /* no storage: the link stays / */ }
+}
+
+async function openPage(name) {
+  const page = PAGES[name];
+  $('page-run').hidden = true;
+  const root = $(`page-${name}`);
+  root.hidden = false;
+  document.title = `Glassbox · ${page.title}`;
+  try {
+    const mount = await page.load();
+    mount(root, { setStatus });
+  } catch (error) {
+    root.textContent = `The ${page.title} page did not load: ${error.message}`;
+    setStatus('error', 'error');
+  }
+}
+
+const pageName = new URLSearchParams(location.search).get('page');
+if (location.pathname === '/' && Object.hasOwn(PAGES, pageName)) {
+  markNav(pageName);
+  openPage(pageName);
+} else {
+  markNav('run');
+  wire();
+  start();
+}

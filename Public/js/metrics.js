@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { csv, download } from './export.js';
 import { gridKey } from './heatmap-common.js';
-import { h, button, fmt, isNum, DASH, CLASSES, classBadge, clusterColor, requestGuard, spinner, rovingList }
+import { h, button, fmt, isNum, DASH, CLASSES, METRICS, classBadge, clusterColor, requestGuard, spinner, rovingList }
   from './analytics-common.js';
 
 const MAX_K = 12;
@@ -18,17 +18,7 @@ const COLUMNS = [
   { key: 'head', label: 'head', title: 'head', kind: 'int' },
   { key: 'class', label: 'class', title: 'pattern class (the first test that passes)', kind: 'class' },
   { key: 'cluster', label: 'cluster', title: 'k-means cluster of the metric means', kind: 'int' },
-  { key: 'entropy', label: 'entropy', title: 'mean attention entropy of a row (nats)' },
-  { key: 'normalized_entropy', label: 'norm. entropy', title: 'entropy / log(keys): 0 focused, 1 uniform' },
-  { key: 'sparsity', label: 'sparsity', title: 'share of keys with weight below ε' },
-  { key: 'locality', label: 'locality', title: 'attention-weighted closeness of the keys to the query' },
-  { key: 'focus', label: 'focus', title: 'mean largest weight of a row' },
-  { key: 'first_token', label: 'first token', title: 'mean weight on the first token (sink)' },
-  { key: 'previous_token', label: 'previous token', title: 'mean weight on the token before the query' },
-  { key: 'self', label: 'self', title: 'mean weight of a query on itself' },
-  { key: 'diagonal', label: 'diagonal', title: 'mean weight within the diagonal band' },
-  { key: 'uniformity', label: 'uniformity', title: '1 − total variation distance to uniform' },
-  { key: 'vertical', label: 'vertical', title: 'largest mean weight any one key gets' },
+  ...METRICS,
   { key: 'vertical_key', label: 'vertical key', title: 'the key that gets it', kind: 'int' },
 ];
 const TEXT_FIRST = new Set(['layer', 'head', 'class', 'cluster', 'vertical_key']);

@@ -38,7 +38,7 @@ public struct PromptAnalysis: Sendable {
         guard shouldContinue() else { throw AblationEffects.Cancelled() }
         let tokens = try tokenizer.encode(prompt)
         guard !tokens.isEmpty else { throw ReportError("the prompt \"\(prompt)\" has no tokens") }
-        guard tokens.count <= options.maxTokens else {
+        guard tokens.count <= min(options.maxTokens, model.info.contextLength) else {
             throw ReportError("the prompt \"\(prompt.prefix(40))…\" has \(tokens.count) tokens, more than the limit of "
                               + "\(options.maxTokens)")
         }

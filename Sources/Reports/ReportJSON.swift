@@ -85,6 +85,9 @@ public enum ReportJSON {
                     }
                 }
             }
+            o.field("redundant_heads") { w in
+                list(report.redundantHeads, &w) { h, w in w.array([h.layer, h.head]) }
+            }
             o.field("clusters") { w in
                 guard let c = report.clusters else { return w.raw("null") }
                 w.object { o in

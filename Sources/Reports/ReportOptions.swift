@@ -27,6 +27,11 @@ public struct ReportOptions: Sendable, Equatable {
 /// A report request that cannot be answered, in words a user can act on.
 public struct ReportError: Error, CustomStringConvertible, Equatable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The request field at fault: `prompts` unless said otherwise (`targets`, `labels`).
+    public let parameter: String
+    public init(_ message: String, parameter: String = "prompts") {
+        self.message = message
+        self.parameter = parameter
+    }
     public var description: String { message }
 }

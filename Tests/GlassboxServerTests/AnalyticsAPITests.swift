@@ -116,6 +116,9 @@ struct AnalyticsAPITests {
             ("{\"prompts\": [\"a\", \"b\"], \"kind\": \"trio\"}", "kind"),
             ("{\"prompts\": [\"a\", \"b\"], \"colour\": 1}", "colour"),
             ("{\"prompts\": [\"a\", \"b\"], \"model\": \"nope\"}", "model"),
+            ("{\"prompts\": [\"a\", \"b\"], \"targets\": [\"\"]}", "targets"),
+            ("{\"prompts\": [\"a\", \"b\"], \"labels\": [\"en\"]}", "labels"),
+            ("{\"prompts\": [\"a\", \"\(String(repeating: "word ", count: 200))\"]}", "prompts"),
         ]
         for (text, parameter) in bad {
             try APITests.expectError(try server.call("POST", "/api/compare", body: text), status: 400,
@@ -146,6 +149,9 @@ struct AnalyticsAPITests {
         #expect(html.status == 200 && html.headers["Content-Type"] == "text/html; charset=utf-8")
         let page = String(decoding: html.body, as: UTF8.self)
         #expect(page.contains("<svg") && !page.contains("<script"))
+        #expect(report["redundant_heads"] is [[Int]])
+        let models = try json(try server.call("GET", "/api/models"))
+        #expect((models["limits"] as? [String: Any])?["max_report_prompts"] as? Int == 3)
 
         let bad: [(String, String)] = [
             ("{\"prompts\": []}", "prompts"),
@@ -155,6 +161,7 @@ struct AnalyticsAPITests {
             ("{\"prompts\": [\"a\"], \"options\": {\"ablation\": \"yes\"}}", "options.ablation"),
             ("{\"prompts\": [\"a\"], \"options\": {\"speed\": 1}}", "options.speed"),
             ("{}", "prompts"),
+            ("{\"prompts\": [\"a\", \"\(String(repeating: "word ", count: 200))\"]}", "prompts"),
         ]
         for (text, parameter) in bad {
             try APITests.expectError(try server.call("POST", "/api/reports", body: text), status: 400,

@@ -127,6 +127,7 @@ public final class GlassboxAPI: Sendable {
                 w.object { l in
                     l.field("max_prompt_tokens", limits.maxPromptTokens)
                     l.field("max_prompt_bytes", limits.maxPromptBytes)
+                    l.field("max_report_prompts", limits.maxReportPrompts)
                 }
             }
             o.field("models") { w in

@@ -19,7 +19,7 @@ enum OpenAPIDocument {
     "/api/models": {
       "get": {
         "summary": "The configured models (dimensions once loaded)",
-        "responses": {"200": {"description": "{default, limits: {max_prompt_tokens, max_prompt_bytes}, models: [{name, architecture, layers, heads, kv_heads, d_model, vocab_size, context_length, parameters, description, license}]}"}}
+        "responses": {"200": {"description": "{default, limits: {max_prompt_tokens, max_prompt_bytes, max_report_prompts}, models: [{name, architecture, layers, heads, kv_heads, d_model, vocab_size, context_length, parameters, description, license}]}"}}
       }
     },
     "/api/openapi.json": {
@@ -204,7 +204,7 @@ enum OpenAPIDocument {
           }}
         },
         "responses": {
-          "200": {"description": "{model, kind, alignment: spans|tokens, metrics, targets: [{text, id, display, first_token_only}], prompts: [{label, text, tokens, spans, top, target_log_probabilities, span_rollout_share}], target_differences: [{a, b, log_ratio: [per prompt]}], variance (sets): {target_probability, span_rollout_share}, groups: [{label, positions}], heads: [{layer, head, values: {metric: [per prompt]}, difference (pair: second - first) | variance (sets), aligned_attention: [per prompt [per group]]}]}"},
+          "200": {"description": "{model, kind, alignment: spans|tokens, metrics, targets: [{text, id, display, first_token_only}], prompts: [{label, text, tokens, spans, top, target_log_probabilities, span_rollout_share}], target_differences: [{a, b, log_ratio: [per prompt]}], variance (templates and sets; population variance over the prompts): {target_probability, span_rollout_share}, groups: [{label, positions}], heads: [{layer, head, values: {metric: [per prompt]}, difference (pair: second - first) | variance (sets), aligned_attention: [per prompt [per group]]}]}"},
           "400": {"description": "fewer than two prompts, mismatched spans, unknown metric, too many prompts"},
           "503": {"description": "the run queue is full (Retry-After)"}
         }
@@ -233,7 +233,7 @@ enum OpenAPIDocument {
           }}
         },
         "responses": {
-          "202": {"description": "the job: {id, model, prompts, status: queued|running|done|failed|cancelled, progress: {done, total, prompt}, error, html, report}"},
+          "202": {"description": "the job: {id, model, prompts, status: queued|running|done|failed|cancelled, progress: {done, total, prompt (0-based index of the prompt being measured)}, error, html, report}"},
           "400": {"description": "empty prompt set, too many prompts, empty prompt, bad option"},
           "503": {"description": "too many reports running or waiting (Retry-After)"}
         }
@@ -243,7 +243,7 @@ enum OpenAPIDocument {
       "get": {
         "summary": "A report job: progress in forward passes, then the report JSON",
         "parameters": [{"$ref": "#/components/parameters/report_id"}],
-        "responses": {"200": {"description": "as POST /api/reports; report is the JSON report once done: {model, architecture, layers, heads_per_layer, created, note, options, seconds, prompts, heads, layers_flow, clusters, recommendations: [{rule, message, evidence: [{measure, layer, head, value, threshold}]}]}"}, "404": {"description": "no such report"}}
+        "responses": {"200": {"description": "as POST /api/reports; report is the JSON report once done: {model, architecture, layers, heads_per_layer, created, note, options, seconds, prompts, heads, layers_flow, redundant_heads: [[layer, head]], clusters, recommendations: [{rule, message, evidence: [{measure, layer, head, value, threshold}]}]}"}, "404": {"description": "no such report"}}
       },
       "delete": {
         "summary": "Cancel a report job (stops between forward passes)",

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import JSON
 import Reports
+import Transformer
 
 /// `POST /api/reports` (a job over a prompt set), `GET /api/reports/{id}` (progress, then the report),
 /// `GET /api/reports/{id}/html` (the standalone page), `DELETE /api/reports/{id}` (cancel) and `POST /api/compare`.
@@ -147,10 +148,13 @@ extension GlassboxAPI {
         }
     }
 
-    /// Runs `body`, turning a `ReportError` (a problem with the prompts) into a 400 on `prompts`.
+    /// Runs `body`, turning a `ReportError` (a problem with the prompts, targets or labels) into a 400 naming the
+    /// field, and a model error (e.g. a token outside the context) into a 400 on `prompts`.
     static func reportErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as ReportError {
-            throw ServiceError.badParameter("prompts", error.message)
+            throw ServiceError.badParameter(error.parameter, error.message)
+        } catch let error as TransformerError {
+            throw ServiceError.badParameter("prompts", "\(error)")
         }
     }
 

@@ -61,7 +61,8 @@ public struct PromptComparison: Sendable {
             throw ReportError("a pair has exactly two prompts, got \(prompts.count)")
         }
         if let labels, labels.count != prompts.count {
-            throw ReportError("\(labels.count) labels for \(prompts.count) prompts: give one label per prompt")
+            throw ReportError("\(labels.count) labels for \(prompts.count) prompts: give one label per prompt",
+                              parameter: "labels")
         }
         let marked = try prompts.map(MarkedPrompt.init)
         let spanCounts = marked.map(\.spans.count)
@@ -70,10 +71,12 @@ public struct PromptComparison: Sendable {
                               + "\(bad + 1) marks \(spanCounts[bad]); mark the same spans in every prompt")
         }
         let resolved = try targets.map { text -> Target in
-            guard !text.isEmpty else { throw ReportError("a target is empty") }
+            guard !text.isEmpty else { throw ReportError("a target is empty", parameter: "targets") }
             var ids = try tokenizer.encode(text)
             if ids.first != nil && ids.first == tokenizer.bosTokenID { ids.removeFirst() }
-            guard let first = ids.first else { throw ReportError("the target \"\(text)\" has no tokens") }
+            guard let first = ids.first else {
+                throw ReportError("the target \"\(text)\" has no tokens", parameter: "targets")
+            }
             return Target(text: text, id: first, truncated: ids.count > 1)
         }
         var tokenLists: [[Int]] = []
@@ -82,8 +85,10 @@ public struct PromptComparison: Sendable {
             guard !m.text.isEmpty else { throw ReportError("prompt \(i + 1) is empty") }
             let ids = try tokenizer.encode(m.text)
             guard !ids.isEmpty else { throw ReportError("prompt \(i + 1) has no tokens") }
-            guard ids.count <= maxTokens else {
-                throw ReportError("prompt \(i + 1) has \(ids.count) tokens, more than the limit of \(maxTokens)")
+            let limit = min(maxTokens, model.info.contextLength)
+            guard ids.count <= limit else {
+                throw ReportError("prompt \(i + 1) has \(ids.count) tokens, more than the limit of \(limit) (the server's "
+                                  + "limit and the model's context)")
             }
             tokenLists.append(ids)
             traces.append(try model.forward(tokens: ids, options: ForwardOptions(workers: workers)))
