@@ -7,7 +7,8 @@ Usage (after scripts/browser_tests.py has made .venv-browser and installed chrom
 Starts `glassbox serve --port 0` with the repository's configuration (the default model) and a fresh database, then
 in headless Debian chromium: the time from clicking Run to a drawn graph (`#graph-svg[data-ready]`) for prompts of
 about 32 and 128 tokens, cold (new run) and cached (the same prompt again); the graph JSON size at 128 tokens; and the
-frame times while dragging (panning) the graph of a 512-token prompt.
+frame times while dragging (panning) the graph of a 512-token prompt. With `--report FILE` it instead runs a report
+over the prompts of FILE (one per line) from the Reports page, with ablation, and prints its time and sizes.
 """
 
 from __future__ import annotations
@@ -36,9 +37,31 @@ def prompt_of(tokens: int, salt: str) -> str:
     return salt + " " + " ".join(words[: int(tokens * 0.8)])
 
 
+def report_timing(page, url: str, path: str) -> None:
+    """Runs a report from the Reports page and prints the time from Start to done and the report's sizes."""
+    prompts = [line for line in open(path, encoding="utf-8").read().splitlines() if line.strip()]
+    page.goto(url + "/?page=reports")
+    page.wait_for_selector("#report-model option", state="attached")
+    page.fill("#report-prompts", "\n".join(prompts))
+    page.check("#report-ablation")
+    start = time.perf_counter()
+    page.click("#report-start")
+    page.wait_for_selector('#report-status[data-status="done"]', timeout=3_600_000)
+    elapsed = time.perf_counter() - start
+    report_id = page.evaluate("new URLSearchParams(location.search).get('report')")
+    job = json.load(urllib.request.urlopen(f"{url}/api/reports/{report_id}"))
+    html = urllib.request.urlopen(f"{url}/api/reports/{report_id}/html").read()
+    report = job["report"]
+    print(f"report from the UI: {len(prompts)} prompts, {job['progress']['total']} passes, Start → done {elapsed:.1f} s "
+          f"({elapsed / len(prompts):.2f} s per prompt); HTML {len(html) / 1e3:.0f} kB, JSON "
+          f"{len(json.dumps(report)) / 1e3:.0f} kB; {len(report['recommendations'])} recommendations: "
+          + "; ".join(r["message"] for r in report["recommendations"]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=".build/release/glassbox")
+    parser.add_argument("--report", metavar="FILE", help="time a report over these prompts from the Reports page")
     args = parser.parse_args()
     os.chdir(REPO)
     work = tempfile.mkdtemp(prefix="glassbox-ui-timings-")
@@ -48,6 +71,10 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            if args.report:
+                report_timing(page, server.url, args.report)
+                browser.close()
+                return 0
             page.goto(server.url + "/")
             page.wait_for_selector("#model-select option", state="attached")
 

@@ -38,9 +38,10 @@ public struct PromptAnalysis: Sendable {
         guard shouldContinue() else { throw AblationEffects.Cancelled() }
         let tokens = try tokenizer.encode(prompt)
         guard !tokens.isEmpty else { throw ReportError("the prompt \"\(prompt)\" has no tokens") }
-        guard tokens.count <= min(options.maxTokens, model.info.contextLength) else {
+        let limit = min(options.maxTokens, model.info.contextLength)
+        guard tokens.count <= limit else {
             throw ReportError("the prompt \"\(prompt.prefix(40))…\" has \(tokens.count) tokens, more than the limit of "
-                              + "\(options.maxTokens)")
+                              + "\(limit)", tooLong: true)
         }
         let trace = try model.forward(tokens: tokens, options: ForwardOptions(workers: options.workers))
         progress(1)

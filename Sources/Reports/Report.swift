@@ -94,7 +94,9 @@ public struct Report: Sendable {
                 for name in names { means[name] = mean(per.map { value($0, name) }) }
                 let counts = Dictionary(grouping: per.filter { $0.normalizedEntropy.isFinite }, by: \.patternClass)
                     .mapValues(\.count)
-                let top = PatternClass.allCases.max { (counts[$0] ?? 0, -$0.order) < (counts[$1] ?? 0, -$1.order) }!
+                // The most frequent class (ties to the earlier one); `mixed` with no vote when no prompt has a class.
+                let voted = PatternClass.allCases.max { (counts[$0] ?? 0, -$0.order) < (counts[$1] ?? 0, -$1.order) }!
+                let top = counts.isEmpty ? PatternClass.mixed : voted
                 let nats = prompts.allSatisfy({ $0.ablation != nil }) && !prompts.isEmpty
                     ? mean(prompts.map { abs($0.ablation!.heads[l * H + h].deltaLogProbability) }) : nil
                 row.append((means, top, counts[top] ?? 0, nats))

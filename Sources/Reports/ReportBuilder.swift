@@ -30,7 +30,7 @@ public struct ReportBuilder: Sendable {
             guard count > 0 else { throw ReportError("prompt \(i + 1) has no tokens") }
             guard count <= limit else {
                 throw ReportError("prompt \(i + 1) has \(count) tokens, more than the limit of \(limit) (the server's "
-                                  + "limit and the model's context)")
+                                  + "limit and the model's context)", tooLong: true)
             }
         }
     }

@@ -29,9 +29,12 @@ public struct ReportError: Error, CustomStringConvertible, Equatable {
     public let message: String
     /// The request field at fault: `prompts` unless said otherwise (`targets`, `labels`).
     public let parameter: String
-    public init(_ message: String, parameter: String = "prompts") {
+    /// A prompt longer than the limit (the API answers 413 for it, as for a single run).
+    public let tooLong: Bool
+    public init(_ message: String, parameter: String = "prompts", tooLong: Bool = false) {
         self.message = message
         self.parameter = parameter
+        self.tooLong = tooLong
     }
     public var description: String { message }
 }

@@ -118,12 +118,16 @@ struct AnalyticsAPITests {
             ("{\"prompts\": [\"a\", \"b\"], \"model\": \"nope\"}", "model"),
             ("{\"prompts\": [\"a\", \"b\"], \"targets\": [\"\"]}", "targets"),
             ("{\"prompts\": [\"a\", \"b\"], \"labels\": [\"en\"]}", "labels"),
-            ("{\"prompts\": [\"a\", \"\(String(repeating: "word ", count: 200))\"]}", "prompts"),
+            ("{\"prompts\": [\"a\", \"b\"], \"slot\": \"x\"}", "slot"),
         ]
         for (text, parameter) in bad {
             try APITests.expectError(try server.call("POST", "/api/compare", body: text), status: 400,
                                      code: "bad_parameter", parameter: parameter)
         }
+        // Longer than the model's context of 128 tokens: 413, as for a single run, before any pass.
+        try APITests.expectError(try server.call("POST", "/api/compare", body: """
+            {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
+            """), status: 413, code: "too_large")
     }
 
     @Test("POST /api/reports: a job with progress, the report JSON and standalone HTML; bad sets are 400s")
@@ -161,12 +165,14 @@ struct AnalyticsAPITests {
             ("{\"prompts\": [\"a\"], \"options\": {\"ablation\": \"yes\"}}", "options.ablation"),
             ("{\"prompts\": [\"a\"], \"options\": {\"speed\": 1}}", "options.speed"),
             ("{}", "prompts"),
-            ("{\"prompts\": [\"a\", \"\(String(repeating: "word ", count: 200))\"]}", "prompts"),
         ]
         for (text, parameter) in bad {
             try APITests.expectError(try server.call("POST", "/api/reports", body: text), status: 400,
                                      code: "bad_parameter", parameter: parameter)
         }
+        try APITests.expectError(try server.call("POST", "/api/reports", body: """
+            {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
+            """), status: 413, code: "too_large")
         try APITests.expectError(try server.call("GET", "/api/reports/r0000000000000000"), status: 404,
                                  code: "report_not_found")
         try APITests.expectError(try server.call("DELETE", "/api/reports/r0000000000000000"), status: 404,
@@ -193,5 +199,22 @@ struct AnalyticsAPITests {
         #expect(cancelled["status"] as? String == "cancelled")
         #expect(try server.waitForReport(started.id) == "cancelled")
         release.withLock { $0 = true }
+    }
+
+    @Test("at most maxLive report jobs are queued or running; cancelled ones free their place")
+    func liveLimit() throws {
+        let jobs = ReportJobs()
+        let queue = ComputeQueue(maxConcurrent: 1, maxQueued: 8)
+        let work: @Sendable (@escaping @Sendable () -> Bool, @escaping @Sendable (Int, Int) -> Void) throws -> Report = {
+            shouldContinue, _ in
+            while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
+            throw AblationEffects.Cancelled()
+        }
+        let first = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
+        let second = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
+        #expect(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work) == nil)
+        #expect(jobs.cancel(second.id)?.status == .cancelled)
+        let third = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
+        for id in [first.id, third.id] { #expect(jobs.cancel(id)?.status == .cancelled) }
     }
 }

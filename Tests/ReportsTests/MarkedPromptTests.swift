@@ -37,3 +37,28 @@ struct MarkedPromptTests {
             .contains("doctor"))
     }
 }
+
+/// A tokenizer of one token per character that decodes with a leading space, as a SentencePiece tokenizer with a
+/// space prefix does.
+private struct SpacePrefixTokenizer: Tokenizer {
+    func encode(_ text: String) throws -> [Int] { [1] + text.unicodeScalars.map { Int($0.value) } }
+    func decode(_ ids: [Int]) -> String {
+        " " + String(String.UnicodeScalarView(ids.filter { $0 != 1 }.compactMap { Unicode.Scalar(UInt32($0)) }))
+    }
+    func displayString(for id: Int) -> String { decode([id]) }
+    var vocabularySize: Int { 0x110000 }
+    var bosTokenID: Int? { 1 }
+    var eosTokenID: Int? { nil }
+}
+
+@Suite("Marked prompts: decoders that add a space prefix")
+struct MarkedPromptPrefixTests {
+    @Test("span positions are shifted by the decoder's extra leading bytes")
+    func shifted() throws {
+        let tokenizer = SpacePrefixTokenizer()
+        let m = try MarkedPrompt("The U.[[S]].")
+        let ids = try tokenizer.encode(m.text)
+        // Positions: 0 BOS, 1 "T", 2 "h", 3 "e", 4 " ", 5 "U", 6 ".", 7 "S", 8 ".".
+        #expect(m.positions(of: ids, tokenizer: tokenizer) == [[7]])
+    }
+}

@@ -48,7 +48,10 @@ public struct HeadClustering: Sendable, Equatable {
     /// Clusters heads given their feature vectors (in `featureNames` order), e.g. means over several prompts.
     public init(heads: [HeadIndex], features points: [[Double]], k: Int = 5, seed: UInt64 = defaultSeed) throws {
         guard k >= 1 else { throw AnalysisError("the number of clusters must be at least 1, got \(k)") }
-        guard !points.isEmpty, points.count == heads.count else { throw AnalysisError("there are no heads to cluster") }
+        guard !points.isEmpty else { throw AnalysisError("there are no heads to cluster") }
+        guard points.count == heads.count else {
+            throw AnalysisError("\(points.count) feature vectors for \(heads.count) heads: give one per head")
+        }
         guard points.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
             throw AnalysisError("heads cannot be clustered on a one-token run: their metrics are undefined")
         }

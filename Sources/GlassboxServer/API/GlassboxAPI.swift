@@ -11,7 +11,7 @@ public final class GlassboxAPI: Sendable {
     /// Report jobs started by `POST /api/reports`.
     public let reports = ReportJobs()
     /// Where report jobs run: one at a time beside the run queue, so a long report never holds up single runs.
-    let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 4)
+    let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 64)
     public static let version = "0.1.0"
 
     /// What a route does, given the request and its path parameters.
@@ -62,9 +62,13 @@ public final class GlassboxAPI: Sendable {
             ("anomalies", { try DiagnosticsEndpoints.anomalies($0, $1, workers: workers) }),
             ("ablation", { try DiagnosticsEndpoints.ablation($0, $1, workers: workers) }),
         ]
+        // These run many forward passes or a logit lens over every layer and position: model work, so they go
+        // through the bounded compute queue like runs do.
+        let queued: Set<String> = ["anomalies", "ablation"]
         for (name, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in
-                api.withRun(parameters["id"]!, request, respond, cacheAs: name, analysis)
+                api.withRun(parameters["id"]!, request, respond, cacheAs: name, onComputeQueue: queued.contains(name),
+                            analysis)
             }
         }
         self.router = router
@@ -171,7 +175,7 @@ public final class GlassboxAPI: Sendable {
     /// Finds the run, then answers with `body(run, query)`, caching the result per canonical query when `cacheAs`
     /// names the analysis.
     private func withRun(_ id: String, _ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void,
-                         cacheAs analysis: String? = nil,
+                         cacheAs analysis: String? = nil, onComputeQueue: Bool = false,
                          _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Body) {
         let query = QueryParameters(request.query)
         let key = analysis.map { $0 + "?" + query.canonical }
@@ -185,19 +189,26 @@ public final class GlassboxAPI: Sendable {
                     run.remember(key!, stored)
                     return respond(.json(200, stored))
                 }
-                do {
-                    let produced = try body(run, query)
-                    if let key, produced.contentType == "application/json" {
-                        run.remember(key, produced.data)
-                        service.persist(runID: id, analysis: analysis!, parameters: query.canonical, body: produced.data)
+                let work: @Sendable () -> Void = {
+                    do {
+                        let produced = try body(run, query)
+                        if let key, produced.contentType == "application/json" {
+                            run.remember(key, produced.data)
+                            service.persist(runID: id, analysis: analysis!, parameters: query.canonical,
+                                            body: produced.data)
+                        }
+                        var response = HTTPResponse(status: 200, body: produced.data)
+                        response.headers.set("Content-Type", produced.contentType)
+                        respond(response)
+                    } catch let error as ServiceError {
+                        respond(Self.response(error))
+                    } catch {
+                        respond(Self.response(.badParameter("query", "\(error)")))
                     }
-                    var response = HTTPResponse(status: 200, body: produced.data)
-                    response.headers.set("Content-Type", produced.contentType)
-                    respond(response)
-                } catch let error as ServiceError {
-                    respond(Self.response(error))
-                } catch {
-                    respond(Self.response(.badParameter("query", "\(error)")))
+                }
+                guard onComputeQueue else { return work() }
+                if !service.compute.submit(work) {
+                    respond(Self.response(.busy("the server is busy with model work: try again shortly", retryAfter: 2)))
                 }
             }
         }

@@ -165,9 +165,9 @@ enum OpenAPIDocument {
           {"name": "high_attention", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.9}, "example": 0.9},
           {"name": "include_first_token", "in": "query", "schema": {"type": "boolean", "default": false}, "example": false},
           {"name": "uniform_threshold", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.8}},
-          {"name": "uniform_min_row", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 4}},
+          {"name": "uniform_min_row", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 65536, "default": 4}},
           {"name": "dead_fraction", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.01}},
-          {"name": "outlier_factor", "in": "query", "schema": {"type": "number", "minimum": 1, "default": 20}}
+          {"name": "outlier_factor", "in": "query", "schema": {"type": "number", "minimum": 1, "maximum": 1000000000, "default": 20}}
         ],
         "responses": {"200": {"description": "{parameters, tokens, anomalies: [{type: high_attention|uniform_attention|dead_head|outlier_activation|logit_lens_flip, layer, head, positions, tokens, value, threshold, ...}], lens_flips: [{position, final: {id, display}, first_layer, settled_layer, stays, top_by_layer}]}"}}
       }
@@ -206,6 +206,7 @@ enum OpenAPIDocument {
         "responses": {
           "200": {"description": "{model, kind, alignment: spans|tokens, metrics, targets: [{text, id, display, first_token_only}], prompts: [{label, text, tokens, spans, top, target_log_probabilities, span_rollout_share}], target_differences: [{a, b, log_ratio: [per prompt]}], variance (templates and sets; population variance over the prompts): {target_probability, span_rollout_share}, groups: [{label, positions}], heads: [{layer, head, values: {metric: [per prompt]}, difference (pair: second - first) | variance (sets), aligned_attention: [per prompt [per group]]}]}"},
           "400": {"description": "fewer than two prompts, mismatched spans, unknown metric, too many prompts"},
+          "413": {"description": "a prompt longer than the byte or token limit"},
           "503": {"description": "the run queue is full (Retry-After)"}
         }
       }
@@ -235,6 +236,7 @@ enum OpenAPIDocument {
         "responses": {
           "202": {"description": "the job: {id, model, prompts, status: queued|running|done|failed|cancelled, progress: {done, total, prompt (0-based index of the prompt being measured)}, error, html, report}"},
           "400": {"description": "empty prompt set, too many prompts, empty prompt, bad option"},
+          "413": {"description": "a prompt longer than the byte or token limit"},
           "503": {"description": "too many reports running or waiting (Retry-After)"}
         }
       }
@@ -255,7 +257,7 @@ enum OpenAPIDocument {
       "get": {
         "summary": "The finished report as one standalone HTML page (inline CSS and SVG, no scripts; opens offline)",
         "parameters": [{"$ref": "#/components/parameters/report_id"}],
-        "responses": {"200": {"description": "text/html"}, "404": {"description": "no such report"}, "409": {"description": "not done yet"}}
+        "responses": {"200": {"description": "text/html"}, "404": {"description": "no such report"}, "409": {"description": "not done (queued, running, failed or cancelled)"}}
       }
     },
     "/api/runs/{id}/promoted": {

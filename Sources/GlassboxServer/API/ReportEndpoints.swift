@@ -32,11 +32,11 @@ extension GlassboxAPI {
                                         options: options)
             try Self.reportErrors { try builder.validate(prompts) }
             let started = reports.start(model: model, prompts: prompts.count, total: builder.totalPasses(prompts),
-                                        compute: reportQueue) { shouldContinue, progress in
+                                        compute: reportQueue, maxLive: Self.maxLiveReports) { shouldContinue, progress in
                 try builder.build(prompts, shouldContinue: shouldContinue) { done, _, prompt in progress(done, prompt) }
             }
             guard let started else {
-                throw ServiceError.busy("\(reportQueue.maxQueued + 1) reports are already running or waiting: try again "
+                throw ServiceError.busy("\(Self.maxLiveReports) reports are already running or waiting: try again "
                                         + "once one is done", retryAfter: 30)
             }
             respond(.json(202, Self.reportJSON(started)))
@@ -96,6 +96,8 @@ extension GlassboxAPI {
                 }
                 prompts = templates.map { $0.replacingOccurrences(of: "{}", with: "[[" + slot + "]]") }
                 labels = labels ?? templates
+            } else if body.members["slot"] != nil {
+                throw ServiceError.badParameter("slot", "only with templates: put the {} slot text of templates here")
             }
             guard let prompts else {
                 throw ServiceError.badParameter("prompts", "required: two or more prompts (or templates and a slot)")
@@ -135,6 +137,9 @@ extension GlassboxAPI {
         }
     }
 
+    /// Reports running or waiting at most; one runs at a time.
+    static let maxLiveReports = 5
+
     /// Count and size limits of a prompt set.
     static func checkPrompts(_ prompts: [String], limit: Int, bytes: Int) throws {
         guard !prompts.isEmpty else { throw ServiceError.badParameter("prompts", "the prompt set is empty") }
@@ -152,6 +157,7 @@ extension GlassboxAPI {
     /// field, and a model error (e.g. a token outside the context) into a 400 on `prompts`.
     static func reportErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as ReportError {
+            if error.tooLong { throw ServiceError.tooLarge(error.message) }
             throw ServiceError.badParameter(error.parameter, error.message)
         } catch let error as TransformerError {
             throw ServiceError.badParameter("prompts", "\(error)")

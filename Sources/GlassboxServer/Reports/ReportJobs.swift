@@ -33,8 +33,9 @@ public final class ReportJobs: Sendable {
 
     public init(capacity: Int = 32) { self.capacity = capacity }
 
-    /// Starts a job on `compute`; nil when the queue is full. `work(shouldContinue, progress)` builds the report.
-    public func start(model: String, prompts: Int, total: Int, compute: ComputeQueue,
+    /// Starts a job on `compute`; nil when `maxLive` jobs are already queued or running (cancelled ones do not count)
+    /// or the queue is full. `work(shouldContinue, progress)` builds the report.
+    public func start(model: String, prompts: Int, total: Int, compute: ComputeQueue, maxLive: Int = .max,
                work: @escaping @Sendable (_ shouldContinue: @escaping @Sendable () -> Bool,
                                           _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Report)
         -> Snapshot? {
@@ -44,13 +45,18 @@ public final class ReportJobs: Sendable {
         let slot = Slot()
         let initial = Snapshot(id: id, model: model, prompts: prompts, status: .queued, done: 0, total: total, prompt: 0,
                                error: nil, json: nil, html: nil)
-        jobs.withLock { jobs in
+        let admitted = jobs.withLock { jobs in
+            guard jobs.values.filter({ [.queued, .running].contains($0.snapshot.status) }).count < maxLive else {
+                return false
+            }
             jobs[id] = (initial, slot, Date())
             // Forget the oldest finished jobs beyond the capacity.
             let finished = jobs.filter { ![.queued, .running].contains($0.value.snapshot.status) }
                 .sorted { $0.value.created < $1.value.created }
             for (key, _) in finished.prefix(max(0, jobs.count - capacity)) { jobs[key] = nil }
+            return true
         }
+        guard admitted else { return nil }
         let accepted = compute.submit { [self] in
             guard !slot.cancel.load(ordering: .relaxed) else { return }
             update(id) { $0.with(status: .running) }

@@ -38,8 +38,16 @@ public struct MarkedPrompt: Sendable, Equatable {
     public func positions(of ids: [Int], tokenizer: any Tokenizer) -> [[Int]] {
         // Byte offset of each token in the decoded text, from decoding growing prefixes (after a leading BOS).
         let skip = ids.first != nil && ids.first == tokenizer.bosTokenID ? 1 : 0
+        // A tokenizer may decode more than the text at the start (a SentencePiece space prefix): shift by that.
+        // A prefix that ends inside a multi-byte character decodes to U+FFFD; keeping the ends non-decreasing and
+        // within the text keeps such tokens next to their neighbours.
+        let whole = ids.count > skip ? tokenizer.decode(Array(ids[skip...])).utf8.count : 0
+        let shift = max(0, whole - text.utf8.count)
         var ends = [Int](repeating: 0, count: ids.count)
-        for i in skip..<ids.count { ends[i] = tokenizer.decode(Array(ids[skip...i])).utf8.count }
+        for i in skip..<ids.count {
+            let end = tokenizer.decode(Array(ids[skip...i])).utf8.count - shift
+            ends[i] = min(text.utf8.count, max(end, i > skip ? ends[i - 1] : 0))
+        }
         return spans.map { span in
             (skip..<ids.count).filter { i in
                 let start = i == skip ? 0 : ends[i - 1]

@@ -79,8 +79,9 @@ public struct PromptComparison: Sendable {
             }
             return Target(text: text, id: first, truncated: ids.count > 1)
         }
+        // Every prompt is tokenized and checked before any forward pass; the passes then run one at a time and
+        // only their measurements are kept (a trace of a long prompt is hundreds of MB).
         var tokenLists: [[Int]] = []
-        var traces: [Trace] = []
         for (i, m) in marked.enumerated() {
             guard !m.text.isEmpty else { throw ReportError("prompt \(i + 1) is empty") }
             let ids = try tokenizer.encode(m.text)
@@ -88,10 +89,9 @@ public struct PromptComparison: Sendable {
             let limit = min(maxTokens, model.info.contextLength)
             guard ids.count <= limit else {
                 throw ReportError("prompt \(i + 1) has \(ids.count) tokens, more than the limit of \(limit) (the server's "
-                                  + "limit and the model's context)")
+                                  + "limit and the model's context)", tooLong: true)
             }
             tokenLists.append(ids)
-            traces.append(try model.forward(tokens: ids, options: ForwardOptions(workers: workers)))
         }
         let spans = zip(marked, tokenLists).map { $0.positions(of: $1, tokenizer: tokenizer) }
         for (i, list) in spans.enumerated() {
@@ -119,8 +119,9 @@ public struct PromptComparison: Sendable {
             }
             groups = found
         }
-        let sides = try traces.indices.map { i -> Side in
-            let trace = traces[i], n = trace.shape.tokens
+        let sides = try tokenLists.indices.map { i -> Side in
+            let trace = try model.forward(tokens: tokenLists[i], options: ForwardOptions(workers: workers))
+            let n = trace.shape.tokens
             let logits = Array(trace.logits(at: n - 1)!)
             let logp = AblationEffects.logSoftmax(logits)
             let aligned = (0..<trace.shape.layers).map { l in

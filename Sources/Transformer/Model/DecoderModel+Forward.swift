@@ -12,7 +12,8 @@ extension DecoderModel {
 
     /// An ablated pass that copies the layers before the first ablated one from `baseline`, the unablated trace of
     /// the same tokens and logit positions, instead of recomputing them: the ablation cannot change them, so the
-    /// result is the full ablated pass's, for a fraction of the work.
+    /// result is the full ablated pass's, for a fraction of the work. The new trace starts as a copy of the baseline's
+    /// storage, so the pass holds two traces at once. `baseline` must come from an unablated pass of this model.
     public func forward(tokens: [Int], options: ForwardOptions, reusing baseline: Trace) throws -> Trace {
         guard baseline.tokens == tokens,
               baseline.shape.logitPositions == (options.logitPositions ?? [tokens.count - 1]),
@@ -42,6 +43,9 @@ extension DecoderModel {
                                hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
                                hasPostFFNNorm: layers.first?.postFFNNorm != nil)
         let layout = TraceLayout(shape: shape)
+        if let baseline, baseline.shape != shape || baseline.storage.count != layout.totalCount {
+            throw TransformerError("the baseline trace has another shape than this pass (\(baseline.shape) vs \(shape))")
+        }
         let bytes = layout.totalCount * MemoryLayout<Float>.size
         let limit = options.maxTraceBytes ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
         guard bytes <= limit else {
