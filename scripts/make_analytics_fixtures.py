@@ -75,7 +75,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from transformers import AutoModelForCausalLM  # noqa: E402
 
-MODELS = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"]
+MODELS = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"]
 DIGITS = 10
 MARGIN_MIN = 1e-6
 MAX_BYTES = 400_000

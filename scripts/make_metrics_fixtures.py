@@ -47,7 +47,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from transformers import AutoModelForCausalLM  # noqa: E402
 
-MODELS = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"]
+MODELS = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"]
 DIGITS = 10
 SPARSITY_EPS = 0.01
 DIAGONAL_WIDTH = 2

@@ -10,7 +10,7 @@ import Transformer
 /// the predicted token's log-probability within 1e-4 nats.
 @Suite("Head and layer ablation")
 struct AblationTests {
-    @Test("ablated logits and log-probability changes", arguments: AnalysisFixtures.models)
+    @Test("ablated logits and log-probability changes", arguments: AnalysisFixtures.analyticsModels)
     func golden(name: String) throws {
         let model = try AnalysisFixtures.model(name)
         let prompt = try AnomalyTests.prompts(name)[0]

@@ -6,6 +6,8 @@ import TestSupport
 enum AnalysisFixtures {
     /// The three architectures the contribution goldens cover.
     static let models = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"]
+    /// The models with attention-analytics goldens (metrics, anomalies, clustering, ablation): also Qwen2.
+    static let analyticsModels = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"]
 
     /// The fixture model `name`.
     static func model(_ name: String) throws -> DecoderModel {

@@ -30,7 +30,7 @@ struct AnomalyTests {
         return p
     }
 
-    @Test("anomalies and head output norms", arguments: AnalysisFixtures.models)
+    @Test("anomalies and head output norms", arguments: AnalysisFixtures.analyticsModels)
     func anomalies(name: String) throws {
         let model = try AnalysisFixtures.model(name)
         for prompt in try Self.prompts(name) {
@@ -84,7 +84,7 @@ struct AnomalyTests {
         }
     }
 
-    @Test("logit-lens flips", arguments: AnalysisFixtures.models)
+    @Test("logit-lens flips", arguments: AnalysisFixtures.analyticsModels)
     func lensFlips(name: String) throws {
         let model = try AnalysisFixtures.model(name)
         for prompt in try Self.prompts(name) {
@@ -111,7 +111,7 @@ struct AnomalyTests {
         #expect(LensFlip(position: 0, topByLayer: [4]).stays)
     }
 
-    @Test("k-means++ clustering of heads", arguments: AnalysisFixtures.models)
+    @Test("k-means++ clustering of heads", arguments: AnalysisFixtures.analyticsModels)
     func clustering(name: String) throws {
         let model = try AnalysisFixtures.model(name)
         for prompt in try Self.prompts(name) {

@@ -19,7 +19,7 @@ struct AttentionMetricsTests {
         #expect(worst <= 1e-5, "\(label): max |Δ| \(worst)")
     }
 
-    @Test("per-head metrics, classes, per-row metrics, rollout and flow", arguments: AnalysisFixtures.models)
+    @Test("per-head metrics, classes, per-row metrics, rollout and flow", arguments: AnalysisFixtures.analyticsModels)
     func golden(name: String) throws {
         let root = try JSONSerialization.jsonObject(
             with: Data(contentsOf: Fixtures.golden("metrics-\(name).json"))) as! [String: Any]
