@@ -21,6 +21,7 @@ struct AblationTests {
         let effects = try AblationEffects.measure(model: model, baseline: baseline, progress: { passes = $0 })
         #expect(passes == AblationEffects.passes(for: model.info))
         #expect(effects.predicted == (expected["predicted"] as! NSNumber).intValue)
+        var worstLogit = 0.0, worstDelta = 0.0
         func check(_ ablation: Ablation, _ e: [String: Any], _ effect: AblationEffects.Effect, _ label: String) throws {
             let logits = Array(try model.forward(tokens: ids, options: ForwardOptions(ablation: ablation))
                 .logits(at: ids.count - 1)!)
@@ -29,6 +30,8 @@ struct AblationTests {
             let worst = zip(logits, reference).map { abs(Double($0) - $1) }.max()!
             #expect(worst <= 1e-4 * scale, "\(label): max |Δlogit| \(worst) (scale \(scale))")
             let delta = (e["delta_logprob"] as! NSNumber).doubleValue
+            worstLogit = max(worstLogit, worst / scale)
+            worstDelta = max(worstDelta, abs(effect.deltaLogProbability - delta))
             #expect(abs(effect.deltaLogProbability - delta) <= 1e-4, "\(label): Δlog p \(effect.deltaLogProbability) vs \(delta)")
             #expect(effect.deltaLogProbability != 0, "\(label): the ablation changes the prediction's probability")
         }
@@ -46,6 +49,7 @@ struct AblationTests {
             #expect(effect.layer == l && effect.head == nil)
             try check(.layer(l), e, effect, "\(name) skip L\(l)")
         }
+        print("\(name) ablation: max |Δlogit| / max|logit| \(worstLogit), max |ΔΔlog p| \(worstDelta)")
     }
 
     @Test("an empty ablation is the plain pass; a bad head or layer is an error; cancelling stops")
