@@ -30,12 +30,12 @@ public struct PromptAnalysis: Sendable {
     }
 
     /// Tokenizes and runs `prompt`, then measures it. `progress(passes done)` after each forward pass;
-    /// `shouldContinue` before each (false stops with `AblationEffects.Cancelled`).
+    /// `shouldContinue` before each (false stops with `AnalysisCancelled`).
     public static func analyze(prompt: String, model: DecoderModel, tokenizer: any Tokenizer, options: ReportOptions,
                                shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in }) throws
         -> PromptAnalysis {
         let start = DispatchTime.now()
-        guard shouldContinue() else { throw AblationEffects.Cancelled() }
+        guard shouldContinue() else { throw AnalysisCancelled() }
         let tokens = try tokenizer.encode(prompt)
         guard !tokens.isEmpty else { throw ReportError("the prompt \"\(prompt)\" has no tokens") }
         let limit = min(options.maxTokens, model.info.contextLength)
@@ -48,7 +48,8 @@ public struct PromptAnalysis: Sendable {
         let metrics = try HeadMetrics.all(trace: trace, parameters: options.metricParameters)
         let anomalies = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
                                            parameters: options.anomalyParameters)
-        let flips = try LensFlip.compute(model: model, trace: trace, workers: options.workers)
+        let flips = try LensFlip.compute(model: model, trace: trace, workers: options.workers,
+                                         shouldContinue: shouldContinue)
         let logits = Array(trace.logits(at: tokens.count - 1)!)
         let ablation = options.ablation
             ? try AblationEffects.measure(model: model, baseline: trace, workers: options.workers,

@@ -41,7 +41,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Measures every prompt. `progress(passes done, total, prompt index)`; `shouldContinue` is asked before every
-    /// pass (false stops with `AblationEffects.Cancelled`).
+    /// pass (false stops with `AnalysisCancelled`).
     public func build(_ prompts: [String], shouldContinue: () -> Bool = { true },
                       progress: (_ done: Int, _ total: Int, _ prompt: Int) -> Void) throws -> Report {
         try validate(prompts)

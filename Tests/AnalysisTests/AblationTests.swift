@@ -62,7 +62,7 @@ struct AblationTests {
         #expect(throws: TransformerError.self) { try model.forward(tokens: ids, options: .init(ablation: .head(layer: 0, head: 4))) }
         #expect(throws: TransformerError.self) { try model.forward(tokens: ids, options: .init(ablation: .layer(-1))) }
         var calls = 0
-        #expect(throws: AblationEffects.Cancelled.self) {
+        #expect(throws: AnalysisCancelled.self) {
             try AblationEffects.measure(model: model, baseline: plain, shouldContinue: { calls += 1; return calls < 3 })
         }
         #expect(calls == 3)

@@ -188,7 +188,7 @@ struct AnalyticsAPITests {
             shouldContinue, progress in
             progress(1, 0)
             while shouldContinue() && !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.005) }
-            throw AblationEffects.Cancelled()
+            throw AnalysisCancelled()
         })
         let deadline = Date().addingTimeInterval(20)
         while server.api.reports.snapshot(started.id)?.done != 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
@@ -208,7 +208,7 @@ struct AnalyticsAPITests {
         let work: @Sendable (@escaping @Sendable () -> Bool, @escaping @Sendable (Int, Int) -> Void) throws -> Report = {
             shouldContinue, _ in
             while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
-            throw AblationEffects.Cancelled()
+            throw AnalysisCancelled()
         }
         let first = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
         let second = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))

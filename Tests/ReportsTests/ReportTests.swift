@@ -80,7 +80,7 @@ struct ReportTests {
     func cancel() throws {
         let builder = try Self.builder()
         var asked = 0
-        #expect(throws: AblationEffects.Cancelled.self) {
+        #expect(throws: AnalysisCancelled.self) {
             try builder.build(Self.prompts, shouldContinue: { asked += 1; return asked < 5 }) { _, _, _ in }
         }
         #expect(asked == 5)

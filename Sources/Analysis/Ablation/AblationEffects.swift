@@ -16,12 +16,6 @@ public struct AblationEffects: Sendable, Equatable {
         public let top: Int
     }
 
-    /// Thrown when `shouldContinue` returns false between passes.
-    public struct Cancelled: Error, CustomStringConvertible {
-        public init() {}
-        public var description: String { "the ablation was cancelled" }
-    }
-
     /// The unablated prediction after the last position.
     public let predicted: Int
     public let logProbability: Double
@@ -34,7 +28,7 @@ public struct AblationEffects: Sendable, Equatable {
     public static func passes(for info: ModelInfo) -> Int { info.layers * info.heads + info.layers }
 
     /// Runs the ablated passes. `baseline` is the unablated trace of the same tokens. `progress(done)` is called after
-    /// each pass; `shouldContinue` before each (return false to stop with `Cancelled`).
+    /// each pass; `shouldContinue` before each (return false to stop with `AnalysisCancelled`).
     public static func measure(model: DecoderModel, baseline: Trace, workers: Int = 1,
                                shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in })
         throws -> AblationEffects {
@@ -53,7 +47,7 @@ public struct AblationEffects: Sendable, Equatable {
         var rows = [Float]()
         rows.reserveCapacity(plan.count * d)
         for (done, (ablation, _, _)) in plan.enumerated() {
-            guard shouldContinue() else { throw Cancelled() }
+            guard shouldContinue() else { throw AnalysisCancelled() }
             var options = ForwardOptions(logitPositions: baseline.shape.logitPositions, workers: workers,
                                          ablation: ablation)
             options.computeLogits = false
@@ -63,8 +57,8 @@ public struct AblationEffects: Sendable, Equatable {
             progress(done + 1)
         }
         var effects: [Effect] = []
-        NextTokenTable.forEachLogitRow(model: model, rows: rows[...], count: plan.count, normalize: true,
-                                       workers: workers) { i, logits in
+        try NextTokenTable.forEachLogitRow(model: model, rows: rows[...], count: plan.count, normalize: true,
+                                           workers: workers, shouldContinue: shouldContinue) { i, logits in
             let row = Array(logits)
             effects.append(Effect(layer: plan[i].1, head: plan[i].2,
                                   deltaLogProbability: logSoftmax(row)[predicted] - baseLog[predicted],

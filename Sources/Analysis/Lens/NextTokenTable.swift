@@ -32,7 +32,8 @@ public enum NextTokenTable {
     /// The logit lens of every position at one point of every layer: the top-`k` tokens per (layer, position),
     /// `[L][n]`, computed layer by layer in row chunks.
     public static func lensGrid(model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
-                                normalize: Bool = true, workers: Int = 1) throws -> [[[Prediction]]] {
+                                normalize: Bool = true, workers: Int = 1,
+                                shouldContinue: () -> Bool = { true }) throws -> [[[Prediction]]] {
         try ContributionInputs.check(model: model, trace: trace)
         // All layers' rows in one matrix: every pass of the LM head over its weights serves as many rows as fit.
         let n = trace.shape.tokens, L = model.info.layers
@@ -45,17 +46,19 @@ public enum NextTokenTable {
             case .post: rows += trace.post(l)
             }
         }
-        let all = try top(model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers)
+        let all = try top(model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers,
+                          shouldContinue: shouldContinue)
         return (0..<L).map { Array(all[($0 * n)..<(($0 + 1) * n)]) }
     }
 
     /// Top-`k` of `unembed([final norm](row))` for `count` rows of `[count, d]`.
     static func top(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
-                    workers: Int) throws -> [[Prediction]] {
+                    workers: Int, shouldContinue: () -> Bool = { true }) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
         var table: [[Prediction]] = []
         table.reserveCapacity(n)
-        forEachLogitRow(model: model, rows: block, count: n, normalize: normalize, workers: workers) { _, logits in
+        try forEachLogitRow(model: model, rows: block, count: n, normalize: normalize, workers: workers,
+                            shouldContinue: shouldContinue) { _, logits in
             table.append(predictions(Array(logits), k: k))
         }
         return table
@@ -63,9 +66,11 @@ public enum NextTokenTable {
 
     /// Calls `body(row index, logits)` with `unembed([final norm](row))` (soft-capped as the model's own logits)
     /// for each of `count` rows of `[count, d]`, in order, computing them in chunks so the LM head's weights are
-    /// streamed once per chunk rather than once per row.
+    /// streamed once per chunk rather than once per row. `shouldContinue` is asked before each chunk (false throws
+    /// `AnalysisCancelled`).
     static func forEachLogitRow(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, normalize: Bool,
-                                workers: Int, _ body: (Int, ArraySlice<Float>) -> Void) {
+                                workers: Int, shouldContinue: () -> Bool = { true },
+                                _ body: (Int, ArraySlice<Float>) -> Void) throws {
         let d = model.info.dModel, V = model.info.vocabSize
         // Each chunk streams the whole LM head (671 MB of float32 for Gemma 3's 262k vocabulary), so chunks are as
         // large as 256 MB of logits allows.
@@ -73,6 +78,7 @@ public enum NextTokenTable {
         let pool = WorkerPool(workers: workers)
         var normed = [Float](repeating: 0, count: chunk * d), logits = [Float](repeating: 0, count: chunk * V)
         for start in stride(from: 0, to: n, by: chunk) {
+            guard shouldContinue() else { throw AnalysisCancelled() }
             let rows = min(chunk, n - start)
             block.withUnsafeBufferPointer { x in
                 normed.withUnsafeMutableBufferPointer { out in
