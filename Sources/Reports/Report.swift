@@ -11,7 +11,7 @@ public struct Report: Sendable {
     public struct HeadSummary: Sendable {
         public let layer: Int
         public let head: Int
-        /// Metric name → mean over prompts, in `HeadClustering.featureNames` order plus `entropy` and `vertical`.
+        /// Metric name (`HeadMetrics.metricNames`) → mean over the prompts.
         public let means: [String: Double]
         /// The most frequent pattern class and in how many prompts it was the class.
         public let patternClass: PatternClass
@@ -75,14 +75,6 @@ public struct Report: Sendable {
             let finite = values.filter(\.isFinite)
             return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
         }
-        let names = HeadClustering.featureNames + ["entropy", "vertical"]
-        func value(_ m: HeadMetrics, _ name: String) -> Double {
-            switch name {
-            case "entropy": return m.entropy
-            case "vertical": return m.vertical
-            default: return HeadClustering.features(of: m)[HeadClustering.featureNames.firstIndex(of: name)!]
-            }
-        }
         // Clusters of the heads' mean features (heads of one-token prompts are left out of the means).
         var meanFeatures: [[Double]] = []
         var summaries: [[(means: [String: Double], cls: PatternClass, count: Int, nats: Double?)]] = []
@@ -91,7 +83,7 @@ public struct Report: Sendable {
             for h in 0..<H {
                 let per = prompts.map { $0.metrics[l][h] }
                 var means: [String: Double] = [:]
-                for name in names { means[name] = mean(per.map { value($0, name) }) }
+                for name in HeadMetrics.metricNames { means[name] = mean(per.map { $0.value(of: name)! }) }
                 let counts = Dictionary(grouping: per.filter { $0.normalizedEntropy.isFinite }, by: \.patternClass)
                     .mapValues(\.count)
                 // The most frequent class (ties to the earlier one); `mixed` with no vote when no prompt has a class.

@@ -208,7 +208,7 @@ public enum ReportHTML {
                 + "<td class=l><code>\(escape(top.map { report.display($0.id, in: p) } ?? "–"))</code></td>"
                 + "<td>\(number(top?.probability))</td><td>\(p.anomalies.highAttention.count)</td>"
                 + "<td>\(p.anomalies.uniformAttention.count)</td><td>\(p.anomalies.deadHeads.count)</td>"
-                + "<td>\(Set(p.anomalies.outlierActivations.map(\.dimension)).count)</td>"
+                + "<td>\(p.anomalies.outlierDimensions.count)</td>"
                 + "<td>L\(p.lensFlips.last!.settledLayer)</td><td>\(number(p.seconds, 2))</td></tr>"
         }
         return html + "</table>"

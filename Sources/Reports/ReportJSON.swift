@@ -51,7 +51,7 @@ public enum ReportJSON {
                                 o.field("high_attention", p.anomalies.highAttention.count)
                                 o.field("uniform_attention", p.anomalies.uniformAttention.count)
                                 o.field("dead_head", p.anomalies.deadHeads.count)
-                                o.field("outlier_activation", Set(p.anomalies.outlierActivations.map(\.dimension)).count)
+                                o.field("outlier_activation", p.anomalies.outlierDimensions.count)
                                 o.field("logit_lens_flip", p.lensFlips.filter { !$0.stays }.count)
                             }
                         }
@@ -66,7 +66,7 @@ public enum ReportJSON {
                         o.field("head", h.head)
                         o.field("class", h.patternClass.rawValue)
                         o.field("class_prompts", h.classCount)
-                        for name in HeadClustering.featureNames + ["entropy", "vertical"] { o.field(name, h.means[name]!) }
+                        for name in HeadMetrics.metricNames { o.field(name, h.means[name]!) }
                         o.field("ablation_nats") { w in h.ablationNats.map { w.number($0) } ?? w.raw("null") }
                         o.field("cluster") { w in h.cluster.map { w.number($0) } ?? w.raw("null") }
                     }

@@ -1,35 +1,25 @@
 import ArgumentParser
 import Foundation
-import Tensors
 import Tokenizers
 import Transformer
 
-/// The options every command that analyses one prompt shares: which model, which prompt, how many threads.
+/// The options every command that analyses one prompt shares: the model options and the prompt.
 struct PromptOptions: ParsableArguments {
-    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
-    var model: String
-
-    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
-    var config: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: "The prompt text.")
     var prompt: String
 
-    @Option(name: .long, help: "Worker threads (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var model: String { modelOptions.model }
+    var threads: Int { modelOptions.threads }
 
     func validate() throws {
-        guard (1...WorkerPool.maximumWorkers).contains(threads) else {
-            throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
-        }
         guard !prompt.isEmpty else { throw ValidationError("--prompt is empty: give the text to run") }
     }
 
     /// Loads the model and tokenizer, encodes the prompt and runs the traced forward pass.
     func run() throws -> PromptRun {
-        let url = try ModelResolution.resolve(model, config: config)
-        let decoder = try ModelLoader.load(url)
-        let tokenizer = try TokenizerLoader.load(url)
+        let (decoder, tokenizer) = try modelOptions.load()
         let ids = try tokenizer.encode(prompt)
         guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
         let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))

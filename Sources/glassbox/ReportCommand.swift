@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import JSON
 import Reports
-import Tensors
-import Tokenizers
-import Transformer
 
 /// `glassbox report`: measures a set of prompts and writes the standalone HTML report (and optionally its JSON).
 struct ReportCommand: ParsableCommand {
@@ -13,11 +10,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Attention metrics, anomalies, layer flow, redundant heads and layers, and recommendations over a "
             + "set of prompts, as a standalone HTML report.")
 
-    @Option(name: .long, help: "Model name from the configuration, a Hugging Face model directory, or a GGUF file.")
-    var model: String
-
-    @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
-    var config: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: "Prompts: a text file with one prompt per non-empty line, or a .json array of strings.")
     var prompts: String
@@ -34,13 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Most prompts accepted.")
     var maxPrompts = 50
 
-    @Option(name: .long, help: "Worker threads (default: the number of cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-
     func validate() throws {
-        guard (1...WorkerPool.maximumWorkers).contains(threads) else {
-            throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
-        }
         guard maxPrompts >= 1 else { throw ValidationError("--max-prompts must be at least 1") }
     }
 
@@ -70,10 +57,10 @@ struct ReportCommand: ParsableCommand {
             var options = ReportOptions()
             options.ablation = !noAblation
             options.maxPrompts = maxPrompts
-            options.workers = threads
-            let url = try ModelResolution.resolve(model, config: config)
-            let builder = ReportBuilder(modelName: model, model: try ModelLoader.load(url),
-                                        tokenizer: try TokenizerLoader.load(url), options: options)
+            options.workers = modelOptions.threads
+            let (model, tokenizer) = try modelOptions.load()
+            let builder = ReportBuilder(modelName: modelOptions.model, model: model, tokenizer: tokenizer,
+                                        options: options)
             try builder.validate(prompts)
             let bar = ProgressBar(total: builder.totalPasses(prompts))
             let report = try builder.build(prompts) { done, _, index in

@@ -46,6 +46,9 @@ public struct AttentionAnomalies: Sendable, Equatable {
     /// Ordered by (layer, position, dimension).
     public let outlierActivations: [OutlierHit]
 
+    /// The residual dimensions with at least one outlier, ascending (the API lists outliers per dimension).
+    public var outlierDimensions: [Int] { Array(Set(outlierActivations.map(\.dimension))).sorted() }
+
     /// Runs the detectors of §3 on a run. `headOutputNorms` comes from `HeadOutputNorms` (it needs the model).
     public init(trace: Trace, headOutputNorms: HeadOutputNorms, parameters: AnomalyParameters = .init()) {
         self.parameters = parameters

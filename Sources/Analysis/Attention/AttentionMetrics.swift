@@ -140,3 +140,27 @@ public struct HeadMetrics: Sendable, Equatable {
         }
     }
 }
+
+extension HeadMetrics {
+    /// The names of the per-head metric means, in the API's order (`/metrics`, `/api/compare`, reports).
+    public static let metricNames = ["entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
+                                     "previous_token", "self", "diagonal", "uniformity", "vertical"]
+
+    /// The metric called `name` (one of `metricNames`), or nil for another name.
+    public func value(of name: String) -> Double? {
+        switch name {
+        case "entropy": return entropy
+        case "normalized_entropy": return normalizedEntropy
+        case "sparsity": return sparsity
+        case "locality": return locality
+        case "focus": return focus
+        case "first_token": return firstToken
+        case "previous_token": return previousToken
+        case "self": return selfShare
+        case "diagonal": return diagonal
+        case "uniformity": return uniformity
+        case "vertical": return vertical
+        default: return nil
+        }
+    }
+}

@@ -33,10 +33,7 @@ public struct HeadClustering: Sendable, Equatable {
     public func members(of c: Int) -> [HeadIndex] { heads.indices.filter { assignment[$0] == c }.map { heads[$0] } }
 
     /// A head's features.
-    public static func features(of m: HeadMetrics) -> [Double] {
-        [m.normalizedEntropy, m.sparsity, m.locality, m.focus, m.firstToken, m.previousToken, m.selfShare, m.diagonal,
-         m.uniformity]
-    }
+    public static func features(of m: HeadMetrics) -> [Double] { featureNames.map { m.value(of: $0)! } }
 
     /// Clusters the heads of `metrics` (`[layer][head]`) into `min(k, heads)` groups.
     public init(metrics: [[HeadMetrics]], k: Int = 5, seed: UInt64 = defaultSeed) throws {

@@ -50,7 +50,7 @@ enum AnomalyJSON {
             entry("dead_head", layer: f.layer, head: f.head, positions: [], value: f.value, threshold: p.deadFraction)
         }
         let byDimension = Dictionary(grouping: found.outlierActivations, by: \.dimension)
-        for dimension in byDimension.keys.sorted() {
+        for dimension in found.outlierDimensions {
             let hits = byDimension[dimension]!
             let top = hits.max { $0.ratio < $1.ratio }!
             entry("outlier_activation", layer: top.layer, head: nil, positions: Array(Set(hits.map(\.position))).sorted(),
@@ -76,7 +76,7 @@ enum AnomalyJSON {
                   value: Double(f.settledLayer), threshold: nil) { o in
                 o.field("first_layer", f.firstLayer)
                 o.field("settled_layer", f.settledLayer)
-                o.field("final") { w in w.object { $0.field("id", f.final); $0.field("display", display(f.final)) } }
+                o.token("final", f.final, display(f.final))
             }
         }
         w.raw(first ? "[]" : "]")
@@ -95,7 +95,7 @@ enum AblationJSON {
                         o.field("layer", e.layer)
                         if let head = e.head { o.field("head", head) }
                         o.field("delta_log_probability", e.deltaLogProbability)
-                        o.field("top") { w in w.object { $0.field("id", e.top); $0.field("display", display(e.top)) } }
+                        o.token("top", e.top, display(e.top))
                     }
                 }
                 w.raw("]")
@@ -103,5 +103,12 @@ enum AblationJSON {
         }
         list("heads", effects.heads)
         list("layers", effects.layers)
+    }
+}
+
+extension JSONWriter.ObjectFields {
+    /// `name: {"id": id, "display": display}`: a token as the analysis endpoints show one.
+    mutating func token(_ name: String, _ id: Int, _ display: String) {
+        field(name) { w in w.object { $0.field("id", id); $0.field("display", display) } }
     }
 }

@@ -30,17 +30,7 @@ enum AttentionAnalyticsEndpoints {
                         h.field("layer", m.layer)
                         h.field("head", m.head)
                         h.field("class", m.patternClass.rawValue)
-                        h.field("entropy", m.entropy)
-                        h.field("normalized_entropy", m.normalizedEntropy)
-                        h.field("sparsity", m.sparsity)
-                        h.field("locality", m.locality)
-                        h.field("focus", m.focus)
-                        h.field("first_token", m.firstToken)
-                        h.field("previous_token", m.previousToken)
-                        h.field("self", m.selfShare)
-                        h.field("diagonal", m.diagonal)
-                        h.field("uniformity", m.uniformity)
-                        h.field("vertical", m.vertical)
+                        for name in HeadMetrics.metricNames { h.field(name, m.value(of: name)!) }
                         h.field("vertical_key", m.verticalKey)
                         h.field("cluster") { w in clustering.map { w.number($0.assignment[i]) } ?? w.raw("null") }
                     }

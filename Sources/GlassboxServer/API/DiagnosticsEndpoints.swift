@@ -49,7 +49,7 @@ enum DiagnosticsEndpoints {
                     if i > 0 { w.raw(",") }
                     w.object { o in
                         o.field("position", f.position)
-                        o.field("final") { w in w.object { $0.field("id", f.final); $0.field("display", display(f.final)) } }
+                        o.token("final", f.final, display(f.final))
                         o.field("first_layer", f.firstLayer)
                         o.field("settled_layer", f.settledLayer)
                         o.field("stays", f.stays)
@@ -72,9 +72,7 @@ enum DiagnosticsEndpoints {
         let display = { AnalysisEndpoints.display(run, $0) }
         var w = JSONWriter(capacity: 4096)
         w.object { o in
-            o.field("predicted") { w in
-                w.object { $0.field("id", effects.predicted); $0.field("display", display(effects.predicted)) }
-            }
+            o.token("predicted", effects.predicted, display(effects.predicted))
             o.field("log_probability", effects.logProbability)
             AblationJSON.write(effects, display: display, into: &o)
         }

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import HTTP
 import JSON
@@ -106,10 +107,10 @@ extension GlassboxAPI {
             guard let kind = PromptComparison.Kind(rawValue: kindName) else {
                 throw ServiceError.badParameter("kind", "must be pair, templates or set, got \"\(kindName)\"")
             }
-            let metrics = try body.strings("metrics") ?? ComparisonJSON.metricNames
-            if let bad = metrics.first(where: { !ComparisonJSON.metricNames.contains($0) }) {
+            let metrics = try body.strings("metrics") ?? HeadMetrics.metricNames
+            if let bad = metrics.first(where: { !HeadMetrics.metricNames.contains($0) }) {
                 throw ServiceError.badParameter("metrics", "unknown metric \"\(bad)\" (known: "
-                                                + ComparisonJSON.metricNames.joined(separator: ", ") + ")")
+                                                + HeadMetrics.metricNames.joined(separator: ", ") + ")")
             }
             let targets = try body.strings("targets") ?? []
             let topK = try body.int("top_k", in: 1...50) ?? 5

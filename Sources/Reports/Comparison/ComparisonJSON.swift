@@ -5,26 +5,6 @@ import JSON
 /// A comparison as JSON: each prompt's side, the targets and their log-probability differences, the aligned groups,
 /// and per head the metric values per prompt with their difference (pair: second − first) or variance (sets).
 public enum ComparisonJSON {
-    /// Metric names as in `GET /api/runs/{id}/metrics`.
-    public static let metricNames = ["entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
-                                     "previous_token", "self", "diagonal", "uniformity", "vertical"]
-
-    static func value(_ m: HeadMetrics, _ name: String) -> Double {
-        switch name {
-        case "entropy": return m.entropy
-        case "normalized_entropy": return m.normalizedEntropy
-        case "sparsity": return m.sparsity
-        case "locality": return m.locality
-        case "focus": return m.focus
-        case "first_token": return m.firstToken
-        case "previous_token": return m.previousToken
-        case "self": return m.selfShare
-        case "diagonal": return m.diagonal
-        case "uniformity": return m.uniformity
-        default: return m.vertical
-        }
-    }
-
     public static func data(_ c: PromptComparison, model: String, metrics: [String], display: (Int) -> String) -> Data {
         var w = JSONWriter(capacity: 16_384)
         let pair = c.kind == .pair
@@ -113,14 +93,14 @@ public enum ComparisonJSON {
                         o.field("values") { w in
                             w.object { v in
                                 for name in metrics {
-                                    v.field(name) { w in ReportJSON.list(c.sides, &w) { s, w in w.number(value(s.metrics[l][h], name)) } }
+                                    v.field(name) { w in ReportJSON.list(c.sides, &w) { s, w in w.number(s.metrics[l][h].value(of: name)!) } }
                                 }
                             }
                         }
                         o.field(pair ? "difference" : "variance") { w in
                             w.object { v in
                                 for name in metrics {
-                                    let values = c.sides.map { value($0.metrics[l][h], name) }
+                                    let values = c.sides.map { $0.metrics[l][h].value(of: name)! }
                                     v.field(name, pair ? values[1] - values[0] : PromptComparison.variance(values))
                                 }
                             }
