@@ -36,26 +36,22 @@ public struct PromptAnalysis: Sendable {
         -> PromptAnalysis {
         let start = DispatchTime.now()
         guard shouldContinue() else { throw AnalysisCancelled() }
-        let tokens = try tokenizer.encode(prompt)
-        guard !tokens.isEmpty else { throw ReportError("the prompt \"\(prompt)\" has no tokens") }
-        let limit = min(options.maxTokens, model.info.contextLength)
-        guard tokens.count <= limit else {
-            throw ReportError("the prompt \"\(prompt.prefix(40))…\" has \(tokens.count) tokens, more than the limit of "
-                              + "\(limit)", tooLong: true)
+        let runner = PromptRunner(model: model, tokenizer: tokenizer, maxTokens: options.maxTokens)
+        let run = try ReportError.prompt("the prompt \"\(prompt.prefix(40))\"") {
+            try runner.run(prompt, options: ForwardOptions(workers: options.workers))
         }
-        let trace = try model.forward(tokens: tokens, options: ForwardOptions(workers: options.workers))
+        let tokens = run.ids, trace = run.trace
         progress(1)
         let metrics = try HeadMetrics.all(trace: trace, parameters: options.metricParameters)
         let anomalies = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
                                            parameters: options.anomalyParameters)
         let flips = try LensFlip.compute(model: model, trace: trace, workers: options.workers,
                                          shouldContinue: shouldContinue)
-        let logits = Array(trace.logits(at: tokens.count - 1)!)
         let ablation = options.ablation
             ? try AblationEffects.measure(model: model, baseline: trace, workers: options.workers,
                                           shouldContinue: shouldContinue, progress: { progress(1 + $0) })
             : nil
-        let predictions = NextTokenTable.predictions(logits, k: options.topK)
+        let predictions = run.predictions(k: options.topK)
         var shown = Dictionary(uniqueKeysWithValues: predictions.map { ($0.id, tokenizer.displayString(for: $0.id)) })
         if let ablation { shown[ablation.predicted] = tokenizer.displayString(for: ablation.predicted) }
         return PromptAnalysis(prompt: prompt, tokens: tokens, displays: tokens.map(tokenizer.displayString(for:)),

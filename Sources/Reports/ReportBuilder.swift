@@ -24,14 +24,9 @@ public struct ReportBuilder: Sendable {
             throw ReportError("\(prompts.count) prompts is more than the limit of \(options.maxPrompts) per report")
         }
         if let bad = prompts.firstIndex(where: { $0.isEmpty }) { throw ReportError("prompt \(bad + 1) is empty") }
-        let limit = min(options.maxTokens, model.info.contextLength)
+        let runner = PromptRunner(model: model, tokenizer: tokenizer, maxTokens: options.maxTokens)
         for (i, prompt) in prompts.enumerated() {
-            let count = try tokenizer.encode(prompt).count
-            guard count > 0 else { throw ReportError("prompt \(i + 1) has no tokens") }
-            guard count <= limit else {
-                throw ReportError("prompt \(i + 1) has \(count) tokens, more than the limit of \(limit) (the server's "
-                                  + "limit and the model's context)", tooLong: true)
-            }
+            _ = try ReportError.prompt("prompt \(i + 1)") { try runner.tokenize(prompt) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Transformer
 
 /// What a report measures and its limits.
 public struct ReportOptions: Sendable, Equatable {
@@ -37,4 +38,19 @@ public struct ReportError: Error, CustomStringConvertible, Equatable {
         self.tooLong = tooLong
     }
     public var description: String { message }
+}
+
+extension ReportError {
+    /// Runs `body`, turning a `PromptError` into a report error about `subject` ("prompt 3"), too long or not.
+    static func prompt<T>(_ subject: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as PromptError {
+            switch error {
+            case .tooLong(let tokens, let limit):
+                throw ReportError("\(subject) has \(tokens) tokens, more than the limit of \(limit) (the server's limit "
+                                  + "and the model's context)", tooLong: true)
+            case .empty: throw ReportError("\(subject) has no tokens")
+            case .unencodable(let message): throw ReportError("\(subject) cannot be tokenized: \(message)")
+            }
+        }
+    }
 }

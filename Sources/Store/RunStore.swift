@@ -154,6 +154,16 @@ public final class RunStore: Sendable {
         }
     }
 
+    /// Number of stored results of one analysis of a run (one per distinct parameter set).
+    public func resultCount(runID: String, analysis: String) throws -> Int {
+        try state.withLock { c in
+            let s = try c.db.prepare("SELECT COUNT(*) FROM results WHERE run_id = ?1 AND analysis = ?2")
+            defer { s.finalize() }
+            try s.bind(1, runID); try s.bind(2, analysis)
+            return try s.step() ? s.int(0) : 0
+        }
+    }
+
     /// Total bytes of everything stored (the quantity the cap limits).
     public func totalBytes() throws -> Int {
         try state.withLock { c in try Self.total(c) }

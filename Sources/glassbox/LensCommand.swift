@@ -88,7 +88,7 @@ struct LensReport: Encodable {
         let node: String
         let top: [Entry]
 
-        init(representation r: Representation, entries: [LogitLens.Entry], tokenizer run: PromptRun) {
+        init(representation r: Representation, entries: [LogitLens.Entry], tokenizer run: TracedPrompt) {
             layer = r.layer
             point = r.point.rawValue
             switch r.point {

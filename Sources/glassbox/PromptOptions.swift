@@ -17,18 +17,21 @@ struct PromptOptions: ParsableArguments {
         guard !prompt.isEmpty else { throw ValidationError("--prompt is empty: give the text to run") }
     }
 
-    /// Loads the model and tokenizer, encodes the prompt and runs the traced forward pass.
-    func run() throws -> PromptRun {
+    /// Loads the model and tokenizer and runs the prompt through the one prompt runner (the model's context is the
+    /// limit).
+    func run() throws -> TracedPrompt {
         let (decoder, tokenizer) = try modelOptions.load()
-        let ids = try tokenizer.encode(prompt)
-        guard !ids.isEmpty else { throw ValidationError("the prompt encodes to no tokens") }
-        let trace = try decoder.forward(tokens: ids, options: ForwardOptions(workers: threads))
-        return PromptRun(model: decoder, tokenizer: tokenizer, ids: ids, trace: trace)
+        let runner = Transformer.PromptRunner(model: decoder, tokenizer: tokenizer)
+        let run: Transformer.PromptRun
+        do { run = try runner.run(prompt, options: ForwardOptions(workers: threads)) } catch let error as PromptError {
+            throw ValidationError(error.description)
+        }
+        return TracedPrompt(model: decoder, tokenizer: tokenizer, ids: run.ids, trace: run.trace)
     }
 }
 
 /// A model run on one prompt: what the analysis commands read.
-struct PromptRun {
+struct TracedPrompt {
     let model: DecoderModel
     let tokenizer: any Tokenizer
     let ids: [Int]

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Transformer
 
 /// What removing each head and each layer does to the model's prediction (spec `analyses.md` §4): one real forward

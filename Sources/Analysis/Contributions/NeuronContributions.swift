@@ -1,3 +1,4 @@
+import Tensors
 import Transformer
 
 /// How much each FFN neuron and the residual stream contribute to the residual after one layer at one token (§1.5):

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 import Transformer
 
 /// The logit lens: what the model would predict from one residual-stream vector, with each top token's rank in the

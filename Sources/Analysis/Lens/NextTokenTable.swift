@@ -5,22 +5,11 @@ import Transformer
 /// The model's next-token predictions at every position of a run (what the logits would be there), computed in
 /// chunks of rows so the `n × V` logit matrix is never held: top-k per position with probabilities.
 public enum NextTokenTable {
-    /// One predicted token.
-    public struct Prediction: Sendable, Equatable {
-        public let id: Int
-        public let logit: Float
-        /// Softmax probability over the whole vocabulary.
-        public let probability: Double
-    }
+    /// One predicted token: the engine's one prediction type.
+    public typealias Prediction = NextTokenPrediction
 
     /// The `k` largest of one row of logits with their softmax probabilities over the whole row.
-    public static func predictions(_ logits: [Float], k: Int) -> [Prediction] {
-        let maximum = Double(logits.max() ?? 0)
-        let total = logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
-        return TopK.largest(logits, k).map {
-            Prediction(id: $0, logit: logits[$0], probability: Foundation.exp(Double(logits[$0]) - maximum) / total)
-        }
-    }
+    public static func predictions(_ logits: [Float], k: Int) -> [Prediction] { NextTokenPrediction.top(logits, k: k) }
 
     /// Top-`k` predictions after each position, in order of position.
     public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {

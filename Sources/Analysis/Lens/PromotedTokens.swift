@@ -1,3 +1,4 @@
+import Tensors
 import Transformer
 
 /// The tokens a block output pushes up (largest logits of its unembedding) and down (smallest): LLM-TT's "Promoted

@@ -9,7 +9,7 @@ enum DiagnosticsEndpoints {
     /// `GET /api/runs/{id}/anomalies?high_attention&include_first_token&uniform_threshold&uniform_min_row&
     /// dead_fraction&outlier_factor`: every finding with where it is, its value and the threshold that fired it,
     /// and the logit-lens settling layer of every position.
-    static func anomalies(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Body {
+    static func anomalies(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Prepared {
         try q.allow(["high_attention", "include_first_token", "uniform_threshold", "uniform_min_row", "dead_fraction",
                      "outlier_factor"])
         var p = AnomalyParameters()
@@ -19,63 +19,67 @@ enum DiagnosticsEndpoints {
         p.uniformMinRow = try q.int("uniform_min_row", in: 1...65_536, default: p.uniformMinRow)
         p.deadFraction = try q.double("dead_fraction", in: 0...1, default: p.deadFraction)
         p.outlierFactor = try q.double("outlier_factor", in: 1...1e9, default: p.outlierFactor)
-        let model = run.model.model, trace = run.trace
-        let found: AttentionAnomalies, flips: [LensFlip]
-        do {
-            found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
-                                       parameters: p)
-            flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
-        } catch { throw ServiceError.internal("\(error)") }
-        let display = { AnalysisEndpoints.display(run, $0) }
-        var w = JSONWriter(capacity: 4096)
-        w.object { o in
-            o.field("parameters") { w in
-                w.object { o in
-                    o.field("high_attention", p.highAttention)
-                    o.field("include_first_token", p.includeFirstToken)
-                    o.field("uniform_threshold", p.uniformThreshold)
-                    o.field("uniform_min_row", p.uniformMinRow)
-                    o.field("dead_fraction", p.deadFraction)
-                    o.field("outlier_factor", p.outlierFactor)
-                }
-            }
-            o.field("tokens") { AnalysisEndpoints.tokens(run, into: &$0) }
-            o.field("anomalies") { w in
-                AnomalyJSON.write(found, flips: flips, tokens: trace.tokens, display: display, into: &w)
-            }
-            o.field("lens_flips") { w in
-                w.raw("[")
-                for (i, f) in flips.enumerated() {
-                    if i > 0 { w.raw(",") }
+        return AnalysisEndpoints.Prepared { [p] in
+            let model = run.model.model, trace = run.trace
+            let found: AttentionAnomalies, flips: [LensFlip]
+            do {
+                found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
+                                           parameters: p)
+                flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
+            } catch { throw ServiceError.internal("\(error)") }
+            let display = { AnalysisEndpoints.display(run, $0) }
+            var w = JSONWriter(capacity: 4096)
+            w.object { o in
+                o.field("parameters") { w in
                     w.object { o in
-                        o.field("position", f.position)
-                        o.token("final", f.final, display(f.final))
-                        o.field("first_layer", f.firstLayer)
-                        o.field("settled_layer", f.settledLayer)
-                        o.field("stays", f.stays)
-                        o.field("top_by_layer") { $0.array(f.topByLayer) }
+                        o.field("high_attention", p.highAttention)
+                        o.field("include_first_token", p.includeFirstToken)
+                        o.field("uniform_threshold", p.uniformThreshold)
+                        o.field("uniform_min_row", p.uniformMinRow)
+                        o.field("dead_fraction", p.deadFraction)
+                        o.field("outlier_factor", p.outlierFactor)
                     }
                 }
-                w.raw("]")
+                o.field("tokens") { AnalysisEndpoints.tokens(run, into: &$0) }
+                o.field("anomalies") { w in
+                    AnomalyJSON.write(found, flips: flips, tokens: trace.tokens, display: display, into: &w)
+                }
+                o.field("lens_flips") { w in
+                    w.raw("[")
+                    for (i, f) in flips.enumerated() {
+                        if i > 0 { w.raw(",") }
+                        w.object { o in
+                            o.field("position", f.position)
+                            o.token("final", f.final, display(f.final))
+                            o.field("first_layer", f.firstLayer)
+                            o.field("settled_layer", f.settledLayer)
+                            o.field("stays", f.stays)
+                            o.field("top_by_layer") { $0.array(f.topByLayer) }
+                        }
+                    }
+                    w.raw("]")
+                }
             }
+            return .json(w.data)
         }
-        return .json(w.data)
     }
 
     /// `GET /api/runs/{id}/ablation`: the change in log-probability of the predicted next token when each head's
     /// output is zeroed and when each layer is skipped, from one real forward pass each.
-    static func ablation(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Body {
+    static func ablation(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Prepared {
         try q.allow([])
-        let effects: AblationEffects
-        do { effects = try AblationEffects.measure(model: run.model.model, baseline: run.trace, workers: workers) }
-        catch { throw ServiceError.internal("\(error)") }
-        let display = { AnalysisEndpoints.display(run, $0) }
-        var w = JSONWriter(capacity: 4096)
-        w.object { o in
-            o.token("predicted", effects.predicted, display(effects.predicted))
-            o.field("log_probability", effects.logProbability)
-            AblationJSON.write(effects, display: display, into: &o)
+        return AnalysisEndpoints.Prepared {
+            let effects: AblationEffects
+            do { effects = try AblationEffects.measure(model: run.model.model, baseline: run.trace, workers: workers) }
+            catch { throw ServiceError.internal("\(error)") }
+            let display = { AnalysisEndpoints.display(run, $0) }
+            var w = JSONWriter(capacity: 4096)
+            w.object { o in
+                o.token("predicted", effects.predicted, display(effects.predicted))
+                o.field("log_probability", effects.logProbability)
+                AblationJSON.write(effects, display: display, into: &o)
+            }
+            return .json(w.data)
         }
-        return .json(w.data)
     }
 }

@@ -44,35 +44,40 @@ public final class GlassboxAPI: Sendable {
         router.add("GET", "/api/runs/{id}") { api, request, parameters, respond in
             api.withRun(parameters["id"]!, request, respond) { run, query in
                 try query.allow([])
-                return .json(run.summary)
+                return AnalysisEndpoints.Prepared { .json(run.summary) }
             }
         }
         let workers = service.configuration.threads
-        let analyses: [(String, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Body)] = [
-            ("graph", { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
-            ("attention", { try AnalysisEndpoints.attention($0, $1) }),
-            ("contributions", { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
-            ("lens", { try AnalysisEndpoints.lens($0, $1) }),
-            ("lens-grid", { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
-            ("promoted", { try AnalysisEndpoints.promoted($0, $1) }),
-            ("neurons", { try AnalysisEndpoints.neurons($0, $1) }),
-            ("metrics", { try AttentionAnalyticsEndpoints.metrics($0, $1) }),
-            ("rollout", { try AttentionAnalyticsEndpoints.rollout($0, $1) }),
-            ("flow", { try AttentionAnalyticsEndpoints.flow($0, $1) }),
-            ("anomalies", { try DiagnosticsEndpoints.anomalies($0, $1, workers: workers) }),
-            ("ablation", { try DiagnosticsEndpoints.ablation($0, $1, workers: workers) }),
+        // Where each analysis runs on a cache miss. Ablation and anomalies run many forward passes or a lens over
+        // every layer and position: model work, on the bounded compute queue like runs. The others stay on the HTTP
+        // handler queue for now: the compute queue (1 running, 16 waiting by default) would answer 503 to the 32
+        // concurrent clients of the load test, which also restore evicted runs through it; moving the graph there
+        // needs a queue sized for analyses (issue 12).
+        let analyses: [(String, Placement, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared)] = [
+            ("graph", .handler, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
+            ("attention", .handler, { try AnalysisEndpoints.attention($0, $1) }),
+            ("contributions", .handler, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
+            ("lens", .handler, { try AnalysisEndpoints.lens($0, $1) }),
+            ("lens-grid", .handler, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
+            ("promoted", .handler, { try AnalysisEndpoints.promoted($0, $1) }),
+            ("neurons", .handler, { try AnalysisEndpoints.neurons($0, $1) }),
+            ("metrics", .handler, { try AttentionAnalyticsEndpoints.metrics($0, $1) }),
+            ("rollout", .handler, { try AttentionAnalyticsEndpoints.rollout($0, $1) }),
+            ("flow", .handler, { try AttentionAnalyticsEndpoints.flow($0, $1) }),
+            ("anomalies", .computeQueue, { try DiagnosticsEndpoints.anomalies($0, $1, workers: workers) }),
+            ("ablation", .computeQueue, { try DiagnosticsEndpoints.ablation($0, $1, workers: workers) }),
         ]
-        // These run many forward passes or a logit lens over every layer and position: model work, so they go
-        // through the bounded compute queue like runs do.
-        let queued: Set<String> = ["anomalies", "ablation"]
-        for (name, analysis) in analyses {
+        for (name, placement, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in
-                api.withRun(parameters["id"]!, request, respond, cacheAs: name, onComputeQueue: queued.contains(name),
+                api.withRun(parameters["id"]!, request, respond, cacheAs: name, onComputeQueue: placement == .computeQueue,
                             analysis)
             }
         }
         self.router = router
     }
+
+    /// Where an analysis is computed: on the HTTP handler queue or the bounded compute queue.
+    enum Placement { case handler, computeQueue }
 
     /// The request handler for `HTTPServer`.
     public func handle(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -159,10 +164,8 @@ public final class GlassboxAPI: Sendable {
         do {
             try QueryParameters(request.query).allow([])
             parsed = try RunRequestParser.parse(request.body, configuration: service.configuration)
-        } catch let error as ServiceError {
-            return respond(Self.response(error))
         } catch {
-            return respond(Self.response(.badParameter("body", "\(error)")))
+            return respond(Self.response(ServiceError(error)))
         }
         service.createRun(parsed) { result in
             switch result {
@@ -172,44 +175,62 @@ public final class GlassboxAPI: Sendable {
         }
     }
 
-    /// Finds the run, then answers with `body(run, query)`, caching the result per canonical query when `cacheAs`
-    /// names the analysis.
+    /// Finds the run, parses the query into a prepared request (a bad value is answered at once), then answers from
+    /// the cache (key: the analysis and the query's canonical form, so equal requests share one entry) or computes
+    /// it, on the compute queue when `onComputeQueue`.
     private func withRun(_ id: String, _ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void,
                          cacheAs analysis: String? = nil, onComputeQueue: Bool = false,
-                         _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Body) {
-        let query = QueryParameters(request.query)
-        let key = analysis.map { $0 + "?" + query.canonical }
+                         _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared) {
         service.state(id: id) { [service] result in
-            switch result {
-            case .failure(let error): respond(Self.response(error))
-            case .success(let run):
-                if let key, let cached = run.result(key) { return respond(.json(200, cached)) }
-                if let analysis, run.restored,
-                   let stored = service.persisted(runID: id, analysis: analysis, parameters: query.canonical) {
-                    run.remember(key!, stored)
-                    return respond(.json(200, stored))
-                }
-                let work: @Sendable () -> Void = {
-                    do {
-                        let produced = try body(run, query)
-                        if let key, produced.contentType == "application/json" {
-                            run.remember(key, produced.data)
-                            service.persist(runID: id, analysis: analysis!, parameters: query.canonical,
-                                            body: produced.data)
-                        }
+            let run: RunState, prepared: AnalysisEndpoints.Prepared
+            let query = QueryParameters(request.query)
+            do {
+                run = try result.get()
+                prepared = try body(run, query)
+            } catch {
+                return respond(Self.response(ServiceError(error)))
+            }
+            let parameters = query.canonical
+            let key = analysis.map { $0 + "?" + parameters }
+            if let key, let cached = run.result(key) { return respond(.json(200, cached)) }
+            if let analysis, run.restored,
+               let stored = service.persisted(runID: id, analysis: analysis, parameters: parameters) {
+                run.remember(key!, stored)
+                return respond(.json(200, stored))
+            }
+            // Equal JSON requests in flight share one computation (and one place in the compute queue).
+            let shared = key != nil && !prepared.binary
+            let work: @Sendable () -> Void = {
+                do {
+                    let produced = try prepared.compute()
+                    guard shared, let key else {
                         var response = HTTPResponse(status: 200, body: produced.data)
                         response.headers.set("Content-Type", produced.contentType)
-                        respond(response)
-                    } catch let error as ServiceError {
-                        respond(Self.response(error))
-                    } catch {
-                        respond(Self.response(.badParameter("query", "\(error)")))
+                        return respond(response)
+                    }
+                    run.remember(key, produced.data)
+                    service.persist(runID: id, analysis: analysis!, parameters: parameters, body: produced.data)
+                    run.finish(key, .success(produced.data))
+                } catch {
+                    // The query was validated: anything the computation did not turn into a ServiceError is ours.
+                    if shared, let key { run.finish(key, .failure(ServiceError(error))) } else {
+                        respond(Self.response(ServiceError(error)))
                     }
                 }
-                guard onComputeQueue else { return work() }
-                if !service.compute.submit(work) {
-                    respond(Self.response(.busy("the server is busy with model work: try again shortly", retryAfter: 2)))
+            }
+            if shared, let key {
+                let first = run.join(key) { result in
+                    switch result {
+                    case .success(let data): respond(.json(200, data))
+                    case .failure(let error): respond(Self.response(error))
+                    }
                 }
+                guard first else { return }
+            }
+            guard onComputeQueue else { return work() }
+            if !service.compute.submit(work) {
+                let busy = ServiceError.busy("the server is busy with model work: try again shortly", retryAfter: 2)
+                if shared, let key { run.finish(key, .failure(busy)) } else { respond(Self.response(busy)) }
             }
         }
     }

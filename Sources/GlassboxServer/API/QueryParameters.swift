@@ -1,9 +1,27 @@
+import Synchronization
+
 /// Typed access to a request's query parameters, with 400 errors that name the parameter and say what is wrong.
 /// Unknown parameters are errors too, so a misspelt one is not silently ignored.
+///
+/// Every typed read records the value it resolved to (defaults included, token positions counted from the start,
+/// numbers in their shortest form), so `canonical` names the request and not its spelling: `threshold=0.04`,
+/// `threshold=.04` and no threshold are one cache entry.
 public struct QueryParameters: Sendable {
     private let values: [(name: String, value: String)]
+    private let resolved = Resolved()
+
+    /// The values read so far, by name (shared by copies of one `QueryParameters`).
+    private final class Resolved: Sendable {
+        let values = Mutex<[String: String]>([:])
+    }
 
     public init(_ values: [(name: String, value: String)]) { self.values = values }
+
+    @discardableResult
+    private func record<T: CustomStringConvertible>(_ name: String, _ value: T) -> T {
+        resolved.values.withLock { $0[name] = value.description }
+        return value
+    }
 
     /// Throws for a parameter not in `known` or given twice.
     public func allow(_ known: [String]) throws {
@@ -22,20 +40,20 @@ public struct QueryParameters: Sendable {
     public func int(_ name: String, in range: ClosedRange<Int>, default fallback: Int? = nil) throws -> Int {
         guard let text = string(name) else {
             guard let fallback else { throw ServiceError.badParameter(name, "required") }
-            return fallback
+            return record(name, fallback)
         }
         guard let value = Int(text) else { throw ServiceError.badParameter(name, "must be an integer, got \"\(text)\"") }
         guard range.contains(value) else {
             throw ServiceError.badParameter(name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
-        return value
+        return record(name, value)
     }
 
     /// A token position: an index in `0..<count`, or negative from the end (-1 = last).
     public func token(_ name: String, count: Int, default fallback: Int? = nil) throws -> Int {
         guard let text = string(name) else {
             guard let fallback else { throw ServiceError.badParameter(name, "required") }
-            return fallback
+            return record(name, fallback)
         }
         guard let value = Int(text) else {
             throw ServiceError.badParameter(name, "must be a token position, got \"\(text)\"")
@@ -44,25 +62,25 @@ public struct QueryParameters: Sendable {
         guard (0..<count).contains(position) else {
             throw ServiceError.badParameter(name, "\(value) is outside the run's \(count) tokens (0 to \(count - 1), or -1 for the last)")
         }
-        return position
+        return record(name, position)
     }
 
     public func double(_ name: String, in range: ClosedRange<Double>, default fallback: Double) throws -> Double {
-        guard let text = string(name) else { return fallback }
+        guard let text = string(name) else { return record(name, fallback) }
         guard let value = Double(text), value.isFinite else {
             throw ServiceError.badParameter(name, "must be a number, got \"\(text)\"")
         }
         guard range.contains(value) else {
             throw ServiceError.badParameter(name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
-        return value
+        return record(name, value)
     }
 
     public func bool(_ name: String, default fallback: Bool) throws -> Bool {
-        guard let text = string(name) else { return fallback }
+        guard let text = string(name) else { return record(name, fallback) }
         switch text {
-        case "true", "1": return true
-        case "false", "0": return false
+        case "true", "1": return record(name, true)
+        case "false", "0": return record(name, false)
         default: throw ServiceError.badParameter(name, "must be true or false, got \"\(text)\"")
         }
     }
@@ -71,16 +89,19 @@ public struct QueryParameters: Sendable {
     public func choice(_ name: String, _ choices: [String], default fallback: String? = nil) throws -> String {
         guard let text = string(name) else {
             guard let fallback else { throw ServiceError.badParameter(name, "required (one of \(choices.joined(separator: ", ")))") }
-            return fallback
+            return record(name, fallback)
         }
         guard choices.contains(text) else {
             throw ServiceError.badParameter(name, "must be one of \(choices.joined(separator: ", ")), got \"\(text)\"")
         }
-        return text
+        return record(name, text)
     }
 
-    /// The parameters in a canonical order, as a cache key.
+    /// The request in a canonical form, as a cache key: every parameter read with a typed accessor as the value it
+    /// resolved to (defaults included), any other given parameter as written, sorted by name.
     public var canonical: String {
-        values.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        var merged = resolved.values.withLock { $0 }
+        for (name, value) in values where merged[name] == nil { merged[name] = value }
+        return merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
     }
 }

@@ -42,7 +42,7 @@ extension GlassboxAPI {
             }
             respond(.json(202, Self.reportJSON(started)))
         } catch {
-            respond(Self.response(Self.serviceError(error)))
+            respond(Self.response(ServiceError(error)))
         }
     }
 
@@ -59,7 +59,7 @@ extension GlassboxAPI {
             response.headers.set("Content-Disposition", "inline; filename=\"glassbox-report-\(id).html\"")
             return response
         } catch {
-            return Self.response(Self.serviceError(error))
+            return Self.response(ServiceError(error))
         }
     }
 
@@ -69,7 +69,7 @@ extension GlassboxAPI {
             guard let job = reports.cancel(id) else { throw ServiceError.notFound("report", "no report with id \(id)") }
             return .json(200, Self.reportJSON(job))
         } catch {
-            return Self.response(Self.serviceError(error))
+            return Self.response(ServiceError(error))
         }
     }
 
@@ -129,12 +129,12 @@ extension GlassboxAPI {
                     respond(.json(200, ComparisonJSON.data(comparison, model: model, metrics: metrics,
                                                            display: loaded.tokenizer.displayString(for:))))
                 } catch {
-                    respond(Self.response(Self.serviceError(error)))
+                    respond(Self.response(ServiceError(error)))
                 }
             }
             if !accepted { throw ServiceError.busy("the server is busy: try the comparison again shortly", retryAfter: 2) }
         } catch {
-            respond(Self.response(Self.serviceError(error)))
+            respond(Self.response(ServiceError(error)))
         }
     }
 
@@ -163,11 +163,6 @@ extension GlassboxAPI {
         } catch let error as TransformerError {
             throw ServiceError.badParameter("prompts", "\(error)")
         }
-    }
-
-    static func serviceError(_ error: any Error) -> ServiceError {
-        if let error = error as? ServiceError { return error }
-        return .internal("\(error)")
     }
 
     static func reportJSON(_ job: ReportJobs.Snapshot) -> Data {

@@ -1,3 +1,5 @@
+import Transformer
+
 /// A request the service refuses or cannot finish, mapped to an HTTP status and the JSON error body.
 public enum ServiceError: Error, CustomStringConvertible, Equatable {
     /// 400: a parameter is missing or wrong (`parameter`, what is wrong).
@@ -40,6 +42,19 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
         case .badParameter(let parameter, let message): return "\(parameter): \(message)"
         case .notFound(_, let message), .conflict(let message), .tooLarge(let message), .busy(let message, _), .internal(let message):
             return message
+        }
+    }
+}
+
+extension ServiceError {
+    /// The one mapping of any error to the HTTP answer: a prompt the runner refuses is the user's (413 too long,
+    /// 400 on `prompt` otherwise), a `ServiceError` stays itself, anything else is our failure (500 `internal`).
+    public init(_ error: any Error) {
+        switch error {
+        case let error as ServiceError: self = error
+        case let error as PromptError:
+            if case .tooLong = error { self = .tooLarge(error.description) } else { self = .badParameter("prompt", error.description) }
+        default: self = .internal("\(error)")
         }
     }
 }

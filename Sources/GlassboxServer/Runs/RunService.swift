@@ -82,7 +82,7 @@ public final class RunService: Sendable {
             } catch let error as ServiceError {
                 result = .failure(error)
             } catch {
-                result = .failure(.badParameter("prompt", "\(error)"))
+                result = .failure(ServiceError(error))
             }
             finish(key, result)
         }
@@ -127,15 +127,12 @@ public final class RunService: Sendable {
 
     // MARK: - Work
 
+    private func runner(_ loaded: LoadedModel) -> PromptRunner {
+        PromptRunner(model: loaded.model, tokenizer: loaded.tokenizer, maxTokens: configuration.limits.maxPromptTokens)
+    }
+
     private func tokenize(_ prompt: String, _ loaded: LoadedModel) throws -> [Int] {
-        let ids: [Int]
-        do { ids = try loaded.tokenizer.encode(prompt) } catch { throw ServiceError.badParameter("prompt", "\(error)") }
-        guard !ids.isEmpty else { throw ServiceError.badParameter("prompt", "the prompt encodes to no tokens") }
-        let limit = min(configuration.limits.maxPromptTokens, loaded.model.info.contextLength)
-        guard ids.count <= limit else {
-            throw ServiceError.tooLarge("the prompt has \(ids.count) tokens; this server allows at most \(limit)")
-        }
-        return ids
+        do { return try runner(loaded).tokenize(prompt) } catch { throw ServiceError(error) }
     }
 
     private func runID(_ loaded: LoadedModel, ids: [Int], options: String) -> String {
@@ -157,7 +154,7 @@ public final class RunService: Sendable {
             trace = decoded
         } else {
             guard recompute else { return nil }
-            trace = try forward(loaded, ids: stored.tokenIDs)
+            trace = try forward(loaded, ids: stored.tokenIDs).trace
             storeTrace(trace, id: id)
         }
         let state = RunState(id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt,
@@ -166,12 +163,8 @@ public final class RunService: Sendable {
         return state
     }
 
-    private func forward(_ loaded: LoadedModel, ids: [Int]) throws -> Trace {
-        do {
-            return try loaded.model.forward(tokens: ids, options: ForwardOptions(workers: configuration.threads))
-        } catch {
-            throw ServiceError.badParameter("prompt", "\(error)")
-        }
+    private func forward(_ loaded: LoadedModel, ids: [Int]) throws -> PromptRun {
+        try runner(loaded).run(ids: ids, options: ForwardOptions(workers: configuration.threads))
     }
 
     /// Loads, tokenizes, runs and stores one request (on the compute queue).
@@ -180,12 +173,11 @@ public final class RunService: Sendable {
         let ids = try tokenize(request.prompt, loaded)
         let id = runID(loaded, ids: ids, options: request.optionsJSON)
         if let state = try cachedState(id: id, loaded: loaded) { return state }
-        let trace = try forward(loaded, ids: ids)
+        let run = try forward(loaded, ids: ids), trace = run.trace
         // The trace holds the last position's logits; other positions' predictions are the last layer's logit
         // lens (GET …/lens), computed on demand: an LM head pass over every position costs more than the forward
         // pass itself with a 262k vocabulary.
-        guard let last = trace.logits(at: ids.count - 1) else { throw ServiceError.internal("the trace has no logits") }
-        let predictions = NextTokenTable.predictions(Array(last), k: request.topK)
+        let predictions = run.predictions(k: request.topK)
         let summary = RunSummary.json(id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
         let state = RunState(id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt,
                              restored: false)

@@ -17,6 +17,8 @@ public final class RunState: Sendable {
     private let contributionsCache = Mutex<ModelContributions?>(nil)
     private let contributionsLock = NSLock()
     private let results = Mutex<[String: Data]>([:])
+    /// Who waits for an analysis being computed, by analysis key: equal requests in flight share one computation.
+    private let waiting = Mutex<[String: [@Sendable (Result<Data, ServiceError>) -> Void]]>([:])
 
     init(id: String, model: LoadedModel, trace: Trace, summary: Data, prompt: String, restored: Bool) {
         self.id = id
@@ -36,6 +38,25 @@ public final class RunState: Sendable {
         let computed = try ModelContributions.compute(model: model.model, trace: trace, workers: workers)
         contributionsCache.withLock { $0 = computed }
         return computed
+    }
+
+    /// Joins the computation of `key`: true when the caller is the first and must compute it (then `finish`),
+    /// false when one is already running and `completion` will get its result.
+    func join(_ key: String, _ completion: @escaping @Sendable (Result<Data, ServiceError>) -> Void) -> Bool {
+        waiting.withLock { all in
+            if all[key] != nil {
+                all[key]!.append(completion)
+                return false
+            }
+            all[key] = [completion]
+            return true
+        }
+    }
+
+    /// Ends the computation of `key`: everyone who joined it gets `result`.
+    func finish(_ key: String, _ result: Result<Data, ServiceError>) {
+        let completions = waiting.withLock { $0.removeValue(forKey: key) } ?? []
+        for completion in completions { completion(result) }
     }
 
     /// A result served before, by analysis key.

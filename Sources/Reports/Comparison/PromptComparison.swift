@@ -81,17 +81,11 @@ public struct PromptComparison: Sendable {
         }
         // Every prompt is tokenized and checked before any forward pass; the passes then run one at a time and
         // only their measurements are kept (a trace of a long prompt is hundreds of MB).
+        let runner = PromptRunner(model: model, tokenizer: tokenizer, maxTokens: maxTokens)
         var tokenLists: [[Int]] = []
         for (i, m) in marked.enumerated() {
             guard !m.text.isEmpty else { throw ReportError("prompt \(i + 1) is empty") }
-            let ids = try tokenizer.encode(m.text)
-            guard !ids.isEmpty else { throw ReportError("prompt \(i + 1) has no tokens") }
-            let limit = min(maxTokens, model.info.contextLength)
-            guard ids.count <= limit else {
-                throw ReportError("prompt \(i + 1) has \(ids.count) tokens, more than the limit of \(limit) (the server's "
-                                  + "limit and the model's context)", tooLong: true)
-            }
-            tokenLists.append(ids)
+            tokenLists.append(try ReportError.prompt("prompt \(i + 1)") { try runner.tokenize(m.text) })
         }
         let spans = zip(marked, tokenLists).map { $0.positions(of: $1, tokenizer: tokenizer) }
         for (i, list) in spans.enumerated() {
@@ -120,10 +114,9 @@ public struct PromptComparison: Sendable {
             groups = found
         }
         let sides = try tokenLists.indices.map { i -> Side in
-            let trace = try model.forward(tokens: tokenLists[i], options: ForwardOptions(workers: workers))
-            let n = trace.shape.tokens
-            let logits = Array(trace.logits(at: n - 1)!)
-            let logp = AblationEffects.logSoftmax(logits)
+            let run = try runner.run(ids: tokenLists[i], options: ForwardOptions(workers: workers))
+            let trace = run.trace, n = trace.shape.tokens
+            let logp = AblationEffects.logSoftmax(Array(trace.logits(at: n - 1)!))
             let aligned = (0..<trace.shape.layers).map { l in
                 (0..<trace.shape.heads).map { h in
                     let a = trace.attention(layer: l, head: h)
@@ -136,7 +129,7 @@ public struct PromptComparison: Sendable {
                 share = first.reduce(0.0) { $0 + rollout[(n - 1) * n + $1] }
             }
             return Side(label: labels?[i] ?? "prompt \(i + 1)", text: marked[i].text, tokens: tokenLists[i],
-                        displays: displays[i], spans: spans[i], predictions: NextTokenTable.predictions(logits, k: topK),
+                        displays: displays[i], spans: spans[i], predictions: run.predictions(k: topK),
                         targetLogProbabilities: resolved.map { logp[$0.id] },
                         metrics: try HeadMetrics.all(trace: trace), alignedAttention: aligned, spanRolloutShare: share)
         }

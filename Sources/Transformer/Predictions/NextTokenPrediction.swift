@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// One candidate next token: its id, raw logit and softmax probability over the whole vocabulary.
 public struct NextTokenPrediction: Sendable, Equatable, Codable {
@@ -20,22 +21,8 @@ public struct NextTokenPrediction: Sendable, Equatable, Codable {
         let maximum = Double(values.max()!)
         var total = 0.0
         for v in values { total += exp(Double(v) - maximum) }
-        var best: [(id: Int, logit: Float)] = []
-        if k > 64 {
-            // Large k: one sort of all ids, O(V log V) instead of O(V·k).
-            best = values.indices.sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
-                .prefix(k).map { ($0, values[$0]) }
-        } else {
-            // Small k: keep the best k in a small sorted buffer (one pass over the vocabulary).
-            best.reserveCapacity(k + 1)
-            for (id, v) in values.enumerated() {
-                if best.count == k, let last = best.last, !(v > last.logit) { continue }
-                let index = best.firstIndex { v > $0.logit } ?? best.count
-                best.insert((id, v), at: index)
-                if best.count > k { best.removeLast() }
-            }
+        return TopK.largest(values, k).map {
+            NextTokenPrediction(id: $0, logit: values[$0], probability: exp(Double(values[$0]) - maximum) / total)
         }
-        return best.map { NextTokenPrediction(id: $0.id, logit: $0.logit,
-                                              probability: exp(Double($0.logit) - maximum) / total) }
     }
 }

@@ -1,12 +1,13 @@
-/// Indices of the largest or smallest values, in a stable order (ties: lower index first), in `O(count · log k)`.
-enum TopK {
+/// Indices of the largest or smallest values (the one top-k of the engine: predictions, lens, promoted tokens,
+/// neurons), in a stable order (ties: lower index first), in `O(count · log k)`.
+public enum TopK {
     /// The indices of the `k` largest values, descending.
-    static func largest(_ values: [Float], _ k: Int) -> [Int] {
+    public static func largest(_ values: [Float], _ k: Int) -> [Int] {
         select(values.count, k) { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
     }
 
     /// The indices of the `k` smallest values, ascending.
-    static func smallest(_ values: [Float], _ k: Int) -> [Int] {
+    public static func smallest(_ values: [Float], _ k: Int) -> [Int] {
         select(values.count, k) { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
     }
 
