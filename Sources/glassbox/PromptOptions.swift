@@ -21,7 +21,7 @@ struct PromptOptions: ParsableArguments {
     /// limit).
     func run() throws -> TracedPrompt {
         let (decoder, tokenizer) = try modelOptions.load()
-        let runner = Transformer.PromptRunner(model: decoder, tokenizer: tokenizer)
+        let runner = PromptRunner(model: decoder, tokenizer: tokenizer)
         let run: Transformer.PromptRun
         do { run = try runner.run(prompt, options: ForwardOptions(workers: threads)) } catch let error as PromptError {
             throw ValidationError(error.description)

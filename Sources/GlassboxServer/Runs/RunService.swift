@@ -59,10 +59,8 @@ public final class RunService: Sendable {
                 if let state = try cachedState(id: id, loaded: loaded, recompute: false) {
                     return completion(.success(state))
                 }
-            } catch let error as ServiceError {
-                return completion(.failure(error))
             } catch {
-                return completion(.failure(.internal("\(error)")))
+                return completion(.failure(ServiceError(error)))
             }
         }
         let key = SHA256.hex([request.model, request.prompt, request.optionsJSON].joined(separator: "\u{0}"))
@@ -79,8 +77,6 @@ public final class RunService: Sendable {
             let result: Result<RunState, ServiceError>
             do {
                 result = .success(try run(request))
-            } catch let error as ServiceError {
-                result = .failure(error)
             } catch {
                 result = .failure(ServiceError(error))
             }
@@ -116,10 +112,8 @@ public final class RunService: Sendable {
                     throw ServiceError.notFound("run", "no run with id \"\(id)\"")
                 }
                 completion(.success(state))
-            } catch let error as ServiceError {
-                completion(.failure(error))
             } catch {
-                completion(.failure(.internal("\(error)")))
+                completion(.failure(ServiceError(error)))
             }
         }
         if !accepted { completion(.failure(.busy("the server is busy: try again shortly", retryAfter: 2))) }
