@@ -12,6 +12,8 @@ public struct JSONWriter: Sendable {
 
     public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// A quoted JSON string (RFC 8259 §7): `"` and `\` escaped, control characters as `\n`, `\t`, … or `\u00XX`;
+    /// DEL, U+2028 and U+2029 escaped too, so the text is also valid JavaScript.
     public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
@@ -21,7 +23,11 @@ public struct JSONWriter: Sendable {
             case "\n": raw("\\n")
             case "\r": raw("\\r")
             case "\t": raw("\\t")
-            case _ where scalar.value < 0x20:
+            case "\u{08}": raw("\\b")
+            case "\u{0C}": raw("\\f")
+            case "\u{2028}": raw("\\u2028")
+            case "\u{2029}": raw("\\u2029")
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 let hex = String(scalar.value, radix: 16)
                 raw("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default: bytes.append(contentsOf: String(scalar).utf8)
@@ -73,6 +79,24 @@ public struct JSONWriter: Sendable {
             string(v)
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// `[…]` with one element per item, written by `element` (separators added).
+    public mutating func array<Items: Sequence>(_ items: Items, _ element: (inout JSONWriter, Items.Element) -> Void) {
+        raw("[")
+        var first = true
+        for item in items {
+            if !first { raw(",") }
+            first = false
+            element(&self, item)
+        }
+        raw("]")
+    }
+
+    /// `[{…}, …]` with one object per item, whose members `fields` writes.
+    public mutating func objects<Items: Sequence>(_ items: Items,
+                                                  _ fields: (inout ObjectFields, Items.Element) -> Void) {
+        array(items) { w, item in w.object { fields(&$0, item) } }
     }
 
     /// `[[…], […]]`: `rows` rows of `columns` floats from a row-major buffer.

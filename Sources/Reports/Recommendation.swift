@@ -1,6 +1,6 @@
 import Foundation
 
-/// A suggestion about the measured prompts (spec `analyses.md` §9), with the measurements that fired it.
+/// A suggestion about the measured prompts (`docs/analyses.md` §9), with the measurements that fired it.
 public struct Recommendation: Sendable, Equatable {
     /// One measurement behind a recommendation.
     public struct Evidence: Sendable, Equatable {
@@ -19,7 +19,7 @@ public struct Recommendation: Sendable, Equatable {
     public let message: String
     public let evidence: [Evidence]
 
-    /// The rules of §9 over aggregated heads and layers.
+    /// The rules of `docs/analyses.md` §9 over aggregated heads and layers.
     public static func rules(heads: [Report.HeadSummary], layers: [Report.LayerSummary], redundantHeads: [Report.HeadSummary],
                       options: ReportOptions) -> [Recommendation] {
         var out: [Recommendation] = []

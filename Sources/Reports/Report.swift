@@ -3,7 +3,7 @@ import Foundation
 import Tokenizers
 import Transformer
 
-/// A report over a set of prompts (spec `analyses.md` §1, §3, §4, §9): per prompt the prediction, anomalies and
+/// A report over a set of prompts (`docs/analyses.md` §1, §3, §4, §9): per prompt the prediction, anomalies and
 /// lens flips; aggregated over the prompts the head metrics and classes, head clusters, layer flow, redundant layers
 /// and heads (by ablation) and the recommendations, each citing the measurement that fired it.
 public struct Report: Sendable {

@@ -26,7 +26,7 @@ public enum ReportHTML {
         html += headTable(report)
         html += prompts(report)
         html += "<footer>Made by Glassbox. Definitions: attention metrics, anomalies, flow and redundancy as in the "
-            + "Glassbox analyses specification (§1–4, §9).</footer></body></html>\n"
+            + "Glassbox's docs/analyses.md (§1–4, §9).</footer></body></html>\n"
         return html
     }
 

@@ -127,12 +127,9 @@ public enum ReportJSON {
 
     /// `[a,b,...]` with `item` writing each element.
     static func list<T>(_ items: [T], _ w: inout JSONWriter, _ item: (T, inout JSONWriter) -> Void) {
-        w.raw("[")
-        for (i, x) in items.enumerated() {
-            if i > 0 { w.raw(",") }
+        w.array(items) { w, x in
             item(x, &w)
         }
-        w.raw("]")
     }
 }
 

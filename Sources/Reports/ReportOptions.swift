@@ -17,7 +17,7 @@ public struct ReportOptions: Sendable, Equatable {
     public var maxPrompts = 50
     /// Workers per forward pass.
     public var workers = 1
-    /// Redundancy thresholds (spec `analyses.md` §4).
+    /// Redundancy thresholds (`docs/analyses.md` §4).
     public var redundantLayerCosine = 0.99
     public var redundantLayerUpdate = 0.05
     public var redundantHeadNats = 0.01

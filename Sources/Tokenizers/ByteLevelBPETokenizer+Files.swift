@@ -31,8 +31,8 @@ extension ByteLevelBPETokenizer {
 
     init(vocabJSON: Data, merges: String, config: Data?, preTokenizer kind: PreTokenizerKind,
          vocabFile: String, mergesFile: String, configFile: String) throws(TokenizerError) {
-        let vocabValue = try JSONParser.parse(Array(vocabJSON), file: vocabFile)
-        let vocabulary = try JSONReader(file: vocabFile).vocabulary(vocabValue, path: "top level")
+        let vocabObject = try JSONObjectReader.tokenizerFile(Array(vocabJSON), file: vocabFile)
+        let vocabulary = try JSONReader(file: vocabFile).vocabulary(.object(vocabObject.members), path: "top level")
         let mergePairs = try Self.parseMergesText(merges, file: mergesFile)
         var parsedConfig = try config.map { data throws(TokenizerError) in
             try TokenizerConfig.parse(Array(data), file: configFile)

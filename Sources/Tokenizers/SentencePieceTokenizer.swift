@@ -1,5 +1,5 @@
 /// SentencePiece BPE as llama.cpp runs it on GGUF vocabularies (`tokenizer.ggml.model = "llama"`): Gemma 3, Llama 2,
-/// Mistral v0.1. Written from `shared/spec/models.md` §4.1 and checked against transformers on the same file.
+/// Mistral v0.1. Written from `docs/models.md` §4.1 and checked against transformers on the same file.
 ///
 /// 1. Special pieces are split out of the raw text first, longest first: user-defined tokens (runs of newlines
 ///    and tabs, HTML tags) always, control and unknown tokens too (transformers parses them in text).

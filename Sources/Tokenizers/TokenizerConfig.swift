@@ -32,10 +32,7 @@ struct TokenizerConfig {
 
     /// Parses `tokenizer_config.json` bytes; `file` names the file in error messages.
     static func parse(_ bytes: [UInt8], file: String) throws(TokenizerError) -> TokenizerConfig {
-        let root = try JSONParser.parse(bytes, file: file)
-        guard root.objectMembers != nil else {
-            throw .invalidJSON(file, "expected a JSON object at the top level, found \(root.typeName)")
-        }
+        let root = try JSONObjectReader.tokenizerFile(bytes, file: file)
         let reader = JSONReader(file: file)
         var config = TokenizerConfig()
         config.bosToken = try specialToken(root["bos_token"], reader: reader, path: "bos_token")
@@ -49,9 +46,9 @@ struct TokenizerConfig {
                 }
             }
         }
-        config.addBOSToken = try optionalBool(root["add_bos_token"], reader: reader, path: "add_bos_token")
-        config.addEOSToken = try optionalBool(root["add_eos_token"], reader: reader, path: "add_eos_token")
-        config.addPrefixSpace = try optionalBool(root["add_prefix_space"], reader: reader, path: "add_prefix_space")
+        config.addBOSToken = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_bos_token", default: nil) }
+        config.addEOSToken = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_eos_token", default: nil) }
+        config.addPrefixSpace = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_prefix_space", default: nil) }
         if let decoder = root["added_tokens_decoder"] {
             guard let members = decoder.objectMembers else {
                 throw .invalidJSON(file, "added_tokens_decoder: expected an object, found \(decoder.typeName)")
@@ -65,15 +62,6 @@ struct TokenizerConfig {
             }
         }
         return config
-    }
-
-    private static func optionalBool(_ value: JSONValue?, reader: JSONReader, path: String)
-        throws(TokenizerError) -> Bool? {
-        guard let value, !value.isNull else { return nil }
-        guard let bool = value.boolValue else {
-            throw .invalidJSON(reader.file, "\(path): expected true or false, found \(value.typeName)")
-        }
-        return bool
     }
 
     private static func specialToken(_ value: JSONValue?, reader: JSONReader, path: String)

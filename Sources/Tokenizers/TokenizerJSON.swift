@@ -15,10 +15,7 @@ struct TokenizerJSON {
 
     /// Parses `tokenizer.json` bytes; `file` names the file in error messages.
     static func parse(_ bytes: [UInt8], file: String) throws(TokenizerError) -> TokenizerJSON {
-        let root = try JSONParser.parse(bytes, file: file)
-        guard root.objectMembers != nil else {
-            throw .invalidJSON(file, "expected a JSON object at the top level, found \(root.typeName)")
-        }
+        let root = try JSONObjectReader.tokenizerFile(bytes, file: file)
         let reader = JSONReader(file: file)
         guard let model = root["model"], !model.isNull else {
             throw .invalidJSON(file, "missing \"model\" section")

@@ -6,8 +6,8 @@ import Transformer
 
 /// Zero ablation of each head and each layer against transformers with the head's slice of the output projection's
 /// input zeroed by a forward pre-hook, and with the layer's output replaced by its input
-/// (`scripts/make_analytics_fixtures.py`, float64). Logits within 1e-4 relative to the largest logit; the change in
-/// the predicted token's log-probability within 1e-4 nats.
+/// (`tools/references/make_analytics_fixtures.py`, float64). Logits within 1e-4 relative to the largest logit; the
+/// change in the predicted token's log-probability within 1e-4 nats.
 @Suite("Head and layer ablation")
 struct AblationTests {
     @Test("ablated logits and log-probability changes", arguments: AnalysisFixtures.analyticsModels)

@@ -5,8 +5,8 @@ import TestSupport
 import Transformer
 
 /// Anomalies, head output norms, logit-lens flips and head clustering against the independent numpy reference
-/// (`scripts/make_analytics_fixtures.py`, float64 from the transformers forward pass) on GPT-2, Llama and Gemma 3,
-/// with the default thresholds and with sensitive ones that make every detector fire. Values within 1e-5 (1e-5
+/// (`tools/references/make_analytics_fixtures.py`, float64 from the transformers forward pass) on GPT-2, Llama and
+/// Gemma 3, with the default thresholds and with sensitive ones that make every detector fire. Values within 1e-5 (1e-5
 /// relative for head output norms); the findings themselves (which layer, head, key, position, dimension) identical.
 @Suite("Anomalies, lens flips and head clustering")
 struct AnomalyTests {

@@ -5,8 +5,8 @@ import TestSupport
 import Transformer
 
 /// Attention metrics, pattern classes, rollout and layer flow against the independent numpy reference
-/// (`scripts/make_metrics_fixtures.py`, float64 from the transformers forward pass) on GPT-2, Llama and Gemma 3.
-/// Tolerance 1e-5 absolute (float32 attention vs the float64 reference); classes and vertical keys identical.
+/// (`tools/references/make_metrics_fixtures.py`, float64 from the transformers forward pass) on GPT-2, Llama and
+/// Gemma 3. Tolerance 1e-5 absolute (float32 attention vs the float64 reference); classes and vertical keys identical.
 @Suite("Attention metrics, pattern classes, rollout and layer flow")
 struct AttentionMetricsTests {
     static func doubles(_ value: Any?) -> [Double] {

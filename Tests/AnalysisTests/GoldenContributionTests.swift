@@ -4,10 +4,11 @@ import Testing
 import TestSupport
 import Transformer
 
-/// Every analysis against the independent float64 PyTorch reference (`scripts/make_contribution_fixtures.py`: the
-/// materialised decomposition on hooked transformers models) on GPT-2, Llama (GQA) and Gemma 3 (MQA, sandwich norms,
-/// sliding window). Tolerance: 1e-5 absolute for every weight and logit (float32 engine vs float64 reference);
-/// thresholded topology, path sets, top-k orders and ranks must be identical.
+/// Every analysis against the independent float64 PyTorch reference
+/// (`tools/references/make_contribution_fixtures.py`: the materialised decomposition on hooked transformers models)
+/// on GPT-2, Llama (GQA) and Gemma 3 (MQA, sandwich norms, sliding window). Tolerance: 1e-5 absolute for every weight
+/// and logit (float32 engine vs float64 reference); thresholded topology, path sets, top-k orders and ranks must be
+/// identical.
 @Suite("Golden contributions, graphs, paths, lens and promoted tokens")
 struct GoldenContributionTests {
     static let tolerance = 1e-5

@@ -1,7 +1,8 @@
 import Analysis
 import Testing
 
-/// The proximity measure and threshold rule against the values of LLM-TT's own unit tests (spec §1.11, p = 2).
+/// The proximity measure and threshold rule against the values of LLM-TT's own unit tests
+/// (`docs/contributions.md` §1.11, p = 2).
 @Suite("Proximity contributions: LLM-TT's unit-test values")
 struct ProximityTests {
     @Test("attention case: pre (2,1), mid (2,2), parts (1,1) and (−1,0)")

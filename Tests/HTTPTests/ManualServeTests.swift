@@ -3,7 +3,7 @@ import Foundation
 import HTTP
 import Testing
 
-/// Not tests: switched on by environment variables, for measuring and for pointing `scripts/http_*.py` at.
+/// Not tests: switched on by environment variables, for measuring and for pointing `Tests/Live/http_*.py` at.
 @Suite("HTTP server, manual runs")
 struct ManualServeTests {
     private static let environment = ProcessInfo.processInfo.environment

@@ -3,8 +3,9 @@ import Testing
 import TestSupport
 import ModelFormats
 
-/// Test vectors for dequantisation: the spec's blocks from the real Gemma file (`gguf/dequant_vectors.json`) and the
-/// gguf-py fixture (`gguf/quants.gguf` + `gguf/quants_expected.json`, from `scripts/make_gguf_fixtures.py`).
+/// Test vectors for dequantisation (`docs/models.md` §3): the blocks from the real Gemma file
+/// (`gguf/dequant_vectors.json`) and the gguf-py fixture (`gguf/quants.gguf` + `gguf/quants_expected.json`, from
+/// `tools/references/make_gguf_fixtures.py`).
 enum DequantizationFixtures {
     struct SpecVector: Decodable {
         var tensor: String

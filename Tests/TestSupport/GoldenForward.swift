@@ -1,6 +1,7 @@
 import Foundation
 
-/// A golden forward-pass file written by `scripts/make_fixtures.py`: float64 reference values of one fixture model.
+/// A golden forward-pass file written by `tools/references/make_fixtures.py`: float64 reference values of one fixture
+/// model.
 public struct GoldenForward: Decodable {
     /// Model dimensions as the script saw them.
     public struct Config: Decodable {

@@ -5,7 +5,7 @@ import Transformer
 
 /// The real models from PyPI (Gemma 3 270M Q4_K_M and SmolLM2-135M-Instruct Q4_1 GGUF, fetched by
 /// `glassbox models install`, which `scripts/test` runs) against transformers loading the same files
-/// (`scripts/make_real_goldens.py`).
+/// (`tools/references/make_real_goldens.py`).
 ///
 /// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
 /// the last position identical, |Δlogit| ≤ 1e-3 on those ten, and the last position's residual norm after every

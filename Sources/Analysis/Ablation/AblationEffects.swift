@@ -2,7 +2,7 @@ import Foundation
 import Tensors
 import Transformer
 
-/// What removing each head and each layer does to the model's prediction (spec `analyses.md` §4): one real forward
+/// What removing each head and each layer does to the model's prediction (`docs/analyses.md` §4): one real forward
 /// pass per head with its output zeroed and per layer skipped, each compared with the unablated pass on the
 /// log-probability of the token the model predicts after the last position.
 public struct AblationEffects: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// The thresholds of the anomaly detectors (spec `analyses.md` §3), with its defaults.
+/// The thresholds of the anomaly detectors (`docs/analyses.md` §3), with its defaults.
 public struct AnomalyParameters: Sendable, Equatable {
     /// `high_attention` fires for a weight above this.
     public var highAttention = 0.9

@@ -1,7 +1,7 @@
 import Foundation
 import Transformer
 
-/// The "problem tokens" of one run (spec `analyses.md` §3). Each finding carries where it is, the value and the
+/// The "problem tokens" of one run (`docs/analyses.md` §3). Each finding carries where it is, the value and the
 /// threshold that fired it.
 public struct AttentionAnomalies: Sendable, Equatable {
     /// One weight above `highAttention`.
@@ -49,7 +49,8 @@ public struct AttentionAnomalies: Sendable, Equatable {
     /// The residual dimensions with at least one outlier, ascending (the API lists outliers per dimension).
     public var outlierDimensions: [Int] { Array(Set(outlierActivations.map(\.dimension))).sorted() }
 
-    /// Runs the detectors of §3 on a run. `headOutputNorms` comes from `HeadOutputNorms` (it needs the model).
+    /// Runs the detectors of `docs/analyses.md` §3 on a run. `headOutputNorms` comes from `HeadOutputNorms` (it needs
+    /// the model).
     public init(trace: Trace, headOutputNorms: HeadOutputNorms, parameters: AnomalyParameters = .init()) {
         self.parameters = parameters
         let n = trace.shape.tokens, L = trace.shape.layers, H = trace.shape.heads, d = trace.shape.dModel

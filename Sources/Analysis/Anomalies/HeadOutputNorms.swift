@@ -3,7 +3,7 @@ import Transformer
 
 /// `‖o_h(q)‖` for every layer, head and position, where `o_h(q) = (Σ_k A[h][q,k] · v_k) · W_O[h]` is head `h`'s part
 /// of the attention output projection: the value vectors with their bias, no output bias, before any post-attention
-/// norm (spec `analyses.md` §3, `dead_head`).
+/// norm (`docs/analyses.md` §3, `dead_head`).
 public struct HeadOutputNorms: Sendable, Equatable {
     /// `[layer][head][position]`.
     public let norms: [[[Double]]]

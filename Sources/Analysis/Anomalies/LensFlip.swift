@@ -1,6 +1,6 @@
 import Transformer
 
-/// Where the model's final prediction at a position appears under the logit lens (spec `analyses.md` §3,
+/// Where the model's final prediction at a position appears under the logit lens (`docs/analyses.md` §3,
 /// `logit_lens_flip`): the top-1 token of every layer's output, the first layer whose top-1 is the final one, and the
 /// layer from which it stays top-1.
 public struct LensFlip: Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Foundation
 import Transformer
 
-/// The parameters of the attention metrics and pattern classes (spec `analyses.md` §1), with its defaults.
+/// The parameters of the attention metrics and pattern classes (`docs/analyses.md` §1), with its defaults.
 public struct AttentionMetricParameters: Sendable, Equatable {
     /// A key is "sparse" when its weight is below this.
     public var sparsityEpsilon = 0.01

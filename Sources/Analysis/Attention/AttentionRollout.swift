@@ -1,6 +1,6 @@
 import Transformer
 
-/// Attention rollout (Abnar & Zuidema 2020; spec `analyses.md` §2): `Â_l = 0.5·mean_h A[l,h] + 0.5·I` with rows
+/// Attention rollout (Abnar & Zuidema 2020; `docs/analyses.md` §2): `Â_l = 0.5·mean_h A[l,h] + 0.5·I` with rows
 /// renormalised, `R = Â_{L−1} ⋯ Â_0`. `R[q][k]` is the share of token `k` in position `q`'s final representation.
 public enum AttentionRollout {
     /// The full `n × n` rollout matrix, row-major, in Double. `heads` restricts the mean to those heads (all when

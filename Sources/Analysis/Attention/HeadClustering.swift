@@ -1,6 +1,6 @@
 import Transformer
 
-/// Heads grouped by what their attention looks like (spec `analyses.md` §1, pattern clustering): k-means on the
+/// Heads grouped by what their attention looks like (`docs/analyses.md` §1, pattern clustering): k-means on the
 /// per-head metric means, seeded by k-means++ from a fixed SplitMix64 seed, so the same run always gives the same
 /// clusters.
 ///

@@ -1,5 +1,5 @@
 /// How much each (source token, head) and the residual stream contribute to the residual after one layer's attention,
-/// per target token (spec `contributions.md` §1.4 with Glassbox's choices of §4).
+/// per target token (`docs/contributions.md` §1.4 with Glassbox's choices of §4).
 ///
 /// For target `q` the parts are `D[q,k,h] = A[h][q,k] · (v[k,kv(h)] − b_V) · W_O[h]` (frozen through a post-attention
 /// norm when the model has one) for every key `k` the target can see, plus the one-off part `pre[q]`; the whole is
@@ -61,9 +61,9 @@ public struct AttentionContributions: Sendable, Equatable {
         headWeights(target: q, source: k).reduce(0.0) { $0 + Double($1) }
     }
 
-    /// Weights after LLM-TT's threshold and renormalisation (§1.6): per target, every (source, head) weight and the
-    /// residual weight at or below `threshold` become 0 and the rest are divided by their sum, so they again sum to
-    /// 1. A target whose weights are all at or below the threshold gets all zeros.
+    /// Weights after LLM-TT's threshold and renormalisation (`docs/contributions.md` §1.6): per target, every
+    /// (source, head) weight and the residual weight at or below `threshold` become 0 and the rest are divided by
+    /// their sum, so they again sum to 1. A target whose weights are all at or below the threshold gets all zeros.
     public func thresholded(_ threshold: Double) -> AttentionContributions {
         var kept = weights, keptResidual = residual
         let n = tokens, H = heads

@@ -1,7 +1,7 @@
 import Tensors
 import Transformer
 
-/// The factored attention parts of one layer (spec §4, "the part vectors factor"):
+/// The factored attention parts of one layer (`docs/contributions.md` §4, "the part vectors factor"):
 /// `U[k,h] = (v[k,kv(h)] − b_V) · W_O[h]`, times the post-attention norm's weight when the model has one, so that the
 /// part of source `k` through head `h` into target `q` is `A[h][q,k] · s[q] · U[k,h]`, with `s[q]` the frozen scale of
 /// the post-attention norm (1 without one). One GEMM per head instead of LLM-TT's `n²·H·d_head·d` einsum.

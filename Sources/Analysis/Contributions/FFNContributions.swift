@@ -1,7 +1,7 @@
 import Transformer
 
-/// How much the FFN block and the residual stream contribute to the residual after one layer, per token (§1.5):
-/// parts `{mlp_out[q]}` and the one-off `mid[q]`, whole `post[q]`.
+/// How much the FFN block and the residual stream contribute to the residual after one layer, per token
+/// (`docs/contributions.md` §1.5): parts `{mlp_out[q]}` and the one-off `mid[q]`, whole `post[q]`.
 public struct FFNContributions: Sendable, Equatable {
     /// The layer these weights belong to.
     public let layer: Int
@@ -35,8 +35,9 @@ public struct FFNContributions: Sendable, Equatable {
         return FFNContributions(layer: l, ffn: ffn, residual: residual)
     }
 
-    /// Threshold and renormalise per token (Glassbox's fix of LLM-TT's all-token denominator, spec §4.1): each
-    /// weight at or below `threshold` becomes 0 and the two are divided by their sum (all zeros if both are cut).
+    /// Threshold and renormalise per token (Glassbox's fix of LLM-TT's all-token denominator,
+    /// `docs/contributions.md` §4.1): each weight at or below `threshold` becomes 0 and the two are divided by their
+    /// sum (all zeros if both are cut).
     public func thresholded(_ threshold: Double) -> FFNContributions {
         var f = ffn, r = residual
         for q in f.indices {

@@ -2,7 +2,7 @@ import Transformer
 
 /// A post-block RMSNorm (Gemma 3's `post_attention_norm` / `post_feedforward_norm`) frozen at one token: with the
 /// scale `s[t]` the forward pass recorded, the norm is the linear map `x ↦ s[t] · (offset + w) ⊙ x`, so a part of a
-/// block's output can be pushed through it on its own (spec `contributions.md` §4).
+/// block's output can be pushed through it on its own (`docs/contributions.md` §4).
 enum FrozenPostNorm {
     /// The multiplier a frozen post-block RMSNorm applies per element (`offset + w`).
     static func effectiveWeight(_ norm: Norm) throws -> [Float] {

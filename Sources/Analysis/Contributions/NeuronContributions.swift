@@ -1,9 +1,9 @@
 import Tensors
 import Transformer
 
-/// How much each FFN neuron and the residual stream contribute to the residual after one layer at one token (§1.5):
-/// parts `act_i · W_out[i]` (through the frozen post-FFN norm when the model has one; the output bias is not a part),
-/// one-off `mid[t]`, whole `post[t]`.
+/// How much each FFN neuron and the residual stream contribute to the residual after one layer at one token
+/// (`docs/contributions.md` §1.5): parts `act_i · W_out[i]` (through the frozen post-FFN norm when the model has one;
+/// the output bias is not a part), one-off `mid[t]`, whole `post[t]`.
 public struct NeuronContributions: Sendable, Equatable {
     public let layer: Int
     public let token: Int

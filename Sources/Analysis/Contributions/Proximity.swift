@@ -4,7 +4,7 @@ public enum DistanceNorm: Sendable, Equatable {
     case l2
 }
 
-/// The proximity contributions of Ferrando & Voita as LLM-TT computes them (spec `contributions.md` §1.3), written
+/// The proximity contributions of Ferrando & Voita as LLM-TT computes them (`docs/contributions.md` §1.3), written
 /// plainly: the reference for the fast kernels and the path for small part sets (FFN, neurons, unit cases).
 public enum Proximity {
     /// The `+1e-6` torch's `pairwise_distance` adds to each difference.

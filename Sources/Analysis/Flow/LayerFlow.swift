@@ -1,6 +1,6 @@
 import Transformer
 
-/// How much each layer changes each position's residual stream (spec `analyses.md` §4): the cosine between a layer's
+/// How much each layer changes each position's residual stream (`docs/analyses.md` §4): the cosine between a layer's
 /// input and output, the relative update norm, and the attention and FFN shares of the update.
 public struct LayerFlow: Sendable, Equatable {
     public let layer: Int

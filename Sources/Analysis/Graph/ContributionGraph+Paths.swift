@@ -1,6 +1,7 @@
 extension ContributionGraph {
-    /// The edges on the paths to the prediction at token `start` (spec §1.8): every edge above the path threshold
-    /// whose target is `I{L−1}_start` or reaches it through edges above the threshold. In graph order.
+    /// The edges on the paths to the prediction at token `start` (`docs/contributions.md` §1.8): every edge above
+    /// the path threshold whose target is `I{L−1}_start` or reaches it through edges above the threshold. In graph
+    /// order.
     public func paths(start: Int) throws -> [GraphEdge] {
         try AnalysisError.check(start, below: tokens, "token")
         return pathEdgeIndices(starts: [start])[0].map { edges[$0] }

@@ -1,6 +1,6 @@
-/// The information-flow graph of one run (spec §1.7 with Glassbox's choices of §4): nodes `X0_t`, `A{l}_t`, `M{l}_t`,
-/// `I{l}_t` and weighted edges of four kinds, built from thresholded contributions. Only edges with a weight above 0
-/// are kept; masked keys are never edges.
+/// The information-flow graph of one run (`docs/contributions.md` §1.7 with Glassbox's choices of §4): nodes `X0_t`,
+/// `A{l}_t`, `M{l}_t`, `I{l}_t` and weighted edges of four kinds, built from thresholded contributions. Only edges
+/// with a weight above 0 are kept; masked keys are never edges.
 public struct ContributionGraph: Sendable {
     public let layers: Int
     public let tokens: Int

@@ -1,4 +1,4 @@
-/// How the contribution graph is cut, as LLM-TT's two controls do (spec §1.9).
+/// How the contribution graph is cut, as LLM-TT's two controls do (`docs/contributions.md` §1.9).
 public struct GraphOptions: Sendable, Hashable {
     /// The contribution threshold τ in `[0, 1]` (LLM-TT's slider: 0.01 to 0.10, default 0.04).
     public let threshold: Double

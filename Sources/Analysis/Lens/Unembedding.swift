@@ -2,7 +2,7 @@ import Tensors
 import Transformer
 
 /// Maps a `d`-vector to vocabulary logits the way the model's head does: the final norm (optional), `W_U` (+ `b_U`)
-/// and the final soft-cap when the model has one (spec §4, logit lens).
+/// and the final soft-cap when the model has one (`docs/contributions.md` §4, logit lens).
 public struct Unembedding: Sendable {
     public let model: DecoderModel
 

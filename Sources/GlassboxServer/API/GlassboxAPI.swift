@@ -2,8 +2,9 @@ import JSON
 import Foundation
 import HTTP
 
-/// The HTTP face of Glassbox: the JSON API of design.md §3, the OpenAPI document and the UI's static files, as one
-/// request handler for `HTTPServer`. Routing is a pure table (`router`), testable without sockets.
+/// The HTTP face of Glassbox: the JSON API (README, "Use the API"; every route described by `OpenAPIDocument`),
+/// the OpenAPI document and the UI's static files, as one request handler for `HTTPServer`. Routing is a pure table
+/// (`router`), testable without sockets. The path of a request through it: `ARCHITECTURE.md`.
 public final class GlassboxAPI: Sendable {
     public let service: RunService
     public let staticFiles: StaticFiles?
@@ -27,7 +28,7 @@ public final class GlassboxAPI: Sendable {
         router.add("GET", "/api/health") { api, _, _, respond in respond(api.health()) }
         router.add("GET", "/api/models") { api, _, _, respond in respond(api.models()) }
         router.add("GET", "/api/openapi.json") { _, _, _, respond in
-            respond(.json(200, Data(OpenAPIDocument.text.utf8)))
+            respond(.json(200, OpenAPIDocument.data))
         }
         router.add("POST", "/api/runs") { api, request, _, respond in api.createRun(request, respond) }
         router.add("POST", "/api/compare") { api, request, _, respond in api.compare(request, respond) }
@@ -48,36 +49,39 @@ public final class GlassboxAPI: Sendable {
             }
         }
         let workers = service.configuration.threads
-        // Where each analysis runs on a cache miss. Ablation and anomalies run many forward passes or a lens over
-        // every layer and position: model work, on the bounded compute queue like runs. The others stay on the HTTP
-        // handler queue for now: the compute queue (1 running, 16 waiting by default) would answer 503 to the 32
-        // concurrent clients of the load test, which also restore evicted runs through it; moving the graph there
-        // needs a queue sized for analyses (issue 12).
+        // Where each analysis runs on a cache miss (`Placement`). Only slicing the recorded attention is a lookup;
+        // anomalies and ablation run the model again, as runs do; everything else is analysis work.
         let analyses: [(String, Placement, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared)] = [
-            ("graph", .handler, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
+            ("graph", .analysisQueue, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
             ("attention", .handler, { try AnalysisEndpoints.attention($0, $1) }),
-            ("contributions", .handler, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
-            ("lens", .handler, { try AnalysisEndpoints.lens($0, $1) }),
-            ("lens-grid", .handler, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
-            ("promoted", .handler, { try AnalysisEndpoints.promoted($0, $1) }),
-            ("neurons", .handler, { try AnalysisEndpoints.neurons($0, $1) }),
-            ("metrics", .handler, { try AttentionAnalyticsEndpoints.metrics($0, $1) }),
-            ("rollout", .handler, { try AttentionAnalyticsEndpoints.rollout($0, $1) }),
-            ("flow", .handler, { try AttentionAnalyticsEndpoints.flow($0, $1) }),
-            ("anomalies", .computeQueue, { try DiagnosticsEndpoints.anomalies($0, $1, workers: workers) }),
-            ("ablation", .computeQueue, { try DiagnosticsEndpoints.ablation($0, $1, workers: workers) }),
+            ("contributions", .analysisQueue, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
+            ("lens", .analysisQueue, { try AnalysisEndpoints.lens($0, $1) }),
+            ("lens-grid", .analysisQueue, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
+            ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
+            ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
+            ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),
+            ("rollout", .analysisQueue, { try AnalysisEndpoints.rollout($0, $1) }),
+            ("flow", .analysisQueue, { try AnalysisEndpoints.flow($0, $1) }),
+            ("anomalies", .computeQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
+            ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) }),
         ]
         for (name, placement, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in
-                api.withRun(parameters["id"]!, request, respond, cacheAs: name, onComputeQueue: placement == .computeQueue,
-                            analysis)
+                api.withRun(parameters["id"]!, request, respond, cacheAs: name, placement: placement, analysis)
             }
         }
         self.router = router
     }
 
-    /// Where an analysis is computed: on the HTTP handler queue or the bounded compute queue.
-    enum Placement { case handler, computeQueue }
+    /// Where an analysis is computed on a cache miss.
+    enum Placement {
+        /// On the HTTP handler queue: a lookup in the recorded trace.
+        case handler
+        /// On the bounded analysis queue (`RunService.analyses`), below the handlers' QoS.
+        case analysisQueue
+        /// On the bounded model-work queue with the runs (`RunService.compute`).
+        case computeQueue
+    }
 
     /// The request handler for `HTTPServer`.
     public func handle(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
@@ -121,6 +125,9 @@ public final class GlassboxAPI: Sendable {
             o.field("loaded_models") { $0.array(service.registry.loadedNames) }
             o.field("runs_in_progress", load.running)
             o.field("runs_waiting", load.waiting)
+            let analyses = service.analyses.load
+            o.field("analyses_in_progress", analyses.running)
+            o.field("analyses_waiting", analyses.waiting)
         }
         return .json(200, w.data)
     }
@@ -140,9 +147,7 @@ public final class GlassboxAPI: Sendable {
                 }
             }
             o.field("models") { w in
-                w.raw("[")
-                for (i, entry) in catalog.entries.enumerated() {
-                    if i > 0 { w.raw(",") }
+                w.array(catalog.entries) { w, entry in
                     if loaded.contains(entry.name), let model = try? service.registry.model(entry.name) {
                         ModelDescription.write(model, into: &w)
                     } else {
@@ -153,7 +158,6 @@ public final class GlassboxAPI: Sendable {
                         }
                     }
                 }
-                w.raw("]")
             }
         }
         return .json(200, w.data)
@@ -177,9 +181,9 @@ public final class GlassboxAPI: Sendable {
 
     /// Finds the run, parses the query into a prepared request (a bad value is answered at once), then answers from
     /// the cache (key: the analysis and the query's canonical form, so equal requests share one entry) or computes
-    /// it, on the compute queue when `onComputeQueue`.
+    /// it where `placement` says (a full queue answers 503 busy with Retry-After).
     private func withRun(_ id: String, _ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void,
-                         cacheAs analysis: String? = nil, onComputeQueue: Bool = false,
+                         cacheAs analysis: String? = nil, placement: Placement = .handler,
                          _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared) {
         service.state(id: id) { [service] result in
             let run: RunState, prepared: AnalysisEndpoints.Prepared
@@ -198,7 +202,7 @@ public final class GlassboxAPI: Sendable {
                 run.remember(key!, stored)
                 return respond(.json(200, stored))
             }
-            // Equal JSON requests in flight share one computation (and one place in the compute queue).
+            // Equal JSON requests in flight share one computation (and one place in its queue).
             let shared = key != nil && !prepared.binary
             let work: @Sendable () -> Void = {
                 do {
@@ -227,9 +231,15 @@ public final class GlassboxAPI: Sendable {
                 }
                 guard first else { return }
             }
-            guard onComputeQueue else { return work() }
-            if !service.compute.submit(work) {
-                let busy = ServiceError.busy("the server is busy with model work: try again shortly", retryAfter: 2)
+            let queue: ComputeQueue
+            switch placement {
+            case .handler: return work()
+            case .analysisQueue: queue = service.analyses
+            case .computeQueue: queue = service.compute
+            }
+            if !queue.submit(work) {
+                let busy = ServiceError.busy("the server is busy with \(placement == .computeQueue ? "model" : "analysis") "
+                                             + "work: try again shortly", retryAfter: 2)
                 if shared, let key { run.finish(key, .failure(busy)) } else { respond(Self.response(busy)) }
             }
         }

@@ -21,7 +21,7 @@ extension GlassboxAPI {
             options.maxPrompts = service.configuration.limits.maxReportPrompts
             options.maxTokens = service.configuration.limits.maxPromptTokens
             options.workers = service.configuration.threads
-            if let value = body.members["options"] {
+            if let value = body["options"] {
                 let o = try JSONBody(object: value, known: ["ablation", "clusters", "top_k"], key: "options")
                 options.ablation = try o.bool("ablation") ?? options.ablation
                 options.clusters = try o.int("clusters", in: 1...64) ?? options.clusters
@@ -97,7 +97,7 @@ extension GlassboxAPI {
                 }
                 prompts = templates.map { $0.replacingOccurrences(of: "{}", with: "[[" + slot + "]]") }
                 labels = labels ?? templates
-            } else if body.members["slot"] != nil {
+            } else if body["slot"] != nil {
                 throw ServiceError.badParameter("slot", "only with templates: put the {} slot text of templates here")
             }
             guard let prompts else {

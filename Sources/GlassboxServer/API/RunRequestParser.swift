@@ -9,7 +9,7 @@ enum RunRequestParser {
                                 example: "{\"prompt\": \"The capital of France is\"}")
         let model = try json.model(configuration)
         var topK = 5
-        if let value = json.members["options"] {
+        if let value = json["options"] {
             let options = try JSONBody(object: value, known: ["top_k"], key: "options")
             topK = try options.int("top_k", in: 1...50) ?? topK
         }

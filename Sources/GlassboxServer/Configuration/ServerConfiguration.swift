@@ -30,6 +30,10 @@ public struct ServerConfiguration: Sendable {
         public var maxConnections = 1024
         public var maxConcurrentRuns = 1
         public var maxQueuedRuns = 16
+        /// Analyses computed at once (graph, contributions, lens, metrics, …: each may also use `threads` workers)
+        /// and waiting beyond those; a request past both is answered 503 with Retry-After.
+        public var maxConcurrentAnalyses = 2
+        public var maxQueuedAnalyses = 128
         /// Most prompts in one report or comparison.
         public var maxReportPrompts = 50
 
@@ -70,7 +74,7 @@ public struct ServerConfiguration: Sendable {
         if let limits = try config.object("limits") {
             let known = ["max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
                          "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
-                         "max_report_prompts"]
+                         "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts"]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
             }
@@ -88,6 +92,9 @@ public struct ServerConfiguration: Sendable {
             self.limits.maxConcurrentRuns = try positive("max_concurrent_runs", self.limits.maxConcurrentRuns)
             self.limits.maxQueuedRuns = try limits.int("max_queued_runs", default: self.limits.maxQueuedRuns)!
             guard self.limits.maxQueuedRuns >= 0 else { throw fail("limits.max_queued_runs", "must be 0 or more") }
+            self.limits.maxConcurrentAnalyses = try positive("max_concurrent_analyses", self.limits.maxConcurrentAnalyses)
+            self.limits.maxQueuedAnalyses = try limits.int("max_queued_analyses", default: self.limits.maxQueuedAnalyses)!
+            guard self.limits.maxQueuedAnalyses >= 0 else { throw fail("limits.max_queued_analyses", "must be 0 or more") }
             let timeout = try limits.double("request_timeout_seconds", default: self.limits.requestTimeoutSeconds)
             guard timeout > 0 && timeout.isFinite else { throw fail("limits.request_timeout_seconds", "must be positive") }
             self.limits.requestTimeoutSeconds = timeout

@@ -3,11 +3,12 @@ import Synchronization
 
 /// A bounded queue for model work: at most `maxConcurrent` jobs run at once and at most `maxQueued` wait; a job
 /// offered beyond that is refused (the API answers 503 with Retry-After). Jobs run on their own threads, never on
-/// the HTTP I/O queues.
+/// the HTTP I/O queues; `qos` picks the share of libdispatch's worker pool they draw from (a class other than the
+/// HTTP handlers' `.userInitiated` keeps long jobs from holding up request handling).
 public final class ComputeQueue: Sendable {
     public let maxConcurrent: Int
     public let maxQueued: Int
-    private let queue = DispatchQueue(label: "glassbox.compute", qos: .userInitiated, attributes: .concurrent)
+    private let queue: DispatchQueue
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -15,9 +16,11 @@ public final class ComputeQueue: Sendable {
         var waiting: [@Sendable () -> Void] = []
     }
 
-    public init(maxConcurrent: Int, maxQueued: Int) {
+    public init(maxConcurrent: Int, maxQueued: Int, label: String = "glassbox.compute",
+                qos: DispatchQoS = .userInitiated) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxQueued = max(0, maxQueued)
+        queue = DispatchQueue(label: label, qos: qos, attributes: .concurrent)
     }
 
     /// Runs `job` now or later; false when the queue is full (the job is dropped).

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Hashing
 import Store
 import Synchronization
 import Tokenizers
@@ -18,7 +19,10 @@ public final class RunService: Sendable {
     public let configuration: ServerConfiguration
     public let registry: ModelRegistry
     public let store: RunStore
+    /// Model work: runs and the analyses that run the model again (anomalies' lens over every layer, ablation).
     public let compute: ComputeQueue
+    /// Every other analysis heavier than a lookup (graph, contributions, lens, metrics, rollout, flow).
+    public let analyses: ComputeQueue
     private let memory = Mutex<[String: RunState]>([:])
     private let recency = Mutex<[String]>([])
     private let inFlight = Mutex<[String: [@Sendable (Result<RunState, ServiceError>) -> Void]]>([:])
@@ -30,6 +34,9 @@ public final class RunService: Sendable {
         self.store = store
         compute = ComputeQueue(maxConcurrent: configuration.limits.maxConcurrentRuns,
                                maxQueued: configuration.limits.maxQueuedRuns)
+        analyses = ComputeQueue(maxConcurrent: configuration.limits.maxConcurrentAnalyses,
+                                maxQueued: configuration.limits.maxQueuedAnalyses, label: "glassbox.analyses",
+                                qos: .utility)
     }
 
     /// What `POST /api/runs` asks for.

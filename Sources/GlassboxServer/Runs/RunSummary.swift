@@ -15,21 +15,16 @@ enum RunSummary {
             o.field("prompt", prompt)
             o.field("model") { ModelDescription.write(loaded, into: &$0) }
             o.field("tokens") { w in
-                w.raw("[")
-                for (i, token) in ids.enumerated() {
-                    if i > 0 { w.raw(",") }
+                w.array(ids) { w, token in
                     w.object { t in
                         t.field("id", token)
                         t.field("text", tokenizer.decode([token]))
                         t.field("display", tokenizer.displayString(for: token))
                     }
                 }
-                w.raw("]")
             }
             o.field("top") { w in
-                w.raw("[")
-                for (j, p) in predictions.enumerated() {
-                    if j > 0 { w.raw(",") }
+                w.array(predictions) { w, p in
                     w.object { t in
                         t.field("id", p.id)
                         t.field("display", tokenizer.displayString(for: p.id))
@@ -37,7 +32,6 @@ enum RunSummary {
                         t.field("probability", p.probability)
                     }
                 }
-                w.raw("]")
             }
         }
         return w.data

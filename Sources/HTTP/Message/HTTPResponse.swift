@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A response from a handler. The server adds `Content-Length`, `Date`, `Server` and `Connection`.
 public struct HTTPResponse: Sendable {
@@ -24,22 +25,21 @@ public struct HTTPResponse: Sendable {
     public static func error(_ status: Int, code: String, message: String, details: [String: String]? = nil)
         -> HTTPResponse
     {
-        var text = #"{"error":{"code":"#
-        JSONString.append(code, to: &text)
-        text += #","message":"#
-        JSONString.append(message, to: &text)
-        if let details {
-            text += #","details":{"#
-            for (index, key) in details.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                JSONString.append(key, to: &text)
-                text += ":"
-                JSONString.append(details[key] ?? "", to: &text)
+        var w = JSONWriter()
+        w.object { o in
+            o.field("error") { w in
+                w.object { e in
+                    e.field("code", code)
+                    e.field("message", message)
+                    if let details {
+                        e.field("details") { w in
+                            w.object { d in for key in details.keys.sorted() { d.field(key, details[key] ?? "") } }
+                        }
+                    }
+                }
             }
-            text += "}"
         }
-        text += "}}"
-        return json(status, Data(text.utf8))
+        return json(status, w.data)
     }
 
     /// The 404 error response for a path no route or file serves.
@@ -54,35 +54,5 @@ public struct HTTPResponse: Sendable {
                              details: ["allowed": list])
         response.headers.set("Allow", list)
         return response
-    }
-}
-
-/// Writes JSON string literals (RFC 8259 §7).
-enum JSONString {
-    /// Appends `value` as a quoted JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, … or
-    /// `\u00XX`; U+2028 and U+2029 escaped too so the text is also valid JavaScript.
-    static func append(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{08}": text += "\\b"
-            case "\u{0C}": text += "\\f"
-            case "\u{2028}": text += "\\u2028"
-            case "\u{2029}": text += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: false)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
     }
 }

@@ -11,8 +11,8 @@ import Synchronization
 /// thread, at any time. Responses on one connection go out in request order.
 ///
 /// The handler is `@Sendable`, so a closure literal written in `main` or an `@main` type is not main-actor isolated
-/// and may run on the handler queue (engineering notes §4, "the MainActor trap"). A server is started once; after
-/// `stop` it can't be started again.
+/// and may run on the handler queue (`docs/concurrency.md` §1, "The MainActor trap"). A server is started once;
+/// after `stop` it can't be started again.
 public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let context: Mutex<ConnectionContext?> = Mutex(nil)

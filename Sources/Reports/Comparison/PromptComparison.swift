@@ -3,7 +3,7 @@ import Foundation
 import Tokenizers
 import Transformer
 
-/// Prompts run side by side (spec `analyses.md` §5): a pair (bias probes such as "The doctor said that he/she"),
+/// Prompts run side by side (`docs/analyses.md` §5): a pair (bias probes such as "The doctor said that he/she"),
 /// one slot filled into several templates, or the same sentence in several languages. For each prompt: the next-token
 /// distribution, the log-probability of chosen target tokens and each head's metrics and attention from the last
 /// position to the aligned key tokens; across prompts: differences (pairs) or variances (sets).

@@ -4,7 +4,7 @@ import Tensors
 
 /// Gemma 3 text models (`Gemma3ForCausalLM`, `model_type: gemma3_text`) from Hugging Face safetensors.
 ///
-/// Ported from the structure of transformers' `modeling_gemma3.py` (see `shared/spec/models.md` §4): embeddings
+/// Ported from the structure of transformers' `modeling_gemma3.py` (see `docs/models.md` §4): embeddings
 /// scaled by √d; RMSNorm with `(1 + w)` weights; per-head RMSNorm of queries and keys before RoPE; sandwich norms
 /// on both branch outputs; GeGLU (tanh GELU on the gate); grouped-query attention with `head_dim ≠ d/H` and the
 /// scale `query_pre_attn_scalar^-½`; sliding-window layers with their own RoPE base; a tied, unscaled LM head with
@@ -174,7 +174,7 @@ enum Gemma3 {
 }
 
 extension Gemma3.Configuration {
-    /// Reads the `gemma3.*` keys of a GGUF file (`shared/spec/models.md` §1.2), with llama.cpp's defaults for the
+    /// Reads the `gemma3.*` keys of a GGUF file (`docs/models.md` §1.2), with llama.cpp's defaults for the
     /// keys the converter does not write: local RoPE base 10,000, five sliding layers then one global, attention
     /// scale `1/√head_dim`, no soft-caps.
     init(_ meta: GGUFHyperparameters) throws {

@@ -152,7 +152,7 @@ enum Llama {
 }
 
 extension Llama.Configuration {
-    /// Reads the `llama.*` keys of a GGUF file (`shared/spec/models.md` §6.3).
+    /// Reads the `llama.*` keys of a GGUF file (`docs/models.md` §6.3).
     init(_ meta: GGUFHyperparameters) throws {
         guard meta.architecture == "llama" else {
             throw ModelFormatError(path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"llama\"")
@@ -191,7 +191,7 @@ extension Llama.Configuration {
 /// llama.cpp's reordering of q/k projection rows for `llama`-architecture GGUF files.
 ///
 /// `convert_hf_to_gguf.py` stores, per head, HF row `i` at row `2i` and HF row `i + headDim/2` at row `2i + 1`, so
-/// that llama.cpp can rotate adjacent pairs. Undoing it restores HF's rotate-half layout (`models.md` §6.3).
+/// that llama.cpp can rotate adjacent pairs. Undoing it restores HF's rotate-half layout (`docs/models.md` §6.3).
 enum LlamaCppPermutation {
     static func unpermute(_ linear: Linear, heads: Int, headDim: Int) -> Linear {
         let width = linear.inFeatures
