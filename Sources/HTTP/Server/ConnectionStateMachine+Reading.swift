@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reading: bytes into the parser, requests out to the handler while the pipeline has room, and the read interest.
+extension ConnectionStateMachine {
+    mutating func bytesRead(_ bytes: Data, at now: Uptime) {
+        switch state {
+        case .reading:
+            parser.append(bytes)
+        case .finishing, .flushing:
+            break   // no more requests wanted: the bytes are dropped (see `syncReading`)
+        case .lingering, .closed:
+            return   // dropped, and not activity
+        }
+        lastActivity = now
+        processInput(at: now)
+    }
+
+    /// Parses buffered bytes into requests while the pipeline has room; tracks when the request being received
+    /// started (head and body deadlines); sends `100 Continue` when a body is expected and nothing is in the way.
+    mutating func processInput(at now: Uptime) {
+        var failed = false
+        while state == .reading && pending.count < configuration.maxPipelinedRequests {
+            do {
+                guard let request = try parser.next() else { break }
+                requestStarted = nil
+                bodyStarted = nil
+                deliver(request, at: now)
+            } catch {
+                enqueueLast(error.response, at: now)
+                state = .finishing(Ending())
+                failed = true
+            }
+        }
+        if state == .reading {
+            switch parser.phase {
+            case .idle:
+                requestStarted = nil
+            case .head:
+                if requestStarted == nil { requestStarted = now }
+            case .body:
+                if requestStarted == nil { requestStarted = now }
+                if bodyStarted == nil { bodyStarted = now }
+                if parser.takeContinueRequest() && pending.isEmpty && !outputQueued {
+                    actions.append(.sendContinue)
+                    outputQueued = true
+                    needsFlush = true
+                }
+            }
+        }
+        syncReading()
+        if failed { flushReady() } else { syncTimer() }
+    }
+
+    /// Gives a parsed request the next slot and hands it to the handler. A request that doesn't keep the
+    /// connection alive (`Connection: close`, HTTP/1.0 without keep-alive) is the last one read.
+    mutating func deliver(_ request: HTTPRequest, at now: Uptime) {
+        let id = nextID
+        nextID += 1
+        let close = !request.keepAlive
+        if close { state = .finishing(Ending()) }
+        pending.append(Slot(id: id, method: request.method, target: request.target, version: request.version,
+                            isHead: request.method == "HEAD", close: close, received: now))
+        actions.append(.deliver(id, request))
+    }
+
+    /// The peer closed its sending side: answer what was asked, then close (at once if nothing is owed).
+    mutating func peerClosed(at now: Uptime) {
+        switch state {
+        case .reading: state = .finishing(Ending(peerClosed: true))
+        case .finishing(var ending):
+            ending.peerClosed = true
+            state = .finishing(ending)
+        case .flushing(var ending):
+            ending.peerClosed = true
+            state = .flushing(ending)
+        case .lingering:
+            close()
+            return
+        case .closed:
+            return
+        }
+        lastActivity = now
+        syncReading()
+        if pending.isEmpty && !outputQueued { close() } else { syncTimer() }
+    }
+
+    /// Pauses reading while the pipeline is full or the peer has closed, resumes it otherwise. A connection that
+    /// wants no more requests keeps reading and drops the bytes instead of pausing: suspending and resuming an fd
+    /// source around the connection's close raced libdispatch's epoll bookkeeping on Linux (SIGILL in
+    /// `_dispatch_source_refs_finalize_unregistration` under the fuzzer, about once per million requests).
+    mutating func syncReading() {
+        let wanted: Bool
+        switch state {
+        case .reading: wanted = pending.count < configuration.maxPipelinedRequests
+        case .finishing(let ending), .flushing(let ending): wanted = !ending.peerClosed
+        case .lingering: wanted = true
+        case .closed: return
+        }
+        if wanted && readingPaused {
+            readingPaused = false
+            actions.append(.resumeReading)
+        } else if !wanted && !readingPaused {
+            readingPaused = true
+            actions.append(.pauseReading)
+        }
+    }
+}
