@@ -80,8 +80,12 @@ extension ConnectionStateMachine {
             return
         }
         lastActivity = now
+        if pending.isEmpty && !outputQueued {
+            close()   // without pausing reading first: no suspend and resume of the read source around its close
+            return
+        }
         syncReading()
-        if pending.isEmpty && !outputQueued { close() } else { syncTimer() }
+        syncTimer()
     }
 
     /// Pauses reading while the pipeline is full or the peer has closed, resumes it otherwise. A connection that

@@ -23,8 +23,11 @@ extension ConnectionStateMachine {
     /// Releases the finished responses at the front of the pipeline, then flushes. A response is the last one
     /// when its request or its handler said `Connection: close`, or when no more requests are read and nothing is
     /// pending behind it; then whatever is still pending is dropped and the connection flushes towards its end.
+    /// Nothing released (the first response in line isn't there yet): nothing to flush.
     mutating func flushReady() {
+        var released = false
         while let slot = pending.first, let response = slot.response {
+            released = true
             pending.removeFirst()
             let last = slot.close || response.headers.tokens("Connection").contains("close")
                 || (state != .reading && pending.isEmpty)
@@ -41,7 +44,12 @@ extension ConnectionStateMachine {
                 pending.removeAll()
             }
         }
-        needsFlush = true
+        if released {
+            needsFlush = true
+        } else {
+            syncReading()
+            syncTimer()
+        }
     }
 
     /// The driver wrote what it could. Blocked: watch for writability. Drained: close or linger after the last
