@@ -1,0 +1,34 @@
+// Form fields of the Compare and Reports pages: a labelled control, the model menu.
+import { el } from '../core/dom.js';
+
+/// A labelled form control in a block: <label for=id>text</label> then the control, then an optional hint.
+export function labelled(text, control, hint) {
+  const wrap = el('div', 'field');
+  wrap.append(el('label', null, { for: control.id }, text), control);
+  if (hint) {
+    wrap.append(el('p', 'muted small hint', { id: `${control.id}-hint` }, hint));
+    control.setAttribute('aria-describedby', `${control.id}-hint`);
+  }
+  return wrap;
+}
+
+/// Fills a <select> with the configured models (GET /api/models); `chosen` (from the URL) wins over the server's
+/// default when it exists.
+export function fillModelSelect(select, list, chosen) {
+  select.replaceChildren(...list.models.map((model) => {
+    const option = new Option(model.name + (model.description ? ` — ${model.description}` : ''), model.name);
+    option.title = model.layers ? `${model.architecture}: ${model.layers} layers × ${model.heads} heads` : 'loaded on first use';
+    return option;
+  }));
+  const names = list.models.map((m) => m.name);
+  select.value = names.includes(chosen) ? chosen : (names.includes(list.default) ? list.default : names[0] || '');
+}
+
+/// A labelled section of a page form: <h2><label for=id>text</label></h2> then the control(s).
+export function formSection(labelText, control, ...rest) {
+  const head = el('h2');
+  head.append(el('label', null, { for: control.id }, labelText));
+  const section = el('section');
+  section.append(head, control, ...rest);
+  return section;
+}

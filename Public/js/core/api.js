@@ -1,0 +1,99 @@
+// The JSON API, with errors turned into readable messages (the server's {"error": {code, message, details}}).
+
+export class APIError extends Error {
+  constructor(status, code, message, details, retryAfter) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.retryAfter = retryAfter ?? null; // seconds, from a 503's Retry-After
+  }
+}
+
+async function check(response) {
+  if (response.ok) return response;
+  let code = `http_${response.status}`;
+  let message = `${response.status} ${response.statusText}`;
+  let details;
+  try {
+    const body = await response.json();
+    if (body && body.error) {
+      code = body.error.code || code;
+      message = body.error.message || message;
+      details = body.error.details;
+    }
+  } catch (_) {
+    // not JSON: keep the status line
+  }
+  throw new APIError(response.status, code, message, details, response.headers.get('Retry-After'));
+}
+
+async function request(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new APIError(0, 'network', `cannot reach the server (${error.message})`);
+  }
+  return check(response);
+}
+
+export async function getJSON(path, params) {
+  const query = params ? '?' + new URLSearchParams(params).toString() : '';
+  return (await request(path + query)).json();
+}
+
+export async function getFloats(path, params) {
+  const query = '?' + new URLSearchParams({ ...params, format: 'f32' }).toString();
+  const buffer = await (await request(path + query)).arrayBuffer();
+  return new Float32Array(buffer);
+}
+
+export async function postJSON(path, body) {
+  return (await request(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })).json();
+}
+
+export async function deleteJSON(path) {
+  return (await request(path, { method: 'DELETE' })).json();
+}
+
+let modelsPromise = null;
+
+export const api = {
+  models: () => getJSON('/api/models'),
+  /// GET /api/models once per page (a failed answer is asked again next time).
+  modelsOnce() {
+    if (!modelsPromise) modelsPromise = api.models().catch((error) => { modelsPromise = null; throw error; });
+    return modelsPromise;
+  },
+  health: () => getJSON('/api/health'),
+  createRun: (model, prompt) => postJSON('/api/runs', { model, prompt, options: { top_k: 10 } }),
+  run: (id) => getJSON(`/api/runs/${id}`),
+  graph: (id, threshold, renormalize) =>
+    getJSON(`/api/runs/${id}/graph`, { threshold: String(threshold), renormalize: String(renormalize) }),
+  edgeHeads: (id, layer, target, source, threshold, renormalize) =>
+    getJSON(`/api/runs/${id}/contributions`, {
+      layer, target, source, threshold: String(threshold), renormalize: String(renormalize),
+    }),
+  contributionMap: (id, layer, head) => getJSON(`/api/runs/${id}/contributions`, { layer, head }),
+  attention: (id, layer, head) => getFloats(`/api/runs/${id}/attention`, { layer, head }),
+  lens: (id, layer, point, token, k = 15) => getJSON(`/api/runs/${id}/lens`, { layer, point, token, k }),
+  lensGrid: (id, point) => getJSON(`/api/runs/${id}/lens-grid`, { point }),
+  promoted: (id, params) => getJSON(`/api/runs/${id}/promoted`, params),
+  neurons: (id, layer, token, k = 20) => getJSON(`/api/runs/${id}/neurons`, { layer, token, k }),
+  metrics: (id, clusters) => getJSON(`/api/runs/${id}/metrics`, { clusters }),
+  rollout: (id, row, heads) => getJSON(`/api/runs/${id}/rollout`, { row, heads }),
+  flow: (id) => getJSON(`/api/runs/${id}/flow`),
+  anomalies: (id, params) => getJSON(`/api/runs/${id}/anomalies`, Object.keys(params).length ? params : undefined),
+  ablation: (id) => getJSON(`/api/runs/${id}/ablation`),
+  // comparisons and reports (the Compare and Reports pages)
+  compare: (body) => postJSON('/api/compare', body),
+  createReport: (body) => postJSON('/api/reports', body),
+  report: (id) => getJSON(`/api/reports/${encodeURIComponent(id)}`),
+  cancelReport: (id) => deleteJSON(`/api/reports/${encodeURIComponent(id)}`),
+  reportHTML: (id) => `/api/reports/${encodeURIComponent(id)}/html`,
+};

@@ -1,0 +1,185 @@
+// The Compare page (/?page=compare): prompts side by side with POST /api/compare. A pair (two prompts, the
+// difference second − first), templates (one {} slot filled with the same text) or a set (several prompts with
+// labels, e.g. languages); target texts whose log-probabilities are compared; [[...]] marks the spans aligned.
+//
+// Results: per prompt its tokens (aligned groups highlighted), top predictions, target probabilities and
+// log p(a) − log p(b); across prompts the variances (sets, templates); a heads table of every attention metric per
+// prompt with the difference (pair) or the variance (sets), sorted by |value|; a layer × head grid of the chosen
+// metric's difference in diverging colours; the aligned attention of the chosen head per group and prompt. The
+// form and the view live in the URL (compare-state.js).
+import { api } from '../../core/api.js';
+import { button, el } from '../../core/dom.js';
+import { downloadCSV, downloadJSON } from '../../core/download.js';
+import { visibleSpaces } from '../../core/format.js';
+import { requestGuard } from '../../core/request-guard.js';
+import { fillModelSelect } from '../../components/form-fields.js';
+import { spinner } from '../../components/spinner.js';
+import { formPageFrame, showPageURL } from '../page-frame.js';
+import { CompareForm } from './compare-form.js';
+import { compareCSVRows, promptNames, sortedHeads } from './compare-data.js';
+import { DEFAULTS, decodeCompareURL, encodeCompareURL, requestBody } from './compare-state.js';
+import { HeadsSection } from './heads-section.js';
+import { acrossSection, promptCard } from './prompt-cards.js';
+
+/// The page in root; host: {setStatus(text, kind)}.
+export class ComparePage {
+  constructor(root, host) {
+    this.root = root;
+    this.host = host;
+    this.data = null; // the last response
+    this.dataBody = null; // the body it answers (JSON text)
+    this.cache = new Map(); // body JSON → response (Back/Forward without asking again)
+    this.guard = requestGuard();
+    this.view = { metric: DEFAULTS.metric, order: DEFAULTS.order, all: false, head: null };
+    this.ran = false;
+    this.form = new CompareForm({ changed: () => this.formChanged(), submit: () => this.compare(true) });
+    this.build();
+    window.addEventListener('popstate', () => this.start());
+    this.start();
+  }
+
+  build() {
+    const main = formPageFrame(this.root, this.form.form, 'Compare prompts');
+    const toolbar = el('div', 'toolbar');
+    this.caption = el('span', 'muted small', { id: 'compare-caption' });
+    this.csvButton = button('CSV', { id: 'compare-export-csv', title: 'the heads table (every metric) as CSV', disabled: '' });
+    this.jsonButton = button('JSON', { id: 'compare-export-json', title: 'the comparison response as JSON', disabled: '' });
+    toolbar.append(this.csvButton, this.jsonButton);
+    this.busy = spinner(toolbar);
+    toolbar.append(this.caption);
+    this.empty = el('p', 'empty-state', { id: 'compare-empty' },
+      'Choose what to compare and press Compare: the prompts appear side by side, then every head\'s attention metrics.');
+    this.results = el('div', 'compare-results', { id: 'compare-results', hidden: '', 'aria-live': 'polite' });
+    main.append(toolbar, this.empty, this.results);
+    this.csvButton.addEventListener('click', () => this.data && downloadCSV(`glassbox-compare-${this.data.kind}-heads.csv`,
+      compareCSVRows(this.data, promptNames(this.data), sortedHeads(this.data, this.view))));
+    this.jsonButton.addEventListener('click', () => this.data &&
+      downloadJSON(`glassbox-compare-${this.data.kind}.json`, this.data, 1));
+  }
+
+  formChanged() {
+    this.form.renderTargetsPreview();
+    if (this.data) this.results.classList.toggle('stale', JSON.stringify(requestBody(this.form.state)) !== this.dataBody);
+    clearTimeout(this.urlTimer);
+    this.urlTimer = setTimeout(() => this.writeURL(false), 300);
+  }
+
+  writeURL(push) {
+    showPageURL(`/?${encodeCompareURL(this.form.state, this.view, this.ran)}`, push);
+  }
+
+  async start() {
+    const { form, view, ran } = decodeCompareURL(location.search);
+    this.form.fill(form);
+    this.view = view;
+    this.ran = ran;
+    try {
+      const list = await api.modelsOnce();
+      fillModelSelect(this.form.model, list, form.model);
+    } catch (error) {
+      this.form.error.show(error);
+      return;
+    }
+    if (this.ran) await this.compare(false);
+    else {
+      this.guard.cancel();
+      this.data = null;
+      this.results.hidden = true;
+      this.empty.hidden = false;
+      this.form.error.clear();
+    }
+  }
+
+  async compare(fromUser) {
+    const body = requestBody(this.form.state);
+    const key = JSON.stringify(body);
+    this.ran = true;
+    if (fromUser) {
+      this.view.head = null; // the best head of the new comparison
+      this.writeURL(true);
+    }
+    this.form.error.clear();
+    const current = this.guard.next();
+    let data = this.cache.get(key);
+    if (data) this.host.setStatus('', 'done');
+    else {
+      data = await this.fetch(body, key, current);
+      if (!data) return;
+    }
+    this.data = data;
+    this.dataBody = key;
+    this.render();
+  }
+
+  /// POST /api/compare with the spinner and the status; the response, or null (an error shown, or stale).
+  async fetch(body, key, current) {
+    this.form.submit.disabled = true;
+    this.busy.start('comparing');
+    this.host.setStatus('comparing…', 'running');
+    const started = performance.now();
+    try {
+      const data = await api.compare(body);
+      if (!current()) return null;
+      this.cache.set(key, data);
+      this.host.setStatus(`compared in ${((performance.now() - started) / 1000).toFixed(2)} s`, 'done');
+      return data;
+    } catch (error) {
+      if (!current()) return null;
+      this.form.error.show(error);
+      this.host.setStatus('error', 'error');
+      this.results.classList.add('stale');
+      return null;
+    } finally {
+      if (current()) {
+        this.busy.stop();
+        this.form.submit.disabled = false;
+      }
+    }
+  }
+
+  async openRun(text, control) {
+    control.disabled = true;
+    try {
+      const run = await api.createRun(this.data.model, text);
+      location.href = `/runs/${run.id}`;
+    } catch (error) {
+      control.disabled = false;
+      this.form.error.show(error);
+    }
+  }
+
+  render() {
+    const d = this.data;
+    const names = promptNames(d);
+    this.results.classList.remove('stale');
+    this.results.dataset.kind = d.kind;
+    this.results.dataset.prompts = String(d.prompts.length);
+    const L = Math.max(0, ...d.heads.map((x) => x.layer + 1));
+    const H = Math.max(0, ...d.heads.map((x) => x.head + 1));
+    this.caption.textContent = `${d.model} · ${d.kind} of ${d.prompts.length} prompts · ` +
+      `aligned by ${d.alignment === 'spans' ? 'the marked spans' : 'identical tokens'} (${d.groups.length} group${d.groups.length === 1 ? '' : 's'})` +
+      ` · ${d.heads.length} heads (${L} layers × ${H})`;
+    const cards = el('div', 'prompt-cards', { id: 'compare-prompts' });
+    cards.style.gridTemplateColumns = `repeat(${d.prompts.length}, minmax(15rem, 1fr))`;
+    d.prompts.forEach((p, i) => cards.append(promptCard(d, p, i, names, (text, control) => this.openRun(text, control))));
+    const heads = new HeadsSection({ data: d, names, view: this.view, shape: { L, H }, changed: () => this.writeURL(false) });
+    this.results.replaceChildren(this.notes(d), cards, acrossSection(d), heads.element);
+    this.results.hidden = false;
+    this.empty.hidden = true;
+    this.csvButton.disabled = false;
+    this.jsonButton.disabled = false;
+  }
+
+  notes(d) {
+    const notes = el('div', 'compare-notes', { id: 'compare-notes' });
+    for (const t of d.targets) {
+      if (!t.first_token_only) continue;
+      notes.append(el('p', 'note small', { 'data-target': t.text },
+        `Target "${visibleSpaces(t.text)}" is more than one token: only its first token ${t.display} is scored.`));
+    }
+    if (d.alignment === 'tokens' && !d.groups.length) {
+      notes.append(el('p', 'note small', null, 'No tokens are shared by every prompt and no spans are marked: nothing is aligned. Mark spans with [[…]].'));
+    }
+    return notes;
+  }
+}
