@@ -13,14 +13,7 @@ struct ErrorMappingTests {
     func brokenModelIsInternal() throws {
         let directory = try Fixtures.temporaryDirectory()
         let missing = directory.appendingPathComponent("no-such-model").path
-        let text = """
-        {"default_model": "broken", "threads": 1,
-         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite"},
-         "models": {"broken": {"path": "\(missing)"}}}
-        """
-        let url = directory.appendingPathComponent("glassbox.json")
-        try Data(text.utf8).write(to: url)
-        let api = try ServerFixture.api(url)
+        let api = try ServerFixture.api(model: "broken", at: missing, threads: 1, in: directory)
         let response = try ServerFixture.call(api, "POST", "/api/runs", body: "{\"prompt\": \"Hello\"}")
         let error = try APITests.expectError(response, status: 500, code: "internal")
         #expect((error["message"] as? String)?.contains("no-such-model") == true, "error: \(error)")

@@ -18,14 +18,7 @@ struct HealthUnderLoadTests {
         let model = Fixtures.realModel(Self.modelFile)
         try #require(FileManager.default.fileExists(atPath: model.path),
                      "\(model.path) is missing: run `glassbox models install smollm2-135m` (scripts/test does)")
-        let text = """
-        {"default_model": "smollm2", "threads": 2,
-         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite"},
-         "models": {"smollm2": {"path": "\(model.path)"}}}
-        """
-        let configurationURL = directory.appendingPathComponent("glassbox.json")
-        try Data(text.utf8).write(to: configurationURL)
-        let api = try ServerFixture.api(configurationURL)
+        let api = try ServerFixture.api(model: "smollm2", at: model.path, threads: 2, in: directory)
         let limit = api.service.configuration.limits.maxPromptTokens
 
         var configuration = HTTPServerConfiguration()

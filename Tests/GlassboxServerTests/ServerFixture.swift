@@ -32,6 +32,18 @@ struct ServerFixture {
         api = try Self.api(configurationURL)
     }
 
+    /// An API over one model named `name` at `path` (which need not exist), with its cache in `directory`.
+    static func api(model name: String, at path: String, threads: Int, in directory: URL) throws -> GlassboxAPI {
+        let text = """
+        {"default_model": "\(name)", "threads": \(threads),
+         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite"},
+         "models": {"\(name)": {"path": "\(path)"}}}
+        """
+        let url = directory.appendingPathComponent("glassbox.json")
+        try Data(text.utf8).write(to: url)
+        return try api(url)
+    }
+
     static func api(_ url: URL) throws -> GlassboxAPI {
         let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
         let store = try RunStore(path: configuration.databasePath, maxBytes: configuration.cacheMaxBytes)

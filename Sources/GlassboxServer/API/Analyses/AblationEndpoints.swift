@@ -10,9 +10,7 @@ extension AnalysisEndpoints {
     static func ablation(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Prepared {
         try q.allow([])
         return AnalysisEndpoints.Prepared {
-            let effects: AblationEffects
-            do { effects = try AblationEffects.measure(model: run.model.model, baseline: run.trace, workers: workers) }
-            catch { throw ServiceError.internal("\(error)") }
+            let effects = try AblationEffects.measure(model: run.model.model, baseline: run.trace, workers: workers)
             let display = { AnalysisEndpoints.display(run, $0) }
             var w = JSONWriter(capacity: 4096)
             w.object { o in

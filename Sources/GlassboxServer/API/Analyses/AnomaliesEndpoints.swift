@@ -20,12 +20,9 @@ extension AnalysisEndpoints {
         p.outlierFactor = try q.double("outlier_factor", in: 1...1e9, default: p.outlierFactor)
         return AnalysisEndpoints.Prepared { [p] in
             let model = run.model.model, trace = run.trace
-            let found: AttentionAnomalies, flips: [LensFlip]
-            do {
-                found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
+            let found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
                                            parameters: p)
-                flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
-            } catch { throw ServiceError.internal("\(error)") }
+            let flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
             let display = { AnalysisEndpoints.display(run, $0) }
             var w = JSONWriter(capacity: 4096)
             w.object { o in

@@ -13,8 +13,7 @@ extension AnalysisEndpoints {
         parameters.sparsityEpsilon = try q.double("sparsity_epsilon", in: 0...1, default: parameters.sparsityEpsilon)
         parameters.diagonalWidth = try q.int("diagonal_width", in: 0...4096, default: parameters.diagonalWidth)
         return AnalysisEndpoints.Prepared { [parameters] in
-            let heads: [[HeadMetrics]]
-            do { heads = try HeadMetrics.all(trace: run.trace, parameters: parameters) } catch { throw ServiceError.internal("\(error)") }
+            let heads = try HeadMetrics.all(trace: run.trace, parameters: parameters)
             // A one-token run has no metrics to cluster: its clusters are null.
             let clustering = try? HeadClustering(metrics: heads, k: k)
             var w = JSONWriter(capacity: 512 + heads.count * heads.first!.count * 400)
@@ -79,8 +78,7 @@ extension AnalysisEndpoints {
             heads = parsed.map { $0! }
         }
         return AnalysisEndpoints.Prepared { [heads] in
-            let matrix: [Double]
-            do { matrix = try AttentionRollout.compute(trace: run.trace, heads: heads) } catch { throw ServiceError.internal("\(error)") }
+            let matrix = try AttentionRollout.compute(trace: run.trace, heads: heads)
             var w = JSONWriter(capacity: 256 + n * n * 12)
             w.object { o in
                 o.field("row", row)

@@ -20,8 +20,7 @@ extension AnalysisEndpoints {
             pair = (try q.token("target", count: n), try q.token("source", count: n))
         }
         return AnalysisEndpoints.Prepared { [pair] in
-            let all: ModelContributions
-            do { all = try run.contributions(workers: workers) } catch { throw ServiceError.internal("\(error)") }
+            let all = try run.contributions(workers: workers)
             var attention = all.attention[l], ffn = all.ffn[l]
             if let threshold {
                 let cut = try GraphOptions(threshold: threshold, renormalize: renormalize).renormalizingThreshold
@@ -64,9 +63,7 @@ extension AnalysisEndpoints {
         let l = try layer(q, run), t = try q.token("token", count: n, default: n - 1)
         let k = try q.int("k", in: 1...1000, default: 20)
         return AnalysisEndpoints.Prepared {
-            let result: NeuronContributions
-            do { result = try NeuronContributions.compute(model: run.model.model, trace: run.trace, layer: l, token: t) }
-            catch { throw ServiceError.internal("\(error)") }
+            let result = try NeuronContributions.compute(model: run.model.model, trace: run.trace, layer: l, token: t)
             var w = JSONWriter()
             w.object { o in
                 o.field("layer", l)

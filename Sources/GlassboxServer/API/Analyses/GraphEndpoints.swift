@@ -21,8 +21,7 @@ extension AnalysisEndpoints {
         default: target = .token(try q.token("target", count: n))
         }
         return AnalysisEndpoints.Prepared {
-            let contributions: ModelContributions
-            do { contributions = try run.contributions(workers: workers) } catch { throw ServiceError.internal("\(error)") }
+            let contributions = try run.contributions(workers: workers)
             let graph = ContributionGraph(contributions: contributions,
                                           options: try GraphOptions(threshold: threshold, renormalize: renormalize))
             let edges: [GraphEdge]

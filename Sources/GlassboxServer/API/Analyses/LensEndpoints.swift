@@ -15,9 +15,7 @@ extension AnalysisEndpoints {
         let k = try q.int("k", in: 1...200, default: 10)
         let normalize = try q.bool("normalize", default: true)
         return AnalysisEndpoints.Prepared {
-            let top: [LogitLens.Entry]
-            do { top = try LogitLens.top(model: run.model.model, trace: run.trace, representation: r, k: k, normalize: normalize) }
-            catch { throw ServiceError.internal("\(error)") }
+            let top = try LogitLens.top(model: run.model.model, trace: run.trace, representation: r, k: k, normalize: normalize)
             var w = JSONWriter()
             w.object { o in
                 o.field("layer", r.layer)
@@ -53,11 +51,8 @@ extension AnalysisEndpoints {
         let point = ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!
         let normalize = try q.bool("normalize", default: true)
         return AnalysisEndpoints.Prepared {
-            let grid: [[[NextTokenTable.Prediction]]]
-            do {
-                grid = try NextTokenTable.lensGrid(model: run.model.model, trace: run.trace, point: point, k: 1,
+            let grid = try NextTokenTable.lensGrid(model: run.model.model, trace: run.trace, point: point, k: 1,
                                                    normalize: normalize, workers: workers)
-            } catch { throw ServiceError.internal("\(error)") }
             var w = JSONWriter(capacity: 256 + grid.count * run.trace.shape.tokens * 96)
             w.object { o in
                 o.field("layers", grid.count)
