@@ -11,17 +11,17 @@ let kernelFlags: [SwiftSetting] = []
 
 let strict: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "Glassbox",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "glassbox", targets: ["glassbox"]),
+        .executable(name: "glassbox", targets: ["glassbox"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -32,26 +32,31 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
         .target(name: "ModelFormats", dependencies: ["Tensors", "JSON"], swiftSettings: strict),
         .target(name: "Tokenizers", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
-        .target(name: "Transformer", dependencies: ["Tensors", "ModelFormats", "Tokenizers"],
-                swiftSettings: strict + kernelFlags),
+        .target(
+            name: "Transformer", dependencies: ["Tensors", "ModelFormats", "Tokenizers"],
+            swiftSettings: strict + kernelFlags),
         .target(name: "Analysis", dependencies: ["Transformer", "Tensors"], swiftSettings: strict + kernelFlags),
         .target(name: "Benchmarks", dependencies: ["Analysis", "Transformer", "Tensors"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "ModelCatalog", dependencies: ["JSON", "ModelFormats", "Hashing"], swiftSettings: strict),
         .target(name: "HTTP", dependencies: ["JSON"], swiftSettings: strict),
-        .target(name: "Reports", dependencies: ["Analysis", "Transformer", "Tokenizers", "JSON"],
-                swiftSettings: strict),
-        .target(name: "GlassboxServer",
-                dependencies: ["HTTP", "JSON", "Hashing", "Analysis", "Reports", "Transformer", "Tokenizers",
-                               "ModelCatalog", "ModelFormats", "Store", "Tensors"],
-                resources: [.embedInCode("Resources/openapi.json")],
-                swiftSettings: strict),
+        .target(
+            name: "Reports", dependencies: ["Analysis", "Transformer", "Tokenizers", "JSON"],
+            swiftSettings: strict),
+        .target(
+            name: "GlassboxServer",
+            dependencies: [
+                "HTTP", "JSON", "Hashing", "Analysis", "Reports", "Transformer", "Tokenizers",
+                "ModelCatalog", "ModelFormats", "Store", "Tensors"
+            ],
+            resources: [.embedInCode("Resources/openapi.json")],
+            swiftSettings: strict),
         .executableTarget(
             name: "glassbox",
             dependencies: [
                 "GlassboxServer", "HTTP", "Store", "Analysis", "Transformer", "Tokenizers", "ModelFormats", "Tensors",
                 "Benchmarks", "ModelCatalog", "Reports", "JSON",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strict),
 
@@ -61,17 +66,23 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "TransformerTests", dependencies: ["Transformer", "Tokenizers", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
-                    swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Analysis", "Transformer", "Tokenizers", "TestSupport"],
-                    swiftSettings: strict),
+        .testTarget(
+            name: "TransformerTests", dependencies: ["Transformer", "Tokenizers", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ReportsTests", dependencies: ["Reports", "Analysis", "Transformer", "Tokenizers", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "GlassboxServerTests",
-                    dependencies: ["GlassboxServer", "HTTP", "Store", "Analysis", "Transformer", "Reports", "Tokenizers",
-                                   "TestSupport"],
-                    swiftSettings: strict),
-        .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "GlassboxServerTests",
+            dependencies: [
+                "GlassboxServer", "HTTP", "Store", "Analysis", "Transformer", "Reports", "Tokenizers",
+                "TestSupport"
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict)
     ]
 )

@@ -64,8 +64,9 @@ public struct ForwardBenchmark: Sendable {
                 let workload = GEMMWorkload(model: model, tokens: n)
                 BLASThreads.set(threads)
                 let bare = workload.timeBareGEMM(repeats: max(1, repeats))
-                let row = Row(threads: threads, tokens: n, forward: TimingSummary(seconds), bareGEMM: bare,
-                              gemmFLOPs: workload.flops, traceBytes: warm.storage.count * MemoryLayout<Float>.size)
+                let row = Row(
+                    threads: threads, tokens: n, forward: TimingSummary(seconds), bareGEMM: bare,
+                    gemmFLOPs: workload.flops, traceBytes: warm.storage.count * MemoryLayout<Float>.size)
                 rows.append(row)
                 progress(row)
             }

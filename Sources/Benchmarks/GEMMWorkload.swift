@@ -53,12 +53,14 @@ public struct GEMMWorkload: Sendable {
                     c.withUnsafeMutableBufferPointer { cp in
                         for p in products {
                             if p.m == 1 {
-                                matmul(cp.baseAddress!, outputStride: p.n, ap.baseAddress!, inputStride: p.k,
-                                       weight: bp.baseAddress!, layout: p.transposedB ? .outIn : .inOut,
-                                       rows: 1, inFeatures: p.k, outFeatures: p.n)
+                                matmul(
+                                    cp.baseAddress!, outputStride: p.n, ap.baseAddress!, inputStride: p.k,
+                                    weight: bp.baseAddress!, layout: p.transposedB ? .outIn : .inOut,
+                                    rows: 1, inFeatures: p.k, outFeatures: p.n)
                             } else {
-                                gemm(cp.baseAddress!, ldc: p.n, ap.baseAddress!, lda: p.k, bp.baseAddress!,
-                                     ldb: p.transposedB ? p.k : p.n, transposeB: p.transposedB, m: p.m, n: p.n, k: p.k)
+                                gemm(
+                                    cp.baseAddress!, ldc: p.n, ap.baseAddress!, lda: p.k, bp.baseAddress!,
+                                    ldb: p.transposedB ? p.k : p.n, transposeB: p.transposedB, m: p.m, n: p.n, k: p.k)
                             }
                         }
                     }

@@ -57,11 +57,13 @@ public struct GraphBenchmark: Sendable {
                     let (c, contributions) = try Stopwatch.time {
                         try ModelContributions.compute(model: model, trace: trace, workers: threads)
                     }
-                    let (g, graph) = Stopwatch.time { ContributionGraph(contributions: contributions, options: options) }
+                    let (g, graph) = Stopwatch.time {
+                        ContributionGraph(contributions: contributions, options: options)
+                    }
                     let (p, paths) = Stopwatch.time { graph.pathsForAllStarts() }
                     edges = graph.edges.count
                     pathEdges = paths.reduce(0) { $0 + $1.count }
-                    if run > 0 {  // run 0 warms up
+                    if run > 0 { // run 0 warms up
                         stages[0].append(c)
                         stages[1].append(g)
                         stages[2].append(p)
@@ -69,11 +71,12 @@ public struct GraphBenchmark: Sendable {
                 }
                 let peak = canMeasure ? ResourceUsage.peakResidentSinceResetBytes : nil
                 let totals = (0..<stages[0].count).map { stages[0][$0] + stages[1][$0] + stages[2][$0] }
-                let row = Row(threads: threads, tokens: n, contributions: TimingSummary(stages[0]),
-                              graph: TimingSummary(stages[1]), paths: TimingSummary(stages[2]),
-                              total: TimingSummary(totals), edges: edges, pathEdges: pathEdges,
-                              traceBytes: trace.storage.count * MemoryLayout<Float>.size,
-                              addedPeakBytes: Self.difference(peak, before))
+                let row = Row(
+                    threads: threads, tokens: n, contributions: TimingSummary(stages[0]),
+                    graph: TimingSummary(stages[1]), paths: TimingSummary(stages[2]),
+                    total: TimingSummary(totals), edges: edges, pathEdges: pathEdges,
+                    traceBytes: trace.storage.count * MemoryLayout<Float>.size,
+                    addedPeakBytes: Self.difference(peak, before))
                 rows.append(row)
                 progress(row)
             }

@@ -44,10 +44,13 @@ public struct HTTPLoadGenerator: Sendable {
         let latencies = results.flatMap(\.latencies).sorted()
         let errors = results.reduce(0) { $0 + $1.errors }
         guard !latencies.isEmpty else { throw LoadError(description: "no request succeeded (\(errors) errors)") }
-        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1e3 }
-        return Report(requests: latencies.count, errors: errors, seconds: seconds,
-                      requestsPerSecond: Double(latencies.count) / seconds, p50Milliseconds: percentile(0.5),
-                      p99Milliseconds: percentile(0.99), maxMilliseconds: latencies.last! * 1e3)
+        func percentile(_ p: Double) -> Double {
+            latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] * 1e3
+        }
+        return Report(
+            requests: latencies.count, errors: errors, seconds: seconds,
+            requestsPerSecond: Double(latencies.count) / seconds, p50Milliseconds: percentile(0.5),
+            p99Milliseconds: percentile(0.99), maxMilliseconds: latencies.last! * 1e3)
     }
 
     /// One connection's measurements (touched only by its own thread until the run ends).
@@ -60,7 +63,13 @@ public struct HTTPLoadGenerator: Sendable {
         var fd = connectLoopback(port)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while DispatchTime.now().uptimeNanoseconds < deadline {
-            if fd < 0 { fd = connectLoopback(port); if fd < 0 { results.errors += 1; return } }
+            if fd < 0 {
+                fd = connectLoopback(port)
+                if fd < 0 {
+                    results.errors += 1
+                    return
+                }
+            }
             let begin = DispatchTime.now().uptimeNanoseconds
             let sent = request.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
             guard sent == request.count, readResponse(fd, &buffer) else {
@@ -86,7 +95,8 @@ public struct HTTPLoadGenerator: Sendable {
                 headerEnd = end
                 let head = String(decoding: buffer[0..<end], as: UTF8.self).lowercased()
                 guard head.hasPrefix("http/1.1 200") else { return false }
-                let length = head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
+                let length =
+                    head.components(separatedBy: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 total = end + length
             }
@@ -112,9 +122,14 @@ public struct HTTPLoadGenerator: Sendable {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        if status != 0 { close(fd); return -1 }
+        if status != 0 {
+            close(fd)
+            return -1
+        }
         return fd
     }
 }

@@ -35,8 +35,9 @@ extension ResourceUsage {
     /// unavailable (`VmHWM` of `/proc/self/status`).
     public static var peakResidentSinceResetBytes: Int? {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = line.split(separator: " ").compactMap({ Int($0) }).first else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = line.split(separator: " ").compactMap({ Int($0) }).first
+        else { return nil }
         return kib * 1024
     }
 }

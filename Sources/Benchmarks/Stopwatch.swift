@@ -19,7 +19,9 @@ public struct TimingSummary: Sendable, Codable, Equatable {
     public init(_ seconds: [Double]) {
         precondition(!seconds.isEmpty, "no timings")
         let sorted = seconds.sorted()
-        median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+        median =
+            sorted.count % 2 == 1
+            ? sorted[sorted.count / 2]
             : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         minimum = sorted[0]
         samples = sorted.count

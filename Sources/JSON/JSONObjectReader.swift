@@ -20,9 +20,11 @@ public struct JSONObjectReader: Sendable {
     /// `value` as an object; anything else is an error naming `keyPath`.
     public init(_ value: JSONValue, source: String, keyPath: [String] = []) throws(JSONReadError) {
         guard case .object(let members) = value else {
-            throw JSONReadError(source: source, keyPath: keyPath,
-                                problem: keyPath.isEmpty ? "expected a JSON object at the top level"
-                                    : "must be an object, found \(value.summary)")
+            throw JSONReadError(
+                source: source, keyPath: keyPath,
+                problem: keyPath.isEmpty
+                    ? "expected a JSON object at the top level"
+                    : "must be an object, found \(value.summary)")
         }
         self.init(members: members, source: source, keyPath: keyPath)
     }

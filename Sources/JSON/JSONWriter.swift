@@ -94,8 +94,10 @@ public struct JSONWriter: Sendable {
     }
 
     /// `[{…}, …]` with one object per item, whose members `fields` writes.
-    public mutating func objects<Items: Sequence>(_ items: Items,
-                                                  _ fields: (inout ObjectFields, Items.Element) -> Void) {
+    public mutating func objects<Items: Sequence>(
+        _ items: Items,
+        _ fields: (inout ObjectFields, Items.Element) -> Void
+    ) {
         array(items) { w, item in w.object { fields(&$0, item) } }
     }
 

@@ -35,11 +35,16 @@ public struct ModelCatalog: Sendable {
     }
 
     init(config: JSONConfig, base: URL) throws {
-        for key in config.keys where !["default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs"].contains(key) {
+        for key in config.keys
+        where !["default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs"]
+            .contains(key)
+        {
             throw ModelFormatError(path: config.path, "unknown key \"\(key)\"")
         }
         let cachePath = try config.object("cache")?.string("path", default: nil) ?? ".cache/models"
-        cacheDirectory = cachePath.hasPrefix("/") ? URL(fileURLWithPath: cachePath)
+        cacheDirectory =
+            cachePath.hasPrefix("/")
+            ? URL(fileURLWithPath: cachePath)
             : base.appendingPathComponent(cachePath)
         guard let models = try config.object("models") else {
             throw ModelFormatError(path: config.path, "key \"models\" must be an object of model name → source")
@@ -63,7 +68,8 @@ public struct ModelCatalog: Sendable {
                 }
                 let file = try model.string("file")
                 guard !file.contains("/"), !file.isEmpty else {
-                    throw ModelFormatError(path: model.path, "key \"file\" must be a plain file name, found \"\(file)\"")
+                    throw ModelFormatError(
+                        path: model.path, "key \"file\" must be a plain file name, found \"\(file)\"")
                 }
                 let sha = try model.string("sha256")
                 guard sha.count == 64, sha.allSatisfy(\.isHexDigit) else {
@@ -73,8 +79,10 @@ public struct ModelCatalog: Sendable {
             } else {
                 throw ModelFormatError(path: model.path, "needs \"path\" or \"package\"")
             }
-            entries.append(Entry(name: member.key, description: try model.string("description", default: nil),
-                                 license: try model.string("license", default: nil), source: source))
+            entries.append(
+                Entry(
+                    name: member.key, description: try model.string("description", default: nil),
+                    license: try model.string("license", default: nil), source: source))
         }
         self.entries = entries
         defaultModel = try config.string("default_model", default: nil)

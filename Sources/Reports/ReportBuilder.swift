@@ -37,16 +37,20 @@ public struct ReportBuilder: Sendable {
 
     /// Measures every prompt. `progress(passes done, total, prompt index)`; `shouldContinue` is asked before every
     /// pass (false stops with `AnalysisCancelled`).
-    public func build(_ prompts: [String], shouldContinue: () -> Bool = { true },
-                      progress: (_ done: Int, _ total: Int, _ prompt: Int) -> Void) throws -> Report {
+    public func build(
+        _ prompts: [String], shouldContinue: () -> Bool = { true },
+        progress: (_ done: Int, _ total: Int, _ prompt: Int) -> Void
+    ) throws -> Report {
         try validate(prompts)
         let total = totalPasses(prompts), per = PromptAnalysis.passes(model.info, ablation: options.ablation)
         var analyses: [PromptAnalysis] = []
         for (index, prompt) in prompts.enumerated() {
             do {
-                analyses.append(try PromptAnalysis.analyze(prompt: prompt, model: model, tokenizer: tokenizer,
-                                                           options: options, shouldContinue: shouldContinue,
-                                                           progress: { progress(index * per + $0, total, index) }))
+                analyses.append(
+                    try PromptAnalysis.analyze(
+                        prompt: prompt, model: model, tokenizer: tokenizer,
+                        options: options, shouldContinue: shouldContinue,
+                        progress: { progress(index * per + $0, total, index) }))
             } catch let error as ReportError {
                 throw ReportError("prompt \(index + 1): \(error.message)")
             } catch let error as TransformerError {

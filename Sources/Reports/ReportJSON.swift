@@ -96,7 +96,9 @@ public enum ReportJSON {
                         list(Array(c.centroids.enumerated()), &w) { item, w in
                             w.object { o in
                                 o.field("id", item.offset)
-                                o.field("members") { w in list(c.members(of: item.offset), &w) { m, w in w.array([m.layer, m.head]) } }
+                                o.field("members") { w in
+                                    list(c.members(of: item.offset), &w) { m, w in w.array([m.layer, m.head]) }
+                                }
                                 o.field("centroid") { $0.array(item.element.map { Float($0) }) }
                             }
                         }

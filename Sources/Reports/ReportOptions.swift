@@ -46,8 +46,9 @@ extension ReportError {
         do { return try body() } catch let error as PromptError {
             switch error {
             case .tooLong(let tokens, let limit):
-                throw ReportError("\(subject) has \(tokens) tokens, more than the limit of \(limit) (the server's limit "
-                                  + "and the model's context)", tooLong: true)
+                throw ReportError(
+                    "\(subject) has \(tokens) tokens, more than the limit of \(limit) (the server's limit "
+                        + "and the model's context)", tooLong: true)
             case .empty: throw ReportError("\(subject) has no tokens")
             case .unencodable(let message): throw ReportError("\(subject) cannot be tokenized: \(message)")
             }

@@ -21,10 +21,12 @@ public final class RunStore: Sendable {
 
         init(path: String) throws {
             db = try SQLiteConnection(path: path)
-            try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
-                           + "PRAGMA busy_timeout = 5000;")
+            try db.execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                    + "PRAGMA busy_timeout = 5000;")
             try StoreSchema.migrate(db)
-            insertRun = try db.prepare("""
+            insertRun = try db.prepare(
+                """
                 INSERT INTO runs (id, model, prompt, token_ids, options, summary, created, last_used, bytes)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 0)
                 ON CONFLICT(id) DO UPDATE SET summary = excluded.summary, last_used = excluded.last_used
@@ -38,7 +40,8 @@ public final class RunStore: Sendable {
                 "INSERT OR REPLACE INTO results (run_id, analysis, parameters, body) VALUES (?1, ?2, ?3, ?4)")
             selectResult = try db.prepare(
                 "SELECT body FROM results WHERE run_id = ?1 AND analysis = ?2 AND parameters = ?3")
-            updateBytes = try db.prepare("""
+            updateBytes = try db.prepare(
+                """
                 UPDATE runs SET bytes = length(id) + length(model) + length(prompt) + length(token_ids)
                     + length(options) + length(summary)
                     + COALESCE((SELECT length(data) FROM traces WHERE run_id = ?1), 0)
@@ -61,8 +64,10 @@ public final class RunStore: Sendable {
         }
 
         func close() {
-            for s in [insertRun, selectRun, touchRun, insertTrace, selectTrace, insertResult, selectResult,
-                      updateBytes, totalBytes, oldestRuns, deleteRun, deleteTrace, countRuns] { s.finalize() }
+            for s in [
+                insertRun, selectRun, touchRun, insertTrace, selectTrace, insertResult, selectResult,
+                updateBytes, totalBytes, oldestRuns, deleteRun, deleteTrace, countRuns
+            ] { s.finalize() }
             db.close()
         }
     }
@@ -82,8 +87,12 @@ public final class RunStore: Sendable {
         try state.withLock { c in
             try c.db.transaction {
                 try c.run(c.insertRun) { s in
-                    try s.bind(1, run.id); try s.bind(2, run.model); try s.bind(3, run.prompt)
-                    try s.bind(4, run.tokenBlob); try s.bind(5, run.options); try s.bind(6, run.summary)
+                    try s.bind(1, run.id)
+                    try s.bind(2, run.model)
+                    try s.bind(3, run.prompt)
+                    try s.bind(4, run.tokenBlob)
+                    try s.bind(5, run.options)
+                    try s.bind(6, run.summary)
                     try s.bind(7, run.created)
                 }
                 try c.run(c.updateBytes) { try $0.bind(1, run.id) }
@@ -99,11 +108,15 @@ public final class RunStore: Sendable {
             defer { s.reset() }
             try s.bind(1, id)
             guard try s.step() else { return nil }
-            let run = StoredRun(id: s.string(0), model: s.string(1), prompt: s.string(2),
-                                tokenIDs: StoredRun.tokens(from: s.data(3)), options: s.string(4), summary: s.data(5),
-                                created: s.double(6))
+            let run = StoredRun(
+                id: s.string(0), model: s.string(1), prompt: s.string(2),
+                tokenIDs: StoredRun.tokens(from: s.data(3)), options: s.string(4), summary: s.data(5),
+                created: s.double(6))
             s.reset()
-            try c.run(c.touchRun) { try $0.bind(1, id); try $0.bind(2, now()) }
+            try c.run(c.touchRun) {
+                try $0.bind(1, id)
+                try $0.bind(2, now())
+            }
             return run
         }
     }
@@ -114,7 +127,10 @@ public final class RunStore: Sendable {
         try state.withLock { c in
             try c.db.transaction {
                 guard data.count < maxBytes else { return }
-                try c.run(c.insertTrace) { try $0.bind(1, runID); try $0.bind(2, data) }
+                try c.run(c.insertTrace) {
+                    try $0.bind(1, runID)
+                    try $0.bind(2, data)
+                }
                 try c.run(c.updateBytes) { try $0.bind(1, runID) }
                 try evict(c, keeping: runID)
             }
@@ -136,7 +152,10 @@ public final class RunStore: Sendable {
         try state.withLock { c in
             try c.db.transaction {
                 try c.run(c.insertResult) { s in
-                    try s.bind(1, runID); try s.bind(2, analysis); try s.bind(3, parameters); try s.bind(4, body)
+                    try s.bind(1, runID)
+                    try s.bind(2, analysis)
+                    try s.bind(3, parameters)
+                    try s.bind(4, body)
                 }
                 try c.run(c.updateBytes) { try $0.bind(1, runID) }
                 try evict(c, keeping: runID)
@@ -149,7 +168,9 @@ public final class RunStore: Sendable {
         try state.withLock { c in
             let s = c.selectResult
             defer { s.reset() }
-            try s.bind(1, runID); try s.bind(2, analysis); try s.bind(3, parameters)
+            try s.bind(1, runID)
+            try s.bind(2, analysis)
+            try s.bind(3, parameters)
             return try s.step() ? s.data(0) : nil
         }
     }
@@ -159,7 +180,8 @@ public final class RunStore: Sendable {
         try state.withLock { c in
             let s = try c.db.prepare("SELECT COUNT(*) FROM results WHERE run_id = ?1 AND analysis = ?2")
             defer { s.finalize() }
-            try s.bind(1, runID); try s.bind(2, analysis)
+            try s.bind(1, runID)
+            try s.bind(2, analysis)
             return try s.step() ? s.int(0) : 0
         }
     }

@@ -36,7 +36,8 @@ final class SQLiteConnection {
     func prepare(_ sql: String) throws -> SQLiteStatement {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-              let statement else {
+            let statement
+        else {
             throw StoreError("cache database \(path): \(lastError) (in: \(sql.prefix(80)))")
         }
         return SQLiteStatement(statement, connection: self)
@@ -105,8 +106,10 @@ final class SQLiteStatement {
     func bind(_ index: Int32, _ value: Data) throws {
         try value.withUnsafeBytes { bytes in
             // A zero-length blob needs a non-null pointer to be stored as a blob rather than NULL.
-            try check(sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
-                                          UInt64(bytes.count), Self.transient))
+            try check(
+                sqlite3_bind_blob64(
+                    handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1),
+                    UInt64(bytes.count), Self.transient))
         }
     }
 
@@ -139,6 +142,8 @@ final class SQLiteStatement {
     }
 
     private func check(_ status: Int32) throws {
-        guard status == SQLITE_OK else { throw StoreError("cache database \(connection.path): \(connection.lastError)") }
+        guard status == SQLITE_OK else {
+            throw StoreError("cache database \(connection.path): \(connection.lastError)")
+        }
     }
 }

@@ -26,7 +26,7 @@ enum StoreSchema {
             body BLOB NOT NULL,
             PRIMARY KEY (run_id, analysis, parameters)
         );
-        """,
+        """
     ]
 
     /// The version this build writes.
@@ -36,8 +36,9 @@ enum StoreSchema {
     static func migrate(_ connection: SQLiteConnection) throws {
         let current = try connection.integer("PRAGMA user_version")
         guard current <= version else {
-            throw StoreError("the cache database \(connection.path) has schema version \(current), newer than this "
-                             + "Glassbox's \(version): use a newer Glassbox or another cache path")
+            throw StoreError(
+                "the cache database \(connection.path) has schema version \(current), newer than this "
+                    + "Glassbox's \(version): use a newer Glassbox or another cache path")
         }
         for step in current..<version {
             try connection.transaction {

@@ -15,8 +15,10 @@ public struct StoredRun: Sendable, Equatable {
     /// Seconds since 1970 when the run was first stored.
     public let created: Double
 
-    public init(id: String, model: String, prompt: String, tokenIDs: [Int], options: String, summary: Data,
-                created: Double) {
+    public init(
+        id: String, model: String, prompt: String, tokenIDs: [Int], options: String, summary: Data,
+        created: Double
+    ) {
         self.id = id
         self.model = model
         self.prompt = prompt
@@ -29,13 +31,17 @@ public struct StoredRun: Sendable, Equatable {
     /// Token ids as little-endian Int32, the blob the database holds.
     var tokenBlob: Data {
         var data = Data(capacity: tokenIDs.count * 4)
-        for id in tokenIDs { withUnsafeBytes(of: Int32(truncatingIfNeeded: id).littleEndian) { data.append(contentsOf: $0) } }
+        for id in tokenIDs {
+            withUnsafeBytes(of: Int32(truncatingIfNeeded: id).littleEndian) { data.append(contentsOf: $0) }
+        }
         return data
     }
 
     static func tokens(from blob: Data) -> [Int] {
         blob.withUnsafeBytes { bytes in
-            (0..<(bytes.count / 4)).map { Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
+            (0..<(bytes.count / 4)).map {
+                Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
+            }
         }
     }
 }

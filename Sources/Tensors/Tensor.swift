@@ -11,8 +11,9 @@ public struct Tensor: Sendable, Equatable {
     /// Wraps `elements` with `shape`; the counts must agree (a broken invariant traps).
     public init(shape: [Int], elements: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
-        precondition(shape.reduce(1, *) == elements.count,
-                     "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(elements.count)")
+        precondition(
+            shape.reduce(1, *) == elements.count,
+            "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(elements.count)")
         self.shape = shape
         self.elements = elements
     }

@@ -21,8 +21,10 @@ struct BPEMerger: Sendable {
     private let unknownID: Int32?
 
     /// Builds the model from the vocabulary (token bytes → id) and the merges in rank order (as pairs of ids).
-    init(tokenIDsByBytes: [ByteString: Int], mergePairs: [(left: Int, right: Int, result: Int)],
-         ignoreMerges: Bool, unknownID: Int?) {
+    init(
+        tokenIDsByBytes: [ByteString: Int], mergePairs: [(left: Int, right: Int, result: Int)],
+        ignoreMerges: Bool, unknownID: Int?
+    ) {
         var byteIDs = [Int32](repeating: -1, count: 256)
         for byte in 0..<256 {
             if let id = tokenIDsByBytes[ByteString([UInt8(byte)])] { byteIDs[byte] = Int32(id) }

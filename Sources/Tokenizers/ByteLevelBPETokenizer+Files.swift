@@ -6,8 +6,9 @@ import Foundation
 extension ByteLevelBPETokenizer {
     /// Loads a tokenizer from the contents of `tokenizer.json` and, optionally, `tokenizer_config.json`.
     public init(tokenizerJSON: Data, config: Data? = nil) throws(TokenizerError) {
-        try self.init(tokenizerJSON: tokenizerJSON, config: config,
-                      tokenizerFile: "tokenizer.json", configFile: "tokenizer_config.json")
+        try self.init(
+            tokenizerJSON: tokenizerJSON, config: config,
+            tokenizerFile: "tokenizer.json", configFile: "tokenizer_config.json")
     }
 
     init(tokenizerJSON: Data, config: Data?, tokenizerFile: String, configFile: String) throws(TokenizerError) {
@@ -23,20 +24,26 @@ extension ByteLevelBPETokenizer {
 
     /// Loads a GPT-2-style tokenizer from `vocab.json`, `merges.txt` and, optionally, `tokenizer_config.json`,
     /// as transformers' GPT2Tokenizer builds it (`<|endoftext|>` is BOS, EOS and UNK unless the config says otherwise).
-    public init(vocabJSON: Data, merges: String, config: Data? = nil,
-                preTokenizer: PreTokenizerKind = .gpt2) throws(TokenizerError) {
-        try self.init(vocabJSON: vocabJSON, merges: merges, config: config, preTokenizer: preTokenizer,
-                      vocabFile: "vocab.json", mergesFile: "merges.txt", configFile: "tokenizer_config.json")
+    public init(
+        vocabJSON: Data, merges: String, config: Data? = nil,
+        preTokenizer: PreTokenizerKind = .gpt2
+    ) throws(TokenizerError) {
+        try self.init(
+            vocabJSON: vocabJSON, merges: merges, config: config, preTokenizer: preTokenizer,
+            vocabFile: "vocab.json", mergesFile: "merges.txt", configFile: "tokenizer_config.json")
     }
 
-    init(vocabJSON: Data, merges: String, config: Data?, preTokenizer kind: PreTokenizerKind,
-         vocabFile: String, mergesFile: String, configFile: String) throws(TokenizerError) {
+    init(
+        vocabJSON: Data, merges: String, config: Data?, preTokenizer kind: PreTokenizerKind,
+        vocabFile: String, mergesFile: String, configFile: String
+    ) throws(TokenizerError) {
         let vocabObject = try JSONObjectReader.tokenizerFile(Array(vocabJSON), file: vocabFile)
         let vocabulary = try JSONReader(file: vocabFile).vocabulary(.object(vocabObject.members), path: "top level")
         let mergePairs = try Self.parseMergesText(merges, file: mergesFile)
-        var parsedConfig = try config.map { data throws(TokenizerError) in
-            try TokenizerConfig.parse(Array(data), file: configFile)
-        } ?? TokenizerConfig()
+        var parsedConfig =
+            try config.map { data throws(TokenizerError) in
+                try TokenizerConfig.parse(Array(data), file: configFile)
+            } ?? TokenizerConfig()
         let endOfText = TokenizerConfig.SpecialToken.token(AddedToken(id: -1, content: "<|endoftext|>"))
         switch kind {
         case .gpt2, .smollm:
@@ -54,8 +61,9 @@ extension ByteLevelBPETokenizer {
         if parsedConfig.addPrefixSpace == true, case .byteLevel(_, let useRegex) = steps.last {
             steps[steps.count - 1] = .byteLevel(addPrefixSpace: true, useRegex: useRegex)
         }
-        var components = TokenizerComponents(vocabulary: vocabulary, merges: mergePairs,
-                                             preTokenizer: PreTokenizer(steps: steps))
+        var components = TokenizerComponents(
+            vocabulary: vocabulary, merges: mergePairs,
+            preTokenizer: PreTokenizer(steps: steps))
         components.normalizer = kind == .qwen2 ? .nfc : .none
         components.apply(parsedConfig, fromTokenizerJSON: false)
         try self.init(components: components, file: vocabFile, mergesFile: mergesFile)

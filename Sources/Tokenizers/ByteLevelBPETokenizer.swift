@@ -39,14 +39,18 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     ///   - addsBOS: whether `encode` puts `bosTokenID` first.
     ///   - ignoreMerges: emit a pre-token found whole in the vocabulary directly (default: true for Llama 3).
     ///   - normalizer: the text normalization (default: NFC for Qwen2, none otherwise).
-    public init(vocabulary: [String], merges: [(String, String)], kind: PreTokenizerKind,
-                addedTokens: [AddedToken] = [], bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-                addsBOS: Bool = false, ignoreMerges: Bool? = nil, normalizer: TextNormalizer? = nil)
-        throws(TokenizerError) {
+    public init(
+        vocabulary: [String], merges: [(String, String)], kind: PreTokenizerKind,
+        addedTokens: [AddedToken] = [], bosTokenID: Int? = nil, eosTokenID: Int? = nil,
+        addsBOS: Bool = false, ignoreMerges: Bool? = nil, normalizer: TextNormalizer? = nil
+    )
+        throws(TokenizerError)
+    {
         // A repeated token string keeps every id for decoding; encoding uses the last one (as llama.cpp does).
         let entries = vocabulary.enumerated().map { (token: $0.element, id: $0.offset) }
-        var components = TokenizerComponents(vocabulary: entries, merges: merges,
-                                             preTokenizer: PreTokenizer(kind: kind))
+        var components = TokenizerComponents(
+            vocabulary: entries, merges: merges,
+            preTokenizer: PreTokenizer(kind: kind))
         components.ignoreMerges = ignoreMerges ?? (kind == .llama3)
         components.normalizer = normalizer ?? (kind == .qwen2 ? .nfc : .none)
         components.addedTokens = addedTokens
@@ -78,8 +82,9 @@ public struct ByteLevelBPETokenizer: Tokenizer {
             mergePairs.append((leftID, rightID, resultID))
         }
         let unknownID = components.unknownToken.flatMap { index.id(of: $0) }
-        merger = BPEMerger(tokenIDsByBytes: index.byteLevelIDs, mergePairs: mergePairs,
-                           ignoreMerges: components.ignoreMerges, unknownID: unknownID)
+        merger = BPEMerger(
+            tokenIDsByBytes: index.byteLevelIDs, mergePairs: mergePairs,
+            ignoreMerges: components.ignoreMerges, unknownID: unknownID)
 
         let maxID = max(components.vocabulary.map(\.id).max() ?? -1, components.addedTokens.map(\.id).max() ?? -1)
         guard maxID < Self.idLimit else {

@@ -21,7 +21,8 @@ struct JSONReader {
         result.reserveCapacity(members.count)
         for member in members {
             guard let id = member.value.intValue else {
-                throw .invalidJSON(file,
+                throw .invalidJSON(
+                    file,
                     "\(path): the id of token \"\(member.key)\" is \(member.value.typeName), not an integer")
             }
             guard id >= 0, id <= Int(Int32.max) else {
@@ -43,7 +44,8 @@ struct JSONReader {
             switch item {
             case .string(let line):
                 guard let pair = Self.splitMergeLine(line[...].unicodeScalars) else {
-                    throw .invalidJSON(file,
+                    throw .invalidJSON(
+                        file,
                         "\(path)[\(index)]: merge \"\(line)\" is not two tokens separated by one space")
                 }
                 result.append(pair)
@@ -53,7 +55,8 @@ struct JSONReader {
                 }
                 result.append((left, right))
             default:
-                throw .invalidJSON(file,
+                throw .invalidJSON(
+                    file,
                     "\(path)[\(index)]: expected a string or a pair of strings, found \(item.typeName)")
             }
         }
@@ -92,18 +95,20 @@ struct JSONReader {
             throw .invalidJSON(file, "\(path): missing string \"content\"")
         }
         let special = item["special"]?.boolValue ?? false
-        return AddedToken(id: id, content: content,
-                          singleWord: item["single_word"]?.boolValue ?? false,
-                          lstrip: item["lstrip"]?.boolValue ?? false,
-                          rstrip: item["rstrip"]?.boolValue ?? false,
-                          normalized: item["normalized"]?.boolValue ?? !special,
-                          special: special)
+        return AddedToken(
+            id: id, content: content,
+            singleWord: item["single_word"]?.boolValue ?? false,
+            lstrip: item["lstrip"]?.boolValue ?? false,
+            rstrip: item["rstrip"]?.boolValue ?? false,
+            normalized: item["normalized"]?.boolValue ?? !special,
+            special: special)
     }
 
     /// The id of a `["token", id]` pair (as in RobertaProcessing's `cls`/`sep`).
     func tokenAndID(_ value: JSONValue?, path: String) throws(TokenizerError) -> Int {
         guard let pair = value?.arrayValue, pair.count == 2, pair[0].stringValue != nil,
-              let id = pair[1].intValue, id >= 0 else {
+            let id = pair[1].intValue, id >= 0
+        else {
             throw .invalidJSON(file, "\(path): expected [\"token\", id]")
         }
         return id

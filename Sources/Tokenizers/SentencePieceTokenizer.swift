@@ -11,7 +11,12 @@
 public struct SentencePieceTokenizer: Tokenizer {
     /// Token types as GGUF stores them (`tokenizer.ggml.token_type`).
     public enum TokenType: Int32, Sendable {
-        case normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
+        case normal = 1
+        case unknown = 2
+        case control = 3
+        case userDefined = 4
+        case unused = 5
+        case byte = 6
     }
 
     private let pieces: [[UInt8]]
@@ -31,17 +36,22 @@ public struct SentencePieceTokenizer: Tokenizer {
     private let addsBOS: Bool
     private let addSpacePrefix: Bool
 
-    private static let metaspace: [UInt8] = [0xE2, 0x96, 0x81]  // "▁"
+    private static let metaspace: [UInt8] = [0xE2, 0x96, 0x81] // "▁"
 
     /// A tokenizer from a GGUF vocabulary: pieces, scores and types indexed by id.
-    public init(tokens: [String], scores: [Float], types: [Int32], bosTokenID: Int?, eosTokenID: Int?,
-                addsBOS: Bool, addSpacePrefix: Bool) throws(TokenizerError) {
+    public init(
+        tokens: [String], scores: [Float], types: [Int32], bosTokenID: Int?, eosTokenID: Int?,
+        addsBOS: Bool, addSpacePrefix: Bool
+    ) throws(TokenizerError) {
         guard !tokens.isEmpty, scores.count == tokens.count, types.count == tokens.count else {
-            throw TokenizerError(.invalidVocabulary, "SentencePiece vocabulary: \(tokens.count) tokens, "
-                                 + "\(scores.count) scores and \(types.count) types must be equal in number and non-zero")
+            throw TokenizerError(
+                .invalidVocabulary,
+                "SentencePiece vocabulary: \(tokens.count) tokens, "
+                    + "\(scores.count) scores and \(types.count) types must be equal in number and non-zero")
         }
         for id in [bosTokenID, eosTokenID].compactMap({ $0 }) where id < 0 || id >= tokens.count {
-            throw TokenizerError(.idOutOfRange, "special token id \(id) is outside the vocabulary (0..<\(tokens.count))")
+            throw TokenizerError(
+                .idOutOfRange, "special token id \(id) is outside the vocabulary (0..<\(tokens.count))")
         }
         pieces = tokens.map { Array($0.utf8) }
         self.scores = scores
@@ -83,7 +93,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     /// `<0xAB>` → 0xAB.
     private static func byteValue(_ piece: [UInt8]) -> UInt8? {
         guard piece.count == 6, piece.starts(with: Array("<0x".utf8)), piece[5] == UInt8(ascii: ">"),
-              let value = UInt8(String(decoding: piece[3..<5], as: UTF8.self), radix: 16) else { return nil }
+            let value = UInt8(String(decoding: piece[3..<5], as: UTF8.self), radix: 16)
+        else { return nil }
         return value
     }
 
@@ -183,7 +194,8 @@ public struct SentencePieceTokenizer: Tokenizer {
             let left = bigram.left, right = bigram.right
             // Stale: one side was merged away, or the pair's lengths changed since it was queued.
             guard lengths[left] > 0, lengths[right] > 0, lengths[left] + lengths[right] == bigram.size,
-                  next[left] == right else { continue }
+                next[left] == right
+            else { continue }
             lengths[left] += lengths[right]
             lengths[right] = 0
             next[left] = next[right]

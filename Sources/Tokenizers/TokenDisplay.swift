@@ -45,7 +45,7 @@ enum TokenDisplay {
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate,
-             .unassigned:
+            .unassigned:
             return true
         default:
             return false

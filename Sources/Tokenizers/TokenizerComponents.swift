@@ -79,7 +79,8 @@ struct TokenizerComponents {
     /// BOS name; EOS is a well-known end-of-text name among the added tokens.
     mutating func guessSpecialTokens() {
         let addedContents = Set(addedTokens.map(\.content))
-        bosTokenID = template.prefix.first
+        bosTokenID =
+            template.prefix.first
             ?? ["<|begin_of_text|>", "<s>", "<|endoftext|>"].first(where: addedContents.contains).flatMap(id(of:))
         eosTokenID = ["<|end_of_text|>", "<|endoftext|>", "</s>", "<|im_end|>"]
             .first(where: addedContents.contains).flatMap(id(of:))

@@ -46,9 +46,15 @@ struct TokenizerConfig {
                 }
             }
         }
-        config.addBOSToken = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_bos_token", default: nil) }
-        config.addEOSToken = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_eos_token", default: nil) }
-        config.addPrefixSpace = try TokenizerError.reading { () throws(JSONReadError) in try root.bool("add_prefix_space", default: nil) }
+        config.addBOSToken = try TokenizerError.reading { () throws(JSONReadError) in
+            try root.bool("add_bos_token", default: nil)
+        }
+        config.addEOSToken = try TokenizerError.reading { () throws(JSONReadError) in
+            try root.bool("add_eos_token", default: nil)
+        }
+        config.addPrefixSpace = try TokenizerError.reading { () throws(JSONReadError) in
+            try root.bool("add_prefix_space", default: nil)
+        }
         if let decoder = root["added_tokens_decoder"] {
             guard let members = decoder.objectMembers else {
                 throw .invalidJSON(file, "added_tokens_decoder: expected an object, found \(decoder.typeName)")
@@ -65,7 +71,8 @@ struct TokenizerConfig {
     }
 
     private static func specialToken(_ value: JSONValue?, reader: JSONReader, path: String)
-        throws(TokenizerError) -> SpecialToken {
+        throws(TokenizerError) -> SpecialToken
+    {
         guard let value else { return .absent }
         switch value {
         case .null:
@@ -76,12 +83,14 @@ struct TokenizerConfig {
             guard let content = value["content"]?.stringValue else {
                 throw .invalidJSON(reader.file, "\(path): expected a string or an object with \"content\"")
             }
-            return .token(AddedToken(id: -1, content: content,
-                                     singleWord: value["single_word"]?.boolValue ?? false,
-                                     lstrip: value["lstrip"]?.boolValue ?? false,
-                                     rstrip: value["rstrip"]?.boolValue ?? false,
-                                     normalized: value["normalized"]?.boolValue ?? false,
-                                     special: true))
+            return .token(
+                AddedToken(
+                    id: -1, content: content,
+                    singleWord: value["single_word"]?.boolValue ?? false,
+                    lstrip: value["lstrip"]?.boolValue ?? false,
+                    rstrip: value["rstrip"]?.boolValue ?? false,
+                    normalized: value["normalized"]?.boolValue ?? false,
+                    special: true))
         default:
             throw .invalidJSON(reader.file, "\(path): expected a string or an object, found \(value.typeName)")
         }

@@ -24,39 +24,47 @@ struct TokenizerJSON {
         let (vocabulary, merges, ignoreMerges, unknownToken) = try parseModel(model, reader: reader)
         let normalizer = try parseNormalizer(root["normalizer"] ?? .null, reader: reader, path: "normalizer")
         var steps: [PreTokenizer.Step] = []
-        try collectPreTokenizerSteps(root["pre_tokenizer"] ?? .null, reader: reader, path: "pre_tokenizer",
-                                     into: &steps)
+        try collectPreTokenizerSteps(
+            root["pre_tokenizer"] ?? .null, reader: reader, path: "pre_tokenizer",
+            into: &steps)
         guard case .byteLevel = steps.last else {
-            throw .unsupported(file,
+            throw .unsupported(
+                file,
                 "pre_tokenizer must end with a ByteLevel pre-tokenizer; only byte-level BPE is supported")
         }
         if steps.dropLast().contains(where: { if case .byteLevel = $0 { true } else { false } }) {
             throw .unsupported(file, "pre_tokenizer has a ByteLevel step before other steps, which is not supported")
         }
-        let postProcessor = try parsePostProcessor(root["post_processor"] ?? .null, reader: reader,
-                                                   path: "post_processor")
+        let postProcessor = try parsePostProcessor(
+            root["post_processor"] ?? .null, reader: reader,
+            path: "post_processor")
         try checkDecoder(root["decoder"] ?? .null, reader: reader, path: "decoder")
-        return TokenizerJSON(vocabulary: vocabulary, merges: merges, ignoreMerges: ignoreMerges,
-                             unknownToken: unknownToken, addedTokens: addedTokens, normalizer: normalizer,
-                             preTokenizer: PreTokenizer(steps: steps), postProcessor: postProcessor)
+        return TokenizerJSON(
+            vocabulary: vocabulary, merges: merges, ignoreMerges: ignoreMerges,
+            unknownToken: unknownToken, addedTokens: addedTokens, normalizer: normalizer,
+            preTokenizer: PreTokenizer(steps: steps), postProcessor: postProcessor)
     }
 
     private static func parseModel(_ model: JSONValue, reader: JSONReader) throws(TokenizerError)
-        -> ([(token: String, id: Int)], [(String, String)], Bool, String?) {
+        -> ([(token: String, id: Int)], [(String, String)], Bool, String?)
+    {
         let type = model["type"]?.stringValue
         if let type, type != "BPE" {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "model type \"\(type)\" is not supported; only byte-level BPE tokenizers are")
         }
         if type == nil, model["merges"] == nil {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "model has no \"type\" and no \"merges\"; only byte-level BPE tokenizers are supported")
         }
         guard let vocabValue = model["vocab"] else { throw .invalidJSON(reader.file, "model has no \"vocab\"") }
         let vocabulary = try reader.vocabulary(vocabValue, path: "model.vocab")
         let merges = try reader.merges(model["merges"] ?? .array([]), path: "model.merges")
         if model["byte_fallback"]?.boolValue == true {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "model.byte_fallback is true (SentencePiece-style BPE); only byte-level BPE is supported")
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
@@ -72,7 +80,8 @@ struct TokenizerJSON {
     }
 
     private static func parseNormalizer(_ value: JSONValue, reader: JSONReader, path: String)
-        throws(TokenizerError) -> TextNormalizer {
+        throws(TokenizerError) -> TextNormalizer
+    {
         if value.isNull { return .none }
         let type = try reader.typeName(value, path: path)
         switch type {
@@ -90,22 +99,28 @@ struct TokenizerJSON {
             }
             return .sequence(steps)
         default:
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "\(path): normalizer type \"\(type)\" is not supported (supported: NFC, NFD, NFKC, NFKD, Sequence)")
         }
     }
 
-    private static func collectPreTokenizerSteps(_ value: JSONValue, reader: JSONReader, path: String,
-                                                 into steps: inout [PreTokenizer.Step]) throws(TokenizerError) {
+    private static func collectPreTokenizerSteps(
+        _ value: JSONValue, reader: JSONReader, path: String,
+        into steps: inout [PreTokenizer.Step]
+    ) throws(TokenizerError) {
         if value.isNull {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "\(path) is null; only byte-level BPE (with a ByteLevel pre-tokenizer) is supported")
         }
         let type = try reader.typeName(value, path: path)
         switch type {
         case "ByteLevel":
-            steps.append(.byteLevel(addPrefixSpace: value["add_prefix_space"]?.boolValue ?? true,
-                                    useRegex: value["use_regex"]?.boolValue ?? true))
+            steps.append(
+                .byteLevel(
+                    addPrefixSpace: value["add_prefix_space"]?.boolValue ?? true,
+                    useRegex: value["use_regex"]?.boolValue ?? true))
         case "Digits":
             steps.append(.digits(individual: value["individual_digits"]?.boolValue ?? false))
         case "Split":
@@ -115,21 +130,25 @@ struct TokenizerJSON {
                 throw .invalidJSON(reader.file, "\(path): Sequence without a \"pretokenizers\" array")
             }
             for (index, item) in items.enumerated() {
-                try collectPreTokenizerSteps(item, reader: reader, path: "\(path).pretokenizers[\(index)]",
-                                             into: &steps)
+                try collectPreTokenizerSteps(
+                    item, reader: reader, path: "\(path).pretokenizers[\(index)]",
+                    into: &steps)
             }
         default:
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "\(path): pre-tokenizer type \"\(type)\" is not supported "
                     + "(supported: ByteLevel, Split, Digits, Sequence)")
         }
     }
 
     private static func splitPattern(_ value: JSONValue, reader: JSONReader, path: String)
-        throws(TokenizerError) -> SplitPattern {
+        throws(TokenizerError) -> SplitPattern
+    {
         let behavior = value["behavior"]?.stringValue ?? "Isolated"
         guard behavior == "Isolated" else {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "\(path): Split behavior \"\(behavior)\" is not supported (only \"Isolated\")")
         }
         if value["invert"]?.boolValue == true {
@@ -139,7 +158,8 @@ struct TokenizerJSON {
             throw .invalidJSON(reader.file, "\(path): Split without a \"pattern\"")
         }
         if let literal = pattern["String"]?.stringValue {
-            throw .unsupported(reader.file,
+            throw .unsupported(
+                reader.file,
                 "\(path): Split on the literal string \"\(literal)\" is not supported (only the known regexes)")
         }
         guard let regex = pattern["Regex"]?.stringValue else {
@@ -155,7 +175,8 @@ struct TokenizerJSON {
     }
 
     private static func parsePostProcessor(_ value: JSONValue, reader: JSONReader, path: String)
-        throws(TokenizerError) -> SpecialTokenTemplate? {
+        throws(TokenizerError) -> SpecialTokenTemplate?
+    {
         if value.isNull { return nil }
         let type = try reader.typeName(value, path: path)
         switch type {
@@ -184,7 +205,8 @@ struct TokenizerJSON {
     }
 
     private static func templateProcessing(_ value: JSONValue, reader: JSONReader, path: String)
-        throws(TokenizerError) -> SpecialTokenTemplate {
+        throws(TokenizerError) -> SpecialTokenTemplate
+    {
         guard let single = value["single"]?.arrayValue else {
             throw .invalidJSON(reader.file, "\(path): TemplateProcessing without a \"single\" array")
         }

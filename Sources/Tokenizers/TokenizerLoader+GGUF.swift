@@ -20,12 +20,14 @@ extension TokenizerLoader {
         let model = meta["tokenizer.ggml.model"]?.stringValue
         if model == "gpt2" { return try byteLevel(file) }
         guard model == "llama" else {
-            throw fail("tokenizer model \"\(model ?? "(none)")\" in GGUF metadata is not supported yet "
-                       + "(supported: llama, gpt2)")
+            throw fail(
+                "tokenizer model \"\(model ?? "(none)")\" in GGUF metadata is not supported yet "
+                    + "(supported: llama, gpt2)")
         }
         guard let tokens = meta["tokenizer.ggml.tokens"]?.stringArray,
-              let scores = meta["tokenizer.ggml.scores"]?.floatArray,
-              let types = meta["tokenizer.ggml.token_type"]?.intArray else {
+            let scores = meta["tokenizer.ggml.scores"]?.floatArray,
+            let types = meta["tokenizer.ggml.token_type"]?.intArray
+        else {
             throw fail("tokenizer.ggml.tokens, .scores and .token_type must be arrays of strings, floats and integers")
         }
         return try SentencePieceTokenizer(
@@ -44,13 +46,15 @@ extension TokenizerLoader {
         let meta = file.metadata
         func fail(_ message: String) -> TokenizerError { TokenizerError(.unsupported, "\(file.path): \(message)") }
         guard let tokens = meta["tokenizer.ggml.tokens"]?.stringArray,
-              let mergeLines = meta["tokenizer.ggml.merges"]?.stringArray else {
+            let mergeLines = meta["tokenizer.ggml.merges"]?.stringArray
+        else {
             throw fail("tokenizer.ggml.tokens and .merges must be arrays of strings")
         }
         let pre = meta["tokenizer.ggml.pre"]?.stringValue ?? "default"
         guard let kind = PreTokenizerKind(ggufName: pre) else {
-            throw fail("pre-tokenizer \"\(pre)\" (tokenizer.ggml.pre) is not supported (supported: gpt2, default, "
-                       + "llama-bpe, qwen2, smollm)")
+            throw fail(
+                "pre-tokenizer \"\(pre)\" (tokenizer.ggml.pre) is not supported (supported: gpt2, default, "
+                    + "llama-bpe, qwen2, smollm)")
         }
         var merges: [(String, String)] = []
         merges.reserveCapacity(mergeLines.count)
@@ -64,9 +68,10 @@ extension TokenizerLoader {
         for (id, type) in types.enumerated() where (type == 3 || type == 4) && id < tokens.count {
             added.append(AddedToken(id: id, content: tokens[id], special: type == 3))
         }
-        return try ByteLevelBPETokenizer(vocabulary: tokens, merges: merges, kind: kind, addedTokens: added,
-                                         bosTokenID: meta["tokenizer.ggml.bos_token_id"]?.intValue,
-                                         eosTokenID: meta["tokenizer.ggml.eos_token_id"]?.intValue,
-                                         addsBOS: meta["tokenizer.ggml.add_bos_token"]?.boolValue ?? false)
+        return try ByteLevelBPETokenizer(
+            vocabulary: tokens, merges: merges, kind: kind, addedTokens: added,
+            bosTokenID: meta["tokenizer.ggml.bos_token_id"]?.intValue,
+            eosTokenID: meta["tokenizer.ggml.eos_token_id"]?.intValue,
+            addsBOS: meta["tokenizer.ggml.add_bos_token"]?.boolValue ?? false)
     }
 }

@@ -14,8 +14,9 @@ public enum TokenizerLoader {
         let configURL = directory.appendingPathComponent("tokenizer_config.json")
         let config = fileManager.fileExists(atPath: configURL.path) ? try read(configURL) : nil
         if fileManager.fileExists(atPath: tokenizerURL.path) {
-            return try ByteLevelBPETokenizer(tokenizerJSON: try read(tokenizerURL), config: config,
-                                             tokenizerFile: tokenizerURL.path, configFile: configURL.path)
+            return try ByteLevelBPETokenizer(
+                tokenizerJSON: try read(tokenizerURL), config: config,
+                tokenizerFile: tokenizerURL.path, configFile: configURL.path)
         }
         let vocabURL = directory.appendingPathComponent("vocab.json")
         let mergesURL = directory.appendingPathComponent("merges.txt")
@@ -24,9 +25,10 @@ public enum TokenizerLoader {
         }
         let mergesData = try read(mergesURL)
         let merges = String(decoding: mergesData, as: UTF8.self)
-        return try ByteLevelBPETokenizer(vocabJSON: try read(vocabURL), merges: merges, config: config,
-                                         preTokenizer: .gpt2, vocabFile: vocabURL.path,
-                                         mergesFile: mergesURL.path, configFile: configURL.path)
+        return try ByteLevelBPETokenizer(
+            vocabJSON: try read(vocabURL), merges: merges, config: config,
+            preTokenizer: .gpt2, vocabFile: vocabURL.path,
+            mergesFile: mergesURL.path, configFile: configURL.path)
     }
 
     private static func read(_ url: URL) throws(TokenizerError) -> Data {

@@ -31,35 +31,43 @@ struct ForwardBench: ParsableCommand {
         try withFailureReport {
             let (loadSeconds, decoder) = try Stopwatch.time { try options.loadModel() }
             let afterLoad = ResourceUsage.currentResidentBytes ?? 0
-            let benchmark = ForwardBenchmark(model: decoder, tokenCounts: try options.tokenCounts,
-                                             threadCounts: try options.threadCounts, repeats: repeats)
+            let benchmark = ForwardBenchmark(
+                model: decoder, tokenCounts: try options.tokenCounts,
+                threadCounts: try options.threadCounts, repeats: repeats)
             let json = options.json
             let info = decoder.info
             if !json {
-                printOut("model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads, "
-                         + "vocab \(info.vocabSize), \(info.parameters) parameters; loaded in "
-                         + String(format: "%.2f s", loadSeconds) + ", RSS after load "
-                         + String(format: "%.0f MB", Double(afterLoad) / 1e6))
+                printOut(
+                    "model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads, "
+                        + "vocab \(info.vocabSize), \(info.parameters) parameters; loaded in "
+                        + String(format: "%.2f s", loadSeconds) + ", RSS after load "
+                        + String(format: "%.0f MB", Double(afterLoad) / 1e6))
                 printOut("OpenBLAS: \(BLASThreads.configuration)")
-                printOut("threads tokens   median_s      min_s   tokens/s  fwd_GFLOP/s  sgemm_GFLOP/s  gemm_eff  trace_MB")
+                printOut(
+                    "threads tokens   median_s      min_s   tokens/s  fwd_GFLOP/s  sgemm_GFLOP/s  gemm_eff  trace_MB")
             }
             let rows = try benchmark.run { row in
                 guard !json else { return }
-                printOut(String(format: "%7d %6d %10.4f %10.4f %10.1f %12.2f %14.2f %8.0f%% %9.1f",
-                                row.threads, row.tokens, row.forward.median, row.forward.minimum, row.tokensPerSecond,
-                                row.forwardGFLOPs, row.bareGEMMGFLOPs, row.gemmEfficiency * 100,
-                                Double(row.traceBytes) / 1e6))
+                printOut(
+                    String(
+                        format: "%7d %6d %10.4f %10.4f %10.1f %12.2f %14.2f %8.0f%% %9.1f",
+                        row.threads, row.tokens, row.forward.median, row.forward.minimum, row.tokensPerSecond,
+                        row.forwardGFLOPs, row.bareGEMMGFLOPs, row.gemmEfficiency * 100,
+                        Double(row.traceBytes) / 1e6))
             }
             let peak = ResourceUsage.peakResidentBytes
             if json {
-                let report = BenchReport(model: info, loadSeconds: loadSeconds, residentAfterLoadBytes: afterLoad,
-                                         peakResidentBytes: peak, rows: rows)
+                let report = BenchReport(
+                    model: info, loadSeconds: loadSeconds, residentAfterLoadBytes: afterLoad,
+                    peakResidentBytes: peak, rows: rows)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 printOut(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
-                printOut(String(format: "peak RSS %.0f MB (after load %.0f MB)", Double(peak) / 1e6,
-                                Double(afterLoad) / 1e6))
+                printOut(
+                    String(
+                        format: "peak RSS %.0f MB (after load %.0f MB)", Double(peak) / 1e6,
+                        Double(afterLoad) / 1e6))
             }
         }
     }

@@ -6,6 +6,8 @@ struct Glassbox: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glassbox",
         abstract: "Run transformer language models on the CPU and record everything inside them.",
-        subcommands: [ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, BenchCommand.self,
-                      ModelsCommand.self, ReportCommand.self])
+        subcommands: [
+            ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, BenchCommand.self,
+            ModelsCommand.self, ReportCommand.self
+        ])
 }

@@ -19,11 +19,16 @@ struct GraphCommand: ParsableCommand {
     @Option(name: .long, help: "Contribution threshold from 0 to 1.")
     var threshold: Double = GraphOptions.defaultThreshold
 
-    @Flag(name: .long, inversion: .prefixedNo,
-            help: "Renormalise after thresholding (paths keep every remaining edge); off: paths keep edges above the threshold.")
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help:
+            "Renormalise after thresholding (paths keep every remaining edge); off: paths keep edges above the threshold."
+    )
     var renormalize = true
 
-    @Option(name: .long, parsing: .unconditional, help: "Paths to the prediction at this token (index, -1 = last) or 'all'.")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Paths to the prediction at this token (index, -1 = last) or 'all'."
+    )
     var target: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -39,8 +44,9 @@ struct GraphCommand: ParsableCommand {
         try withFailureReport {
             let run = try prompt.run()
             let options = try GraphOptions(threshold: threshold, renormalize: renormalize)
-            let contributions = try ModelContributions.compute(model: run.model, trace: run.trace,
-                                                               workers: prompt.threads)
+            let contributions = try ModelContributions.compute(
+                model: run.model, trace: run.trace,
+                workers: prompt.threads)
             let graph = ContributionGraph(contributions: contributions, options: options)
             let edges: [GraphEdge]
             switch target {
@@ -48,8 +54,9 @@ struct GraphCommand: ParsableCommand {
             case "all"?: edges = graph.pathUnion()
             case let text?: edges = try graph.paths(start: try run.token(text, option: "--target"))
             }
-            let report = GraphReport(tokens: run.displayTokens, ids: run.ids, threshold: threshold,
-                                     renormalize: renormalize, target: target, edges: edges)
+            let report = GraphReport(
+                tokens: run.displayTokens, ids: run.ids, threshold: threshold,
+                renormalize: renormalize, target: target, edges: edges)
             printOut(json ? try jsonLine(report) : report.text())
         }
     }
@@ -77,19 +84,26 @@ struct GraphReport: Encodable {
         self.threshold = threshold
         self.renormalize = renormalize
         self.target = target
-        self.edges = edges.map { Edge(source: $0.source.description, target: $0.target.description,
-                                      weight: $0.weight, kind: $0.kind.rawValue) }
+        self.edges = edges.map {
+            Edge(
+                source: $0.source.description, target: $0.target.description,
+                weight: $0.weight, kind: $0.kind.rawValue)
+        }
     }
 
     func text() -> String {
-        var lines = ["\(tokens.count) tokens: " + tokens.enumerated().map { "\($0.offset):\($0.element)" }
-                        .joined(separator: " "),
-                     "threshold \(threshold), renormalize \(renormalize ? "on" : "off"), "
-                        + (target.map { "paths to \($0)" } ?? "full graph") + ": \(edges.count) edges"]
+        var lines = [
+            "\(tokens.count) tokens: "
+                + tokens.enumerated().map { "\($0.offset):\($0.element)" }
+                .joined(separator: " "),
+            "threshold \(threshold), renormalize \(renormalize ? "on" : "off"), "
+                + (target.map { "paths to \($0)" } ?? "full graph") + ": \(edges.count) edges"
+        ]
         for e in edges {
-            lines.append(e.source.padding(toLength: 9, withPad: " ", startingAt: 0) + " → "
-                         + e.target.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
-                         + e.kind.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "%.4f", e.weight))
+            lines.append(
+                e.source.padding(toLength: 9, withPad: " ", startingAt: 0) + " → "
+                    + e.target.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
+                    + e.kind.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "%.4f", e.weight))
         }
         return lines.joined(separator: "\n")
     }

@@ -29,10 +29,13 @@ struct HTTPBench: ParsableCommand {
 
     func run() throws {
         try withFailureReport {
-            let report = try HTTPLoadGenerator(port: port, path: path, connections: connections, duration: duration).run()
-            printOut(String(format: "%d requests in %.2f s: %.0f req/s, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %d errors",
-                            report.requests, report.seconds, report.requestsPerSecond, report.p50Milliseconds,
-                            report.p99Milliseconds, report.maxMilliseconds, report.errors))
+            let report = try HTTPLoadGenerator(port: port, path: path, connections: connections, duration: duration)
+                .run()
+            printOut(
+                String(
+                    format: "%d requests in %.2f s: %.0f req/s, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %d errors",
+                    report.requests, report.seconds, report.requestsPerSecond, report.p50Milliseconds,
+                    report.p99Milliseconds, report.maxMilliseconds, report.errors))
         }
     }
 }

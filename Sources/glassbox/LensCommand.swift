@@ -47,18 +47,25 @@ struct LensCommand: ParsableCommand {
             let representations: [Representation]
             if let layer {
                 guard (0..<run.model.info.layers).contains(layer) else {
-                    throw ValidationError("--layer \(layer) is outside the model's layers 0 to \(run.model.info.layers - 1)")
+                    throw ValidationError(
+                        "--layer \(layer) is outside the model's layers 0 to \(run.model.info.layers - 1)")
                 }
                 representations = [Representation(layer: layer, point: ResidualPoint(rawValue: point)!, token: t)]
             } else {
-                representations = [Representation(layer: 0, point: .pre, token: t)]
+                representations =
+                    [Representation(layer: 0, point: .pre, token: t)]
                     + (0..<run.model.info.layers).flatMap { l in
-                        [Representation(layer: l, point: .mid, token: t), Representation(layer: l, point: .post, token: t)]
+                        [
+                            Representation(layer: l, point: .mid, token: t),
+                            Representation(layer: l, point: .post, token: t)
+                        ]
                     }
             }
             let rows = try representations.map { r in
-                LensReport.Row(representation: r, entries: try LogitLens.top(
-                    model: run.model, trace: run.trace, representation: r, k: k, normalize: normalize),
+                LensReport.Row(
+                    representation: r,
+                    entries: try LogitLens.top(
+                        model: run.model, trace: run.trace, representation: r, k: k, normalize: normalize),
                     tokenizer: run)
             }
             let report = LensReport(tokens: run.displayTokens, token: t, normalize: normalize, rows: rows)
@@ -96,8 +103,11 @@ struct LensReport: Encodable {
             case .mid: node = GraphNode(.afterAttention, layer: r.layer, token: r.token).description
             case .post: node = GraphNode(.afterFFN, layer: r.layer, token: r.token).description
             }
-            top = entries.map { Entry(id: $0.id, text: run.tokenizer.displayString(for: $0.id), logit: $0.logit,
-                                      rank: $0.rank, previousRank: $0.previousRank) }
+            top = entries.map {
+                Entry(
+                    id: $0.id, text: run.tokenizer.displayString(for: $0.id), logit: $0.logit,
+                    rank: $0.rank, previousRank: $0.previousRank)
+            }
         }
     }
 
@@ -110,11 +120,13 @@ struct LensReport: Encodable {
         var lines = ["logit lens of token \(token) (\(tokens[token])), final norm \(normalize ? "on" : "off")"]
         for row in rows {
             let cells = row.top.map { e -> String in
-                let change = e.previousRank.map { $0 - e.rank }.map { $0 > 0 ? " ↑\($0)" : $0 < 0 ? " ↓\(-$0)" : "" } ?? ""
+                let change =
+                    e.previousRank.map { $0 - e.rank }.map { $0 > 0 ? " ↑\($0)" : $0 < 0 ? " ↓\(-$0)" : "" } ?? ""
                 return e.text + String(format: " %.2f", e.logit) + change
             }
-            lines.append("\(row.point)(\(row.layer))".padding(toLength: 10, withPad: " ", startingAt: 0)
-                         + row.node.padding(toLength: 8, withPad: " ", startingAt: 0) + cells.joined(separator: " | "))
+            lines.append(
+                "\(row.point)(\(row.layer))".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + row.node.padding(toLength: 8, withPad: " ", startingAt: 0) + cells.joined(separator: " | "))
         }
         return lines.joined(separator: "\n")
     }

@@ -8,8 +8,9 @@ enum ModelResolution {
     static func catalog(config: String?) throws -> ModelCatalog {
         let path = config ?? ProcessInfo.processInfo.environment["GLASSBOX_CONFIG"] ?? "config/glassbox.json"
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ModelInstaller.InstallError(message: "no configuration at \(path) (give --config FILE or set "
-                                              + "GLASSBOX_CONFIG)")
+            throw ModelInstaller.InstallError(
+                message: "no configuration at \(path) (give --config FILE or set "
+                    + "GLASSBOX_CONFIG)")
         }
         let catalog = try ModelCatalog(contentsOf: URL(fileURLWithPath: path))
         // GLASSBOX_CACHE_DIR moves the model cache, as for `glassbox serve` (Docker keeps it on a volume).
@@ -23,8 +24,10 @@ enum ModelResolution {
         if FileManager.default.fileExists(atPath: model) { return URL(fileURLWithPath: model) }
         let catalog = try catalog(config: config)
         guard let entry = catalog.entry(model) else {
-            throw ModelInstaller.InstallError(message: "no such model directory or GGUF file, and no model named "
-                + "\"\(model)\" in the configuration (known: \(catalog.entries.map(\.name).joined(separator: ", ")))")
+            throw ModelInstaller.InstallError(
+                message: "no such model directory or GGUF file, and no model named "
+                    + "\"\(model)\" in the configuration (known: \(catalog.entries.map(\.name).joined(separator: ", ")))"
+            )
         }
         return try ModelInstaller(catalog: catalog).install(entry) { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))

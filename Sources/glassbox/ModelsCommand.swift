@@ -12,7 +12,8 @@ struct ModelsCommand: ParsableCommand {
 
 struct ListModels: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Show each configured model, its architecture, size and whether it is installed.")
+        commandName: "list", abstract: "Show each configured model, its architecture, size and whether it is installed."
+    )
 
     @Option(name: .long, help: "Configuration file (default: GLASSBOX_CONFIG or config/glassbox.json).")
     var config: String?
@@ -42,10 +43,13 @@ struct ListModels: ParsableCommand {
                 case .package(let wheels, _, _, _): source = "pip: " + wheels.joined(separator: " ")
                 }
                 let marker = entry.name == catalog.defaultModel ? " (default)" : ""
-                let columns = [(entry.name, 17), (installed ? "yes" : "no", 10), (architecture, 13), (parameters, 11),
-                               (quantisation, 13), (size, 8)]
-                printOut(columns.map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }
-                    .joined(separator: " ") + " " + source + marker)
+                let columns = [
+                    (entry.name, 17), (installed ? "yes" : "no", 10), (architecture, 13), (parameters, 11),
+                    (quantisation, 13), (size, 8)
+                ]
+                printOut(
+                    columns.map { $0.0.padding(toLength: max($0.1, $0.0.count), withPad: " ", startingAt: 0) }
+                        .joined(separator: " ") + " " + source + marker)
             }
         }
     }
@@ -65,8 +69,9 @@ struct InstallModel: ParsableCommand {
         try withFailureReport {
             let catalog = try ModelResolution.catalog(config: config)
             guard let entry = catalog.entry(name) else {
-                throw ValidationError("no model named \"\(name)\" (known: "
-                                      + catalog.entries.map(\.name).joined(separator: ", ") + ")")
+                throw ValidationError(
+                    "no model named \"\(name)\" (known: "
+                        + catalog.entries.map(\.name).joined(separator: ", ") + ")")
             }
             let url = try ModelInstaller(catalog: catalog).install(entry) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))

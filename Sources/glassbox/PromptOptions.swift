@@ -47,8 +47,9 @@ struct TracedPrompt {
         }
         let position = value < 0 ? ids.count + value : value
         guard (0..<ids.count).contains(position) else {
-            throw ValidationError("\(option) \(value) is outside the prompt's \(ids.count) tokens "
-                                  + "(0 to \(ids.count - 1), or -1 for the last)")
+            throw ValidationError(
+                "\(option) \(value) is outside the prompt's \(ids.count) tokens "
+                    + "(0 to \(ids.count - 1), or -1 for the last)")
         }
         return position
     }

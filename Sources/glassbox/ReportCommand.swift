@@ -59,8 +59,9 @@ struct ReportCommand: ParsableCommand {
             options.maxPrompts = maxPrompts
             options.workers = modelOptions.threads
             let (model, tokenizer) = try modelOptions.load()
-            let builder = ReportBuilder(modelName: modelOptions.model, model: model, tokenizer: tokenizer,
-                                        options: options)
+            let builder = ReportBuilder(
+                modelName: modelOptions.model, model: model, tokenizer: tokenizer,
+                options: options)
             try builder.validate(prompts)
             let bar = ProgressBar(total: builder.totalPasses(prompts))
             let report = try builder.build(prompts) { done, _, index in
@@ -70,9 +71,10 @@ struct ReportCommand: ParsableCommand {
             try Data(ReportHTML.page(report).utf8).write(to: URL(fileURLWithPath: out))
             if let json { try ReportJSON.data(report).write(to: URL(fileURLWithPath: json)) }
             let seconds = report.prompts.reduce(0) { $0 + $1.seconds }
-            printOut("wrote \(out): \(prompts.count) prompts in \(String(format: "%.1f", seconds)) s "
-                     + "(\(String(format: "%.2f", seconds / Double(prompts.count))) s per prompt), "
-                     + "\(report.recommendations.count) recommendations")
+            printOut(
+                "wrote \(out): \(prompts.count) prompts in \(String(format: "%.1f", seconds)) s "
+                    + "(\(String(format: "%.2f", seconds / Double(prompts.count))) s per prompt), "
+                    + "\(report.recommendations.count) recommendations")
         }
     }
 }
@@ -88,7 +90,8 @@ final class ProgressBar {
     func update(_ done: Int, _ label: String) {
         let fraction = Double(done) / Double(total)
         let width = 30, filled = Int(fraction * Double(width))
-        let line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+        let line =
+            "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             + "\(done)/\(total) passes, \(label)"
         if terminal {
             FileHandle.standardError.write(Data(("\r" + line).utf8))

@@ -24,8 +24,9 @@ struct RunCommand: ParsableCommand {
             let run = try prompt.run()
             let logits = run.trace.logits(at: run.ids.count - 1) ?? []
             let top = NextTokenPrediction.top(logits, k: min(topK, run.model.info.vocabSize))
-            let report = RunReport(info: run.model.info, path: prompt.model, ids: run.ids, tokenizer: run.tokenizer,
-                                   top: top)
+            let report = RunReport(
+                info: run.model.info, path: prompt.model, ids: run.ids, tokenizer: run.tokenizer,
+                top: top)
             printOut(json ? try report.json() : report.text())
         }
     }

@@ -30,7 +30,10 @@ struct RunReport: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case path, architecture, layers, heads, parameters
-            case modelType = "model_type", dModel = "d_model", kvHeads = "kv_heads", vocabSize = "vocab_size"
+            case modelType = "model_type"
+            case dModel = "d_model"
+            case kvHeads = "kv_heads"
+            case vocabSize = "vocab_size"
             case contextLength = "context_length"
         }
     }
@@ -40,12 +43,16 @@ struct RunReport: Encodable {
     let top: [Prediction]
 
     init(info: ModelInfo, path: String, ids: [Int], tokenizer: any Tokenizer, top: [NextTokenPrediction]) {
-        model = Model(path: path, architecture: info.architecture, modelType: info.modelType, layers: info.layers,
-                      dModel: info.dModel, heads: info.heads, kvHeads: info.kvHeads, vocabSize: info.vocabSize,
-                      contextLength: info.contextLength, parameters: info.parameters)
+        model = Model(
+            path: path, architecture: info.architecture, modelType: info.modelType, layers: info.layers,
+            dModel: info.dModel, heads: info.heads, kvHeads: info.kvHeads, vocabSize: info.vocabSize,
+            contextLength: info.contextLength, parameters: info.parameters)
         tokens = ids.map { Token(id: $0, text: tokenizer.decode([$0])) }
-        self.top = top.map { Prediction(id: $0.id, text: tokenizer.decode([$0.id]), logit: $0.logit,
-                                        probability: $0.probability) }
+        self.top = top.map {
+            Prediction(
+                id: $0.id, text: tokenizer.decode([$0.id]), logit: $0.logit,
+                probability: $0.probability)
+        }
         displayTokens = ids.map { tokenizer.displayString(for: $0) }
         displayTop = top.map { tokenizer.displayString(for: $0.id) }
     }
@@ -64,9 +71,10 @@ struct RunReport: Encodable {
     func text() -> String {
         var lines: [String] = []
         let m = model
-        lines.append("\(m.architecture) (\(m.modelType)): \(m.layers) layers, d_model \(m.dModel), \(m.heads) heads"
-                     + (m.kvHeads != m.heads ? " (\(m.kvHeads) KV)" : "") + ", vocab \(m.vocabSize), "
-                     + "\(m.parameters) parameters")
+        lines.append(
+            "\(m.architecture) (\(m.modelType)): \(m.layers) layers, d_model \(m.dModel), \(m.heads) heads"
+                + (m.kvHeads != m.heads ? " (\(m.kvHeads) KV)" : "") + ", vocab \(m.vocabSize), "
+                + "\(m.parameters) parameters")
         lines.append("\(tokens.count) tokens:")
         for (i, t) in tokens.enumerated() {
             lines.append(String(format: "  %4d  %7d  ", i, t.id) + displayTokens[i])
@@ -74,8 +82,9 @@ struct RunReport: Encodable {
         lines.append("top \(top.count) next tokens:")
         lines.append("  rank       id      logit  probability  token")
         for (i, p) in top.enumerated() {
-            lines.append(String(format: "  %4d  %7d  %9.4f  %11.6f  ", i + 1, p.id, p.logit, p.probability)
-                         + displayTop[i])
+            lines.append(
+                String(format: "  %4d  %7d  %9.4f  %11.6f  ", i + 1, p.id, p.logit, p.probability)
+                    + displayTop[i])
         }
         return lines.joined(separator: "\n")
     }

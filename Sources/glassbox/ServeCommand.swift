@@ -44,8 +44,9 @@ struct ServeCommand: ParsableCommand {
             if let port { settings.port = port }
             let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-            try FileManager.default.createDirectory(at: URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: settings.databasePath).deletingLastPathComponent(),
+                withIntermediateDirectories: true)
             let store = try RunStore(path: settings.databasePath, maxBytes: settings.cacheMaxBytes)
             let registry = ModelRegistry(catalog: settings.catalog)
             if let name = settings.catalog.defaultModel {

@@ -23,8 +23,9 @@ struct AblationTests {
         #expect(effects.predicted == (expected["predicted"] as! NSNumber).intValue)
         var worstLogit = 0.0, worstDelta = 0.0
         func check(_ ablation: Ablation, _ e: [String: Any], _ effect: AblationEffects.Effect, _ label: String) throws {
-            let logits = Array(try model.forward(tokens: ids, options: ForwardOptions(ablation: ablation))
-                .logits(at: ids.count - 1)!)
+            let logits = Array(
+                try model.forward(tokens: ids, options: ForwardOptions(ablation: ablation))
+                    .logits(at: ids.count - 1)!)
             let reference = AnomalyTests.doubles(e["logits"])
             let scale = reference.map(abs).max()!
             let worst = zip(logits, reference).map { abs(Double($0) - $1) }.max()!
@@ -32,7 +33,9 @@ struct AblationTests {
             let delta = (e["delta_logprob"] as! NSNumber).doubleValue
             worstLogit = max(worstLogit, worst / scale)
             worstDelta = max(worstDelta, abs(effect.deltaLogProbability - delta))
-            #expect(abs(effect.deltaLogProbability - delta) <= 1e-4, "\(label): Δlog p \(effect.deltaLogProbability) vs \(delta)")
+            #expect(
+                abs(effect.deltaLogProbability - delta) <= 1e-4,
+                "\(label): Δlog p \(effect.deltaLogProbability) vs \(delta)")
             #expect(effect.deltaLogProbability != 0, "\(label): the ablation changes the prediction's probability")
         }
         let heads = expected["heads"] as! [[String: Any]]
@@ -58,12 +61,21 @@ struct AblationTests {
         let ids = try AnalysisFixtures.prompts("tiny-llama")[0]
         let plain = try model.forward(tokens: ids)
         #expect(try model.forward(tokens: ids, options: ForwardOptions(ablation: Ablation())).storage == plain.storage)
-        #expect(throws: TransformerError.self) { try model.forward(tokens: ids, options: .init(ablation: .head(layer: 2, head: 0))) }
-        #expect(throws: TransformerError.self) { try model.forward(tokens: ids, options: .init(ablation: .head(layer: 0, head: 4))) }
+        #expect(throws: TransformerError.self) {
+            try model.forward(tokens: ids, options: .init(ablation: .head(layer: 2, head: 0)))
+        }
+        #expect(throws: TransformerError.self) {
+            try model.forward(tokens: ids, options: .init(ablation: .head(layer: 0, head: 4)))
+        }
         #expect(throws: TransformerError.self) { try model.forward(tokens: ids, options: .init(ablation: .layer(-1))) }
         var calls = 0
         #expect(throws: AnalysisCancelled.self) {
-            try AblationEffects.measure(model: model, baseline: plain, shouldContinue: { calls += 1; return calls < 3 })
+            try AblationEffects.measure(
+                model: model, baseline: plain,
+                shouldContinue: {
+                    calls += 1
+                    return calls < 3
+                })
         }
         #expect(calls == 3)
         // Reusing the unablated trace for the layers before the ablated one gives the full ablated pass, bit for bit.

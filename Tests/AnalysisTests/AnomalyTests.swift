@@ -14,8 +14,9 @@ struct AnomalyTests {
     static func doubles(_ value: Any?) -> [Double] { (value as! [Any]).map { ($0 as! NSNumber).doubleValue } }
 
     static func prompts(_ name: String) throws -> [[String: Any]] {
-        let root = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Fixtures.golden("analytics-\(name).json"))) as! [String: Any]
+        let root =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Fixtures.golden("analytics-\(name).json"))) as! [String: Any]
         return root["prompts"] as! [[String: Any]]
     }
 
@@ -47,22 +48,26 @@ struct AnomalyTests {
             }
             for (index, c) in (prompt["anomalies"] as! [[String: Any]]).enumerated() {
                 let label = "\(name) n=\(ids.count) case \(index)"
-                let found = AttentionAnomalies(trace: trace, headOutputNorms: norms,
-                                               parameters: Self.parameters(c["parameters"] as! [String: Any]))
+                let found = AttentionAnomalies(
+                    trace: trace, headOutputNorms: norms,
+                    parameters: Self.parameters(c["parameters"] as! [String: Any]))
                 let high = c["high_attention"] as! [[String: Any]]
-                #expect(found.highAttention.map(\.key) == high.map { ($0["key"] as! NSNumber).intValue }, "\(label) keys")
+                #expect(
+                    found.highAttention.map(\.key) == high.map { ($0["key"] as! NSNumber).intValue }, "\(label) keys")
                 for (group, expected) in zip(found.highAttention, high) {
                     let hits = expected["hits"] as! [[Any]]
-                    #expect(group.hits.map { [$0.layer, $0.head, $0.query] } == hits.map { Self.ints(Array($0[0..<3])) },
-                            "\(label) key \(group.key) hits")
+                    #expect(
+                        group.hits.map { [$0.layer, $0.head, $0.query] } == hits.map { Self.ints(Array($0[0..<3])) },
+                        "\(label) key \(group.key) hits")
                     for (hit, e) in zip(group.hits, hits) {
                         #expect(abs(hit.value - (number(e[3]))) <= 1e-5, "\(label) hit value")
                     }
                 }
                 func heads(_ list: [AttentionAnomalies.HeadFinding], _ key: String) {
                     let expected = c[key] as! [[Any]]
-                    #expect(list.map { [$0.layer, $0.head] } == expected.map { Self.ints(Array($0[0..<2])) },
-                            "\(label) \(key)")
+                    #expect(
+                        list.map { [$0.layer, $0.head] } == expected.map { Self.ints(Array($0[0..<2])) },
+                        "\(label) \(key)")
                     for (f, e) in zip(list, expected) {
                         #expect(abs(f.value - number(e[2])) <= 1e-5, "\(label) \(key) value \(f.value)")
                     }
@@ -70,14 +75,17 @@ struct AnomalyTests {
                 heads(found.uniformAttention, "uniform_attention")
                 heads(found.deadHeads, "dead_head")
                 let outliers = c["outlier_activation"] as! [[Any]]
-                #expect(found.outlierActivations.map { [$0.layer, $0.position, $0.dimension] }
+                #expect(
+                    found.outlierActivations.map { [$0.layer, $0.position, $0.dimension] }
                         == outliers.map { Self.ints(Array($0[0..<3])) }, "\(label) outliers")
                 for (o, e) in zip(found.outlierActivations, outliers) {
-                    #expect(abs(o.value - number(e[3])) <= 1e-5 && abs(o.ratio - number(e[4])) <= 1e-5 * number(e[4]),
-                            "\(label) outlier value \(o.value) ratio \(o.ratio)")
+                    #expect(
+                        abs(o.value - number(e[3])) <= 1e-5 && abs(o.ratio - number(e[4])) <= 1e-5 * number(e[4]),
+                        "\(label) outlier value \(o.value) ratio \(o.ratio)")
                 }
                 if index == 1 {
-                    #expect(!found.highAttention.isEmpty && !found.uniformAttention.isEmpty && !found.deadHeads.isEmpty
+                    #expect(
+                        !found.highAttention.isEmpty && !found.uniformAttention.isEmpty && !found.deadHeads.isEmpty
                             && !found.outlierActivations.isEmpty, "\(label): the sensitive case fires every detector")
                 }
             }
@@ -118,8 +126,9 @@ struct AnomalyTests {
             let ids = Self.ints(prompt["ids"])
             let expected = prompt["clusters"] as! [String: Any]
             let metrics = try HeadMetrics.all(trace: try model.forward(tokens: ids))
-            let clusters = try HeadClustering(metrics: metrics, k: (expected["k"] as! NSNumber).intValue,
-                                              seed: UInt64((expected["seed"] as! NSNumber).intValue))
+            let clusters = try HeadClustering(
+                metrics: metrics, k: (expected["k"] as! NSNumber).intValue,
+                seed: UInt64((expected["seed"] as! NSNumber).intValue))
             #expect(HeadClustering.featureNames == (expected["features"] as! [String]))
             #expect(clusters.seeds == Self.ints(expected["seeds"]), "\(name) seeds")
             #expect(clusters.assignment == Self.ints(expected["assignment"]), "\(name) assignment")

@@ -21,8 +21,9 @@ struct AttentionMetricsTests {
 
     @Test("per-head metrics, classes, per-row metrics, rollout and flow", arguments: AnalysisFixtures.analyticsModels)
     func golden(name: String) throws {
-        let root = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: Fixtures.golden("metrics-\(name).json"))) as! [String: Any]
+        let root =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: Fixtures.golden("metrics-\(name).json"))) as! [String: Any]
         let model = try AnalysisFixtures.model(name)
         for c in root["cases"] as! [[String: Any]] {
             let ids = (c["ids"] as! [Any]).map { ($0 as! NSNumber).intValue }
@@ -33,10 +34,14 @@ struct AttentionMetricsTests {
                 for (h, expected) in layer.enumerated() {
                     let m = heads[l][h]
                     let label = "\(name) n=\(n) L\(l)H\(h)"
-                    let keys = ["entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
-                                "previous_token", "self", "diagonal", "uniformity", "vertical"]
-                    let values = [m.entropy, m.normalizedEntropy, m.sparsity, m.locality, m.focus, m.firstToken,
-                                  m.previousToken, m.selfShare, m.diagonal, m.uniformity, m.vertical]
+                    let keys = [
+                        "entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
+                        "previous_token", "self", "diagonal", "uniformity", "vertical"
+                    ]
+                    let values = [
+                        m.entropy, m.normalizedEntropy, m.sparsity, m.locality, m.focus, m.firstToken,
+                        m.previousToken, m.selfShare, m.diagonal, m.uniformity, m.vertical
+                    ]
                     Self.expectClose(values, keys.map { (expected[$0] as! NSNumber).doubleValue }, label)
                     #expect(m.verticalKey == (expected["vertical_key"] as! NSNumber).intValue, "\(label) vertical key")
                     #expect(m.patternClass.rawValue == expected["class"] as! String, "\(label) class")
@@ -45,9 +50,11 @@ struct AttentionMetricsTests {
             let rows = c["rows"] as! [String: Any]
             let l = (rows["layer"] as! NSNumber).intValue, h = (rows["head"] as! NSNumber).intValue
             let r = AttentionRowMetrics(pattern: trace.attention(layer: l, head: h), tokens: n)
-            for (key, actual) in [("entropy", r.entropy), ("normalized_entropy", r.normalizedEntropy),
-                                  ("sparsity", r.sparsity), ("locality", r.locality), ("focus", r.focus),
-                                  ("uniformity", r.uniformity), ("diagonal", r.diagonal)] {
+            for (key, actual) in [
+                ("entropy", r.entropy), ("normalized_entropy", r.normalizedEntropy),
+                ("sparsity", r.sparsity), ("locality", r.locality), ("focus", r.focus),
+                ("uniformity", r.uniformity), ("diagonal", r.diagonal)
+            ] {
                 Self.expectClose(actual, Self.doubles(rows[key]), "\(name) n=\(n) rows \(key)")
             }
             let rollout = try AttentionRollout.compute(trace: trace)
@@ -79,7 +86,7 @@ struct AttentionMetricsTests {
         #expect(s.firstToken.dropFirst().allSatisfy { abs($0 - 0.7) < 1e-6 })
         let p = AttentionRowMetrics(pattern: previous, tokens: n)
         #expect(p.previousToken.dropFirst().allSatisfy { $0 == 1 })
-        #expect(p.locality.dropFirst().allSatisfy { abs($0 - 0.5) < 1e-12 })  // distance 1 → 1/(1+1)
+        #expect(p.locality.dropFirst().allSatisfy { abs($0 - 0.5) < 1e-12 }) // distance 1 → 1/(1+1)
         let u = AttentionRowMetrics(pattern: uniform, tokens: n)
         #expect(u.uniformity.allSatisfy { abs($0 - 1) < 1e-6 })
         #expect(u.normalizedEntropy.dropFirst().allSatisfy { abs($0 - 1) < 1e-6 })

@@ -8,8 +8,11 @@ struct ContributionGraphTests {
     /// One layer, two tokens, one head. Target 0: source 0 0.6, residual 0.4. Target 1: source 0 0.03, source 1 0.5,
     /// residual 0.47. FFN: [0.3, 0.02], residual [0.7, 0.98].
     static let handMade = ModelContributions(
-        attention: [AttentionContributions(layer: 0, tokens: 2, heads: 1, window: nil, weights: [0.6, 0, 0.03, 0.5],
-                                           residual: [0.4, 0.47], biasL1: [0, 0])],
+        attention: [
+            AttentionContributions(
+                layer: 0, tokens: 2, heads: 1, window: nil, weights: [0.6, 0, 0.03, 0.5],
+                residual: [0.4, 0.47], biasL1: [0, 0])
+        ],
         ffn: [FFNContributions(layer: 0, ffn: [0.3, 0.02], residual: [0.7, 0.98])])
 
     static func names(_ edges: [GraphEdge]) -> [String] {
@@ -19,28 +22,32 @@ struct ContributionGraphTests {
     @Test("renormalise at 0.04: cut parts vanish, the rest of each target sums to 1")
     func renormalized() throws {
         let graph = ContributionGraph(contributions: Self.handMade, options: try GraphOptions(threshold: 0.04))
-        #expect(Self.names(graph.edges) == [
-            "X0_0>A0_0:attention", "X0_0>A0_0:residual", "X0_1>A0_1:attention", "X0_1>A0_1:residual",
-            "A0_0>M0_0:ffn", "M0_0>I0_0:ffn", "A0_0>I0_0:ffn-residual", "A0_1>I0_1:ffn-residual",
-        ])
+        #expect(
+            Self.names(graph.edges) == [
+                "X0_0>A0_0:attention", "X0_0>A0_0:residual", "X0_1>A0_1:attention", "X0_1>A0_1:residual",
+                "A0_0>M0_0:ffn", "M0_0>I0_0:ffn", "A0_0>I0_0:ffn-residual", "A0_1>I0_1:ffn-residual"
+            ])
         let weights = graph.edges.map(\.weight)
         let expected: [Float] = [0.6, 0.4, 0.5 / 0.97, 0.47 / 0.97, 0.3, 0.3, 0.7, 1]
         for (w, e) in zip(weights, expected) { #expect(abs(w - e) < 1e-6) }
-        #expect(Self.names(try graph.paths(start: 1)) == [
-            "X0_1>A0_1:attention", "X0_1>A0_1:residual", "A0_1>I0_1:ffn-residual",
-        ])
+        #expect(
+            Self.names(try graph.paths(start: 1)) == [
+                "X0_1>A0_1:attention", "X0_1>A0_1:residual", "A0_1>I0_1:ffn-residual"
+            ])
         #expect(try graph.paths(start: 0).count == 5)
         #expect(Self.names(graph.pathUnion()) == Self.names(graph.edges))
     }
 
     @Test("without renormalisation every part is an edge and the paths keep edges above the threshold")
     func notRenormalized() throws {
-        let graph = ContributionGraph(contributions: Self.handMade,
-                                      options: try GraphOptions(threshold: 0.04, renormalize: false))
+        let graph = ContributionGraph(
+            contributions: Self.handMade,
+            options: try GraphOptions(threshold: 0.04, renormalize: false))
         #expect(graph.edges.count == 11)
-        #expect(Self.names(try graph.paths(start: 1)) == [
-            "X0_1>A0_1:attention", "X0_1>A0_1:residual", "A0_1>I0_1:ffn-residual",
-        ])
+        #expect(
+            Self.names(try graph.paths(start: 1)) == [
+                "X0_1>A0_1:attention", "X0_1>A0_1:residual", "A0_1>I0_1:ffn-residual"
+            ])
         let all = graph.pathsForAllStarts()
         #expect(all.count == 2 && all[1].count == 3 && all[0].count == 5)
     }
@@ -65,23 +72,30 @@ struct ContributionGraphTests {
         for bad in ["X1_3", "B0_1", "A_1", "A1_", "A-1_2", "I1_x", ""] { #expect(GraphNode(name: bad) == nil) }
     }
 
-    @Test("fixture models: edge count, weights per target, path edges reach the output", arguments: AnalysisFixtures.models)
+    @Test(
+        "fixture models: edge count, weights per target, path edges reach the output",
+        arguments: AnalysisFixtures.models)
     func invariants(name: String) throws {
         let model = try AnalysisFixtures.model(name)
         let ids = try AnalysisFixtures.prompts(name)[1]
         let n = ids.count
         let contributions = try ModelContributions.compute(model: model, trace: try model.forward(tokens: ids))
         // At threshold 0 without renormalisation every part is an edge: Σ_q |sources(q)| + residual + 3 FFN edges.
-        let full = ContributionGraph(contributions: contributions, options: try GraphOptions(threshold: 0, renormalize: false))
-        let parts = contributions.attention.reduce(0) { total, layer in total + (0..<n).reduce(0) { $0 + layer.sources(of: $1).count } }
+        let full = ContributionGraph(
+            contributions: contributions, options: try GraphOptions(threshold: 0, renormalize: false))
+        let parts = contributions.attention.reduce(0) { total, layer in
+            total + (0..<n).reduce(0) { $0 + layer.sources(of: $1).count }
+        }
         #expect(full.edges.count == parts + 4 * n * model.info.layers)
 
         let graph = ContributionGraph(contributions: contributions, options: try GraphOptions(threshold: 0.02))
         var into: [GraphNode: Double] = [:]
-        for e in graph.edges where e.target.kind != .ffn {  // A: attention + residual; I: ffn + ffn-residual
+        for e in graph.edges where e.target.kind != .ffn { // A: attention + residual; I: ffn + ffn-residual
             into[e.target, default: 0] += Double(e.weight)
         }
-        for (node, total) in into { #expect(abs(total - 1) < 1e-5, "\(name) \(node): incoming weights sum to \(total)") }
+        for (node, total) in into {
+            #expect(abs(total - 1) < 1e-5, "\(name) \(node): incoming weights sum to \(total)")
+        }
 
         let all = graph.pathsForAllStarts()
         var union = Set<GraphEdge>()
@@ -90,7 +104,8 @@ struct ContributionGraphTests {
             let sources = Set(path.map(\.source))
             for e in path {
                 #expect(e.weight > 0)
-                #expect(e.target == graph.output(s) || sources.contains(e.target), "\(name) start \(s): \(e) leads nowhere")
+                #expect(
+                    e.target == graph.output(s) || sources.contains(e.target), "\(name) start \(s): \(e) leads nowhere")
             }
         }
         #expect(union == Set(graph.pathUnion()))
@@ -138,14 +153,16 @@ struct LensGridTests {
         let trace = try model.forward(tokens: ids)
         for point in ResidualPoint.allCases {
             for normalize in [true, false] {
-                let grid = try NextTokenTable.lensGrid(model: model, trace: trace, point: point, k: 2,
-                                                       normalize: normalize, workers: 2)
+                let grid = try NextTokenTable.lensGrid(
+                    model: model, trace: trace, point: point, k: 2,
+                    normalize: normalize, workers: 2)
                 #expect(grid.count == model.info.layers && grid.allSatisfy { $0.count == ids.count })
                 for l in 0..<model.info.layers {
                     for t in 0..<ids.count {
-                        let lens = try LogitLens.top(model: model, trace: trace,
-                                                     representation: Representation(layer: l, point: point, token: t),
-                                                     k: 2, normalize: normalize)
+                        let lens = try LogitLens.top(
+                            model: model, trace: trace,
+                            representation: Representation(layer: l, point: point, token: t),
+                            k: 2, normalize: normalize)
                         #expect(grid[l][t].map(\.id) == lens.map(\.id), "\(name) \(point) layer \(l) token \(t)")
                         #expect(abs(grid[l][t][0].logit - lens[0].logit) < 1e-4)
                         #expect(grid[l][t][0].probability > 0 && grid[l][t][0].probability <= 1)

@@ -19,11 +19,14 @@ struct FastContributionTests {
                 #expect(weightError < 2e-6, "\(name) layer \(l): weights differ by \(weightError)")
                 #expect(residualError < 2e-6, "\(name) layer \(l): residual weights differ by \(residualError)")
                 for q in 0..<ids.count {
-                    let sum = (0..<ids.count).reduce(Double(fast.residual[q])) { $0 + fast.tokenWeight(target: q, source: $1) }
+                    let sum = (0..<ids.count).reduce(Double(fast.residual[q])) {
+                        $0 + fast.tokenWeight(target: q, source: $1)
+                    }
                     #expect(abs(sum - 1) < 1e-5, "\(name) layer \(l) target \(q): weights sum to \(sum)")
                     let bias = Double(fast.biasL1[q]), unexplained = naive.unattributedL1[q]
-                    #expect(abs(bias - unexplained) <= 1e-4 * max(1, unexplained),
-                            "\(name) layer \(l) target \(q): bias L1 \(bias) vs unexplained \(unexplained)")
+                    #expect(
+                        abs(bias - unexplained) <= 1e-4 * max(1, unexplained),
+                        "\(name) layer \(l) target \(q): bias L1 \(bias) vs unexplained \(unexplained)")
                     for k in 0..<ids.count where !fast.isPart(target: q, source: k) {
                         #expect(fast.headWeights(target: q, source: k).allSatisfy { $0 == 0 })
                     }

@@ -25,8 +25,9 @@ enum NaiveAttentionContributions {
             normWeight = norm.weight.map { Double($0 + offset) }
             scale = trace.slice(.postAttentionNormScale, l).map(Double.init)
         }
-        var result = Layer(weights: [Double](repeating: 0, count: n * n * H), residual: [Double](repeating: 0, count: n),
-                           unattributedL1: [Double](repeating: 0, count: n))
+        var result = Layer(
+            weights: [Double](repeating: 0, count: n * n * H), residual: [Double](repeating: 0, count: n),
+            unattributedL1: [Double](repeating: 0, count: n))
         for q in 0..<n {
             let visible = (0...q).filter { k in block.window.map { q - k < $0 } ?? true }
             var parts: [[Float]] = []

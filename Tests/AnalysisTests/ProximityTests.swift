@@ -25,9 +25,10 @@ struct ProximityTests {
     func renormalizeCase() {
         // Two targets with two (source, head) parts each: target 0 sees source 0 through heads 0 and 1; target 1's
         // parts sit on source 1.
-        let c = AttentionContributions(layer: 0, tokens: 2, heads: 2, window: nil,
-                                       weights: [0.05, 0.15, 0, 0, 0, 0, 0.05, 0.05], residual: [0.8, 0.9],
-                                       biasL1: [0, 0])
+        let c = AttentionContributions(
+            layer: 0, tokens: 2, heads: 2, window: nil,
+            weights: [0.05, 0.15, 0, 0, 0, 0, 0.05, 0.05], residual: [0.8, 0.9],
+            biasL1: [0, 0])
         let t = c.thresholded(0.1)
         #expect(t.weights[0] == 0)
         #expect(abs(t.weights[1] - 0.157894) < 1e-6)

@@ -6,8 +6,10 @@ import TestSupport
 struct BenchCommandTests {
     @Test("a small run reports one row per (threads, tokens) cell as JSON")
     func smallRun() throws {
-        let result = try CLIProcess.run(["bench", "forward", "--model", Fixtures.model("tiny-llama").path,
-                                         "--tokens", "4,9", "--threads", "1", "--repeats", "2", "--json"])
+        let result = try CLIProcess.run([
+            "bench", "forward", "--model", Fixtures.model("tiny-llama").path,
+            "--tokens", "4,9", "--threads", "1", "--repeats", "2", "--json"
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let rows = json?["rows"] as? [[String: Any]] ?? []

@@ -7,19 +7,35 @@ import TestSupport
 @Suite("glassbox graph and lens")
 struct GraphCommandTests {
     struct GraphOutput: Decodable {
-        struct Edge: Decodable { let source: String; let target: String; let weight: Double; let kind: String }
+        struct Edge: Decodable {
+            let source: String
+            let target: String
+            let weight: Double
+            let kind: String
+        }
         let tokens: [String]
         let edges: [Edge]
     }
 
     struct LensOutput: Decodable {
-        struct Entry: Decodable { let id: Int; let logit: Double; let previous_rank: Int? }
-        struct Row: Decodable { let layer: Int; let point: String; let node: String; let top: [Entry] }
+        struct Entry: Decodable {
+            let id: Int
+            let logit: Double
+            let previous_rank: Int?
+        }
+        struct Row: Decodable {
+            let layer: Int
+            let point: String
+            let node: String
+            let top: [Entry]
+        }
         let rows: [Row]
     }
 
     /// The golden graph entry at `renormalize` for the second prompt of `model`, with that prompt's text.
-    static func golden(_ model: String, renormalize: Bool) throws -> (text: String, graph: [String: Any], lens: [[String: Any]]) {
+    static func golden(_ model: String, renormalize: Bool) throws -> (
+        text: String, graph: [String: Any], lens: [[String: Any]]
+    ) {
         let text = try GoldenForward.load(model).prompts[1].text
         let data = try Data(contentsOf: Fixtures.golden("contributions-\(model).json"))
         let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
@@ -32,18 +48,25 @@ struct GraphCommandTests {
         Set(edges.map { "\($0[0] as! String)>\($0[1] as! String):\($0[2] as! String)" })
     }
 
-    static func keys(_ edges: [GraphOutput.Edge]) -> Set<String> { Set(edges.map { "\($0.source)>\($0.target):\($0.kind)" }) }
+    static func keys(_ edges: [GraphOutput.Edge]) -> Set<String> {
+        Set(edges.map { "\($0.source)>\($0.target):\($0.kind)" })
+    }
 
-    @Test("--json: the full graph, the paths to the last token and their union match the reference",
-          arguments: ["tiny-gpt2", "tiny-gemma3"], [true, false])
+    @Test(
+        "--json: the full graph, the paths to the last token and their union match the reference",
+        arguments: ["tiny-gpt2", "tiny-gemma3"], [true, false])
     func graph(model: String, renormalize: Bool) throws {
         let (text, golden, _) = try Self.golden(model, renormalize: renormalize)
         let threshold = "\((golden["threshold"] as! NSNumber).doubleValue)"
-        let base = ["graph", "--model", Fixtures.model(model).path, "--prompt", text, "--threshold", threshold, "--json",
-                    renormalize ? "--renormalize" : "--no-renormalize"]
+        let base = [
+            "graph", "--model", Fixtures.model(model).path, "--prompt", text, "--threshold", threshold, "--json",
+            renormalize ? "--renormalize" : "--no-renormalize"
+        ]
         let paths = golden["paths"] as! [[[Any]]]
-        for (target, expected) in [(nil, golden["edges"] as! [[Any]]), ("-1", paths[paths.count - 1]),
-                                   ("all", golden["path_union"] as! [[Any]])] as [(String?, [[Any]])] {
+        for (target, expected) in [
+            (nil, golden["edges"] as! [[Any]]), ("-1", paths[paths.count - 1]),
+            ("all", golden["path_union"] as! [[Any]])
+        ] as [(String?, [[Any]])] {
             let result = try CLIProcess.run(base + (target.map { ["--target", $0] } ?? []))
             #expect(result.status == 0, "stderr: \(result.stderr)")
             let output = try JSONDecoder().decode(GraphOutput.self, from: Data(result.stdout.utf8))
@@ -55,8 +78,10 @@ struct GraphCommandTests {
     @Test("lens --json: the last token's representations with ranks in the predecessor")
     func lens() throws {
         let (text, _, lens) = try Self.golden("tiny-llama", renormalize: true)
-        let result = try CLIProcess.run(["lens", "--model", Fixtures.model("tiny-llama").path, "--prompt", text,
-                                         "-k", "5", "--json"])
+        let result = try CLIProcess.run([
+            "lens", "--model", Fixtures.model("tiny-llama").path, "--prompt", text,
+            "-k", "5", "--json"
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let output = try JSONDecoder().decode(LensOutput.self, from: Data(result.stdout.utf8))
         #expect(output.rows.map(\.node) == ["X0_20", "A0_20", "I0_20", "A1_20", "I1_20"])
@@ -76,11 +101,20 @@ struct GraphCommandTests {
     func badParameters() throws {
         let model = Fixtures.model("tiny-gpt2").path
         for (arguments, fragment) in [
-            (["graph", "--model", model, "--prompt", "The cat", "--threshold", "1.5"], "--threshold must be from 0 to 1"),
+            (
+                ["graph", "--model", model, "--prompt", "The cat", "--threshold", "1.5"],
+                "--threshold must be from 0 to 1"
+            ),
             (["graph", "--model", model, "--prompt", "The cat", "--target", "99"], "--target 99 is outside the prompt"),
-            (["graph", "--model", model, "--prompt", "The cat", "--target", "last"], "--target must be a token position"),
-            (["lens", "--model", model, "--prompt", "The cat", "--layer", "2"], "--layer 2 is outside the model's layers"),
-            (["lens", "--model", model, "--prompt", "The cat", "--point", "middle"], "--point must be pre, mid or post"),
+            (
+                ["graph", "--model", model, "--prompt", "The cat", "--target", "last"],
+                "--target must be a token position"
+            ),
+            (
+                ["lens", "--model", model, "--prompt", "The cat", "--layer", "2"],
+                "--layer 2 is outside the model's layers"
+            ),
+            (["lens", "--model", model, "--prompt", "The cat", "--point", "middle"], "--point must be pre, mid or post")
         ] {
             let result = try CLIProcess.run(arguments)
             #expect(result.status != 0, "expected a non-zero exit for \(arguments)")

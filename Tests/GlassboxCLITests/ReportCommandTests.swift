@@ -10,9 +10,12 @@ struct ReportCommandTests {
         let directory = try Fixtures.temporaryDirectory()
         let prompts = directory.appendingPathComponent("prompts.txt")
         try Data("The capital of France is\n\nOnce upon a time\n  \nfor i in range(10):\n".utf8).write(to: prompts)
-        let html = directory.appendingPathComponent("report.html"), json = directory.appendingPathComponent("report.json")
-        let result = try CLIProcess.run(["report", "--model", Fixtures.model("tiny-llama").path, "--prompts", prompts.path,
-                                         "--out", html.path, "--json", json.path, "--threads", "1"])
+        let html = directory.appendingPathComponent("report.html"),
+            json = directory.appendingPathComponent("report.json")
+        let result = try CLIProcess.run([
+            "report", "--model", Fixtures.model("tiny-llama").path, "--prompts", prompts.path,
+            "--out", html.path, "--json", json.path, "--threads", "1"
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("3 prompts"), "\(result.stdout)")
         #expect(result.stderr.contains("passes"), "a progress bar: \(result.stderr)")
@@ -24,8 +27,10 @@ struct ReportCommandTests {
 
         let array = directory.appendingPathComponent("prompts.json")
         try Data(#"["line one\nline two", "second"]"#.utf8).write(to: array)
-        let fromJSON = try CLIProcess.run(["report", "--model", Fixtures.model("tiny-gpt2").path, "--prompts", array.path,
-                                           "--out", html.path, "--no-ablation"])
+        let fromJSON = try CLIProcess.run([
+            "report", "--model", Fixtures.model("tiny-gpt2").path, "--prompts", array.path,
+            "--out", html.path, "--no-ablation"
+        ])
         #expect(fromJSON.status == 0, "\(fromJSON.stderr)")
         #expect(fromJSON.stdout.contains("2 prompts"))
     }
@@ -44,7 +49,7 @@ struct ReportCommandTests {
             (["--prompts", empty.path], "the prompt set is empty"),
             (["--prompts", notArray.path], "JSON array"),
             (["--prompts", directory.appendingPathComponent("missing.txt").path], "cannot read"),
-            (["--prompts", three.path, "--max-prompts", "2"], "more than the limit of 2"),
+            (["--prompts", three.path, "--max-prompts", "2"], "more than the limit of 2")
         ]
         for (arguments, message) in cases {
             let result = try CLIProcess.run(["report", "--model", model, "--out", out] + arguments)

@@ -5,21 +5,37 @@ import TestSupport
 @Suite("glassbox run")
 struct RunCommandTests {
     struct Output: Decodable {
-        struct Token: Decodable { let id: Int; let text: String }
-        struct Prediction: Decodable { let id: Int; let text: String; let logit: Double; let probability: Double }
-        struct Model: Decodable { let architecture: String; let model_type: String; let layers: Int; let vocab_size: Int }
+        struct Token: Decodable {
+            let id: Int
+            let text: String
+        }
+        struct Prediction: Decodable {
+            let id: Int
+            let text: String
+            let logit: Double
+            let probability: Double
+        }
+        struct Model: Decodable {
+            let architecture: String
+            let model_type: String
+            let layers: Int
+            let vocab_size: Int
+        }
         let model: Model
         let tokens: [Token]
         let top: [Prediction]
     }
 
-    @Test("--json prints the golden prompt's tokens and its top next tokens with golden logits",
-          arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
+    @Test(
+        "--json prints the golden prompt's tokens and its top next tokens with golden logits",
+        arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
     func json(_ name: String) throws {
         let golden = try GoldenForward.load(name)
         let prompt = golden.prompts[1]
-        let result = try CLIProcess.run(["run", "--model", Fixtures.model(name).path, "--prompt", prompt.text,
-                                         "--top-k", "5", "--json"])
+        let result = try CLIProcess.run([
+            "run", "--model", Fixtures.model(name).path, "--prompt", prompt.text,
+            "--top-k", "5", "--json"
+        ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let output = try JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8))
         #expect(output.model.layers == golden.config.nLayers && output.model.vocab_size == golden.config.vocab)
@@ -60,23 +76,30 @@ struct RunCommandTests {
 
     @Test("bad paths, empty prompts and bad options exit non-zero with one message")
     func badArguments() throws {
-        try expectFailure(["run", "--model", "/nonexistent/model", "--prompt", "x"], containing: "no such model directory or GGUF file")
-        try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", ""],
-                          containing: "--prompt is empty")
-        try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--top-k", "0"],
-                          containing: "--top-k must be at least 1")
-        try expectFailure(["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--threads", "100000"],
-                          containing: "--threads must be from 1 to 256, got 100000")
-        try expectFailure(["bench", "forward", "--model", Fixtures.model("tiny-gpt2").path, "--threads", "1,3000000000"],
-                          containing: "--threads 3000000000 is more than 256")
+        try expectFailure(
+            ["run", "--model", "/nonexistent/model", "--prompt", "x"],
+            containing: "no such model directory or GGUF file")
+        try expectFailure(
+            ["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", ""],
+            containing: "--prompt is empty")
+        try expectFailure(
+            ["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--top-k", "0"],
+            containing: "--top-k must be at least 1")
+        try expectFailure(
+            ["run", "--model", Fixtures.model("tiny-gpt2").path, "--prompt", "x", "--threads", "100000"],
+            containing: "--threads must be from 1 to 256, got 100000")
+        try expectFailure(
+            ["bench", "forward", "--model", Fixtures.model("tiny-gpt2").path, "--threads", "1,3000000000"],
+            containing: "--threads 3000000000 is more than 256")
     }
 
     @Test("an unknown architecture, bad config JSON, truncated weights and a missing tokenizer are clear errors")
     func badModels() throws {
         let unknown = try copy("tiny-gpt2")
         try Data(#"{"model_type": "rwkv"}"#.utf8).write(to: unknown.appendingPathComponent("config.json"))
-        try expectFailure(["run", "--model", unknown.path, "--prompt", "x"],
-                          containing: "model_type \"rwkv\" is not supported")
+        try expectFailure(
+            ["run", "--model", unknown.path, "--prompt", "x"],
+            containing: "model_type \"rwkv\" is not supported")
 
         let badJSON = try copy("tiny-gpt2")
         try Data("{\"model_type\": ".utf8).write(to: badJSON.appendingPathComponent("config.json"))

@@ -15,17 +15,21 @@ struct APITests {
 
     /// Checks the error body `{"error": {"code", "message", "details"}}` and returns it.
     @discardableResult
-    static func expectError(_ response: HTTPResponse, status: Int, code: String, parameter: String? = nil,
-                            sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        #expect(response.status == status, "body: \(String(decoding: response.body, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+    static func expectError(
+        _ response: HTTPResponse, status: Int, code: String, parameter: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [String: Any] {
+        #expect(
+            response.status == status, "body: \(String(decoding: response.body, as: UTF8.self))",
+            sourceLocation: sourceLocation)
         #expect(response.headers["Content-Type"]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
         let error = try json(response)["error"] as? [String: Any] ?? [:]
         #expect(error["code"] as? String == code, "error: \(error)", sourceLocation: sourceLocation)
         #expect((error["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
         if let parameter {
-            #expect((error["details"] as? [String: Any])?["parameter"] as? String == parameter, "error: \(error)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                (error["details"] as? [String: Any])?["parameter"] as? String == parameter, "error: \(error)",
+                sourceLocation: sourceLocation)
         }
         return error
     }
@@ -33,7 +37,8 @@ struct APITests {
     @Test("POST /api/runs: the summary has the tokens and the model's next-token predictions; same input, same id")
     func createRun() throws {
         let server = try ServerFixture()
-        let first = try server.call("POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\", \"options\": {\"top_k\": 3}}")
+        let first = try server.call(
+            "POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\", \"options\": {\"top_k\": 3}}")
         #expect(first.status == 200)
         let summary = try json(first)
         let id = try #require(summary["id"] as? String)
@@ -53,7 +58,8 @@ struct APITests {
         #expect(abs((top.first!["probability"] as! Double) - exp(Double(last[best]) - maximum) / total) < 1e-5)
         #expect((summary["model"] as? [String: Any])?["layers"] as? Int == 2)
 
-        let again = try server.call("POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\", \"options\": {\"top_k\": 3}}")
+        let again = try server.call(
+            "POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\", \"options\": {\"top_k\": 3}}")
         #expect(try json(again)["id"] as? String == id)
         #expect(again.body == first.body)
         let fetched = try server.call("GET", "/api/runs/\(id)")
@@ -77,31 +83,42 @@ struct APITests {
         let graph = try json(try server.call("GET", "/api/runs/\(id)/graph?threshold=0.03"))
         let expected = ContributionGraph(contributions: contributions, options: try GraphOptions(threshold: 0.03))
         let edges = try #require(graph["edges"] as? [[String: Any]])
-        #expect(edges.map { "\($0["source"]!)>\($0["target"]!):\($0["kind"]!)" }
+        #expect(
+            edges.map { "\($0["source"]!)>\($0["target"]!):\($0["kind"]!)" }
                 == expected.edges.map { "\($0.source)>\($0.target):\($0.kind.rawValue)" })
         for (e, x) in zip(edges, expected.edges) { #expect(abs((e["weight"] as! Double) - Double(x.weight)) < 1e-6) }
         let paths = try #require(graph["paths"] as? [[Int]])
         #expect(paths.count == n)
-        #expect(paths[n - 1].map { "\(expected.edges[$0].source)>\(expected.edges[$0].target)" }
+        #expect(
+            paths[n - 1].map { "\(expected.edges[$0].source)>\(expected.edges[$0].target)" }
                 == (try expected.paths(start: n - 1)).map { "\($0.source)>\($0.target)" })
         let target = try json(try server.call("GET", "/api/runs/\(id)/graph?threshold=0.03&target=-1"))
         #expect((target["edges"] as? [Any])?.count == paths[n - 1].count)
 
         let map = try json(try server.call("GET", "/api/runs/\(id)/contributions?layer=0&head=2"))
         let rows = try #require(map["map"] as? [[Double]])
-        for q in 0..<n { for k in 0..<n {
-            #expect(abs(rows[q][k] - Double(contributions.attention[0].weight(target: q, source: k, head: 2))) < 1e-6)
-        } }
-        let pair = try json(try server.call("GET", "/api/runs/\(id)/contributions?layer=1&target=-1&source=0&threshold=0.03"))
-        #expect((pair["heads"] as? [Double]) == (try expected.headWeights(layer: 1, target: n - 1, source: 0)).map(Double.init))
+        for q in 0..<n {
+            for k in 0..<n {
+                #expect(
+                    abs(rows[q][k] - Double(contributions.attention[0].weight(target: q, source: k, head: 2))) < 1e-6)
+            }
+        }
+        let pair = try json(
+            try server.call("GET", "/api/runs/\(id)/contributions?layer=1&target=-1&source=0&threshold=0.03"))
+        #expect(
+            (pair["heads"] as? [Double])
+                == (try expected.headWeights(layer: 1, target: n - 1, source: 0)).map(Double.init))
 
         let lens = try json(try server.call("GET", "/api/runs/\(id)/lens?layer=1&point=mid&token=3&k=4"))
-        let reference = try LogitLens.top(model: model, trace: trace, representation: Representation(layer: 1, point: .mid, token: 3), k: 4)
+        let reference = try LogitLens.top(
+            model: model, trace: trace, representation: Representation(layer: 1, point: .mid, token: 3), k: 4)
         #expect((lens["top"] as? [[String: Any]])?.map { $0["id"] as! Int } == reference.map(\.id))
         #expect((lens["top"] as? [[String: Any]])?.map { $0["previous_rank"] as? Int } == reference.map(\.previousRank))
 
-        let promoted = try json(try server.call("GET", "/api/runs/\(id)/promoted?kind=head&layer=0&head=1&k=3&normalize=false"))
-        let block = try PromotedTokens.compute(model: model, trace: trace, block: .head(layer: 0, token: n - 1, head: 1), k: 3, normalize: false)
+        let promoted = try json(
+            try server.call("GET", "/api/runs/\(id)/promoted?kind=head&layer=0&head=1&k=3&normalize=false"))
+        let block = try PromotedTokens.compute(
+            model: model, trace: trace, block: .head(layer: 0, token: n - 1, head: 1), k: 3, normalize: false)
         #expect((promoted["promoted"] as? [[String: Any]])?.map { $0["id"] as! Int } == block.promoted.map(\.id))
         #expect((promoted["suppressed"] as? [[String: Any]])?.map { $0["id"] as! Int } == block.suppressed.map(\.id))
         #expect(promoted["caption"] as? String == "L0 ▸ attn ▸ H1")
@@ -122,31 +139,51 @@ struct APITests {
     @Test("bad input: each class has its status and a JSON error naming what is wrong")
     func badInput() throws {
         let server = try ServerFixture(limits: "{\"max_prompt_tokens\": 8}")
-        try Self.expectError(try server.call("POST", "/api/runs", body: ""), status: 400, code: "bad_parameter", parameter: "body")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": "), status: 400, code: "bad_parameter", parameter: "body")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "[1]"), status: 400, code: "bad_parameter", parameter: "body")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{}"), status: 400, code: "bad_parameter", parameter: "prompt")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": 3}"), status: 400, code: "bad_parameter", parameter: "prompt")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"colour\": 1}"), status: 400, code: "bad_parameter", parameter: "colour")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"model\": \"gpt-5\"}"), status: 400, code: "bad_parameter", parameter: "model")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"options\": {\"top_k\": 0}}"), status: 400, code: "bad_parameter", parameter: "options.top_k")
-        try Self.expectError(try server.call("POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\"}"), status: 413, code: "too_large")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: ""), status: 400, code: "bad_parameter", parameter: "body")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": "), status: 400, code: "bad_parameter",
+            parameter: "body")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "[1]"), status: 400, code: "bad_parameter", parameter: "body")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{}"), status: 400, code: "bad_parameter", parameter: "prompt")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": 3}"), status: 400, code: "bad_parameter",
+            parameter: "prompt")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"colour\": 1}"), status: 400,
+            code: "bad_parameter", parameter: "colour")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"model\": \"gpt-5\"}"), status: 400,
+            code: "bad_parameter", parameter: "model")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": \"a\", \"options\": {\"top_k\": 0}}"), status: 400,
+            code: "bad_parameter", parameter: "options.top_k")
+        try Self.expectError(
+            try server.call("POST", "/api/runs", body: "{\"prompt\": \"\(Self.prompt)\"}"), status: 413,
+            code: "too_large")
         try Self.expectError(try server.call("GET", "/api/runs/abc"), status: 404, code: "run_not_found")
-        try Self.expectError(try server.call("GET", "/api/runs/\(String(repeating: "0", count: 64))/graph"), status: 404, code: "run_not_found")
+        try Self.expectError(
+            try server.call("GET", "/api/runs/\(String(repeating: "0", count: 64))/graph"), status: 404,
+            code: "run_not_found")
         try Self.expectError(try server.call("DELETE", "/api/runs"), status: 405, code: "method_not_allowed")
         try Self.expectError(try server.call("GET", "/api/nothing"), status: 404, code: "not_found")
 
         let id = try server.run("The cat sat")
-        for (query, parameter) in [("graph?threshold=2", "threshold"), ("graph?threshold=x", "threshold"),
-                                   ("graph?target=99", "target"), ("graph?renormalize=maybe", "renormalize"),
-                                   ("graph?colour=red", "colour"), ("graph?threshold=0.1&threshold=0.2", "threshold"),
-                                   ("lens?layer=2", "layer"), ("lens", "layer"), ("lens?layer=0&point=middle", "point"),
-                                   ("lens?layer=0&k=0", "k"), ("attention?layer=0&head=4", "head"),
-                                   ("attention?layer=0&format=png", "format"), ("promoted?layer=0", "kind"),
-                                   ("promoted?kind=neuron&layer=0", "neuron"), ("promoted?kind=head&layer=0&head=9", "head"),
-                                   ("neurons?layer=0&token=-9", "token"), ("contributions?layer=0&target=0", "source")] {
-            try Self.expectError(try server.call("GET", "/api/runs/\(id)/\(query)"), status: 400, code: "bad_parameter",
-                                 parameter: parameter)
+        for (query, parameter) in [
+            ("graph?threshold=2", "threshold"), ("graph?threshold=x", "threshold"),
+            ("graph?target=99", "target"), ("graph?renormalize=maybe", "renormalize"),
+            ("graph?colour=red", "colour"), ("graph?threshold=0.1&threshold=0.2", "threshold"),
+            ("lens?layer=2", "layer"), ("lens", "layer"), ("lens?layer=0&point=middle", "point"),
+            ("lens?layer=0&k=0", "k"), ("attention?layer=0&head=4", "head"),
+            ("attention?layer=0&format=png", "format"), ("promoted?layer=0", "kind"),
+            ("promoted?kind=neuron&layer=0", "neuron"), ("promoted?kind=head&layer=0&head=9", "head"),
+            ("neurons?layer=0&token=-9", "token"), ("contributions?layer=0&target=0", "source")
+        ] {
+            try Self.expectError(
+                try server.call("GET", "/api/runs/\(id)/\(query)"), status: 400, code: "bad_parameter",
+                parameter: parameter)
         }
     }
 
@@ -154,7 +191,11 @@ struct APITests {
     func busy() throws {
         let server = try ServerFixture(limits: "{\"max_concurrent_runs\": 1, \"max_queued_runs\": 0}")
         let release = DispatchSemaphore(value: 0), started = DispatchSemaphore(value: 0)
-        #expect(server.api.service.compute.submit { started.signal(); release.wait() })
+        #expect(
+            server.api.service.compute.submit {
+                started.signal()
+                release.wait()
+            })
         started.wait()
         let response = try server.call("POST", "/api/runs", body: "{\"prompt\": \"The cat\"}")
         try Self.expectError(response, status: 503, code: "busy")

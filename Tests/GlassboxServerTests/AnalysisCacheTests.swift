@@ -12,8 +12,10 @@ struct AnalysisCacheTests {
         let server = try ServerFixture()
         let id = try server.run("The cat sat on the mat")
         let n = try #require(try json(try server.call("GET", "/api/runs/\(id)"))["tokens"] as? [Any]).count
-        let spellings = ["threshold=0.04&target=-1", "threshold=.04&target=\(n - 1)", "target=-1",
-                         "renormalize=true&target=-1&threshold=0.040", "target=\(n - 1)&renormalize=1"]
+        let spellings = [
+            "threshold=0.04&target=-1", "threshold=.04&target=\(n - 1)", "target=-1",
+            "renormalize=true&target=-1&threshold=0.040", "target=\(n - 1)&renormalize=1"
+        ]
         var bodies: [Data] = []
         for query in spellings {
             let response = try server.call("GET", "/api/runs/\(id)/graph?\(query)")
@@ -38,10 +40,12 @@ struct AnalysisCacheTests {
     func badValuesFirst() throws {
         let server = try ServerFixture()
         let id = try server.run("The cat sat on the mat")
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/graph?threshold=2"), status: 400,
-                                 code: "bad_parameter", parameter: "threshold")
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/contributions?layer=0&target=0&source=99"),
-                                 status: 400, code: "bad_parameter", parameter: "source")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/graph?threshold=2"), status: 400,
+            code: "bad_parameter", parameter: "threshold")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/contributions?layer=0&target=0&source=99"),
+            status: 400, code: "bad_parameter", parameter: "source")
         server.api.service.flush()
         #expect(try server.api.service.store.resultCount(runID: id, analysis: "graph") == 0)
     }

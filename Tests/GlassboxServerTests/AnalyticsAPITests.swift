@@ -42,8 +42,9 @@ struct AnalyticsAPITests {
         parameters.deadFraction = 1
         parameters.outlierFactor = 4
         parameters.uniformMinRow = 2
-        let found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
-                                       parameters: parameters)
+        let found = AttentionAnomalies(
+            trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
+            parameters: parameters)
         let entries = anomalies["anomalies"] as! [[String: Any]]
         func count(_ type: String) -> Int { entries.filter { $0["type"] as? String == type }.count }
         #expect(count("high_attention") == found.highAttention.count && found.highAttention.count > 0)
@@ -55,7 +56,9 @@ struct AnalyticsAPITests {
         #expect(first["layer"] as? Int == strongest.layer && first["head"] as? Int == strongest.head)
         #expect(first["threshold"] as? Double == 0.3 && first["count"] as? Int == found.highAttention[0].hits.count)
         let flips = try LensFlip.compute(model: model, trace: trace)
-        #expect((anomalies["lens_flips"] as! [[String: Any]]).map { $0["settled_layer"] as! Int } == flips.map(\.settledLayer))
+        #expect(
+            (anomalies["lens_flips"] as! [[String: Any]]).map { $0["settled_layer"] as! Int }
+                == flips.map(\.settledLayer))
 
         let ablation = try json(try server.call("GET", "/api/runs/\(id)/ablation"))
         let effects = try AblationEffects.measure(model: model, baseline: trace, workers: 2)
@@ -67,23 +70,29 @@ struct AnalyticsAPITests {
         #expect((ablation["layers"] as! [Any]).count == model.info.layers)
         #expect((ablation["predicted"] as! [String: Any])["id"] as? Int == effects.predicted)
 
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/anomalies?high_attention=2"), status: 400,
-                                 code: "bad_parameter", parameter: "high_attention")
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/anomalies?outlier_factor=x"), status: 400,
-                                 code: "bad_parameter", parameter: "outlier_factor")
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/metrics?clusters=0"), status: 400,
-                                 code: "bad_parameter", parameter: "clusters")
-        try APITests.expectError(try server.call("GET", "/api/runs/\(id)/ablation?layer=1"), status: 400,
-                                 code: "bad_parameter", parameter: "layer")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/anomalies?high_attention=2"), status: 400,
+            code: "bad_parameter", parameter: "high_attention")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/anomalies?outlier_factor=x"), status: 400,
+            code: "bad_parameter", parameter: "outlier_factor")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/metrics?clusters=0"), status: 400,
+            code: "bad_parameter", parameter: "clusters")
+        try APITests.expectError(
+            try server.call("GET", "/api/runs/\(id)/ablation?layer=1"), status: 400,
+            code: "bad_parameter", parameter: "layer")
     }
 
     @Test("POST /api/compare: pairs and templates equal the library; bad comparisons are 400s")
     func compare() throws {
         let server = try ServerFixture(limits: "{\"max_report_prompts\": 3}")
-        let pair = try server.call("POST", "/api/compare", body: """
-            {"model": "tiny-gpt2", "prompts": ["The [[doctor]] said that", "The [[nurse]] said that"],
-             "targets": [" he", " she"], "metrics": ["entropy", "sparsity"]}
-            """)
+        let pair = try server.call(
+            "POST", "/api/compare",
+            body: """
+                {"model": "tiny-gpt2", "prompts": ["The [[doctor]] said that", "The [[nurse]] said that"],
+                 "targets": [" he", " she"], "metrics": ["entropy", "sparsity"]}
+                """)
         #expect(pair.status == 200, "\(String(decoding: pair.body, as: UTF8.self))")
         let body = try json(pair)
         let url = Fixtures.model("tiny-gpt2")
@@ -96,14 +105,23 @@ struct AnalyticsAPITests {
             #expect(zip(logp, e.targetLogProbabilities).allSatisfy { abs($0 - $1) < 1e-12 })
         }
         #expect(body["kind"] as? String == "pair" && body["alignment"] as? String == "spans")
-        #expect(((body["heads"] as! [[String: Any]])[0]["difference"] as! [String: Any]).keys.sorted() == ["entropy", "sparsity"])
+        #expect(
+            ((body["heads"] as! [[String: Any]])[0]["difference"] as! [String: Any]).keys.sorted() == [
+                "entropy", "sparsity"
+            ])
 
-        let templates = try json(try server.call("POST", "/api/compare", body: """
-            {"model": "tiny-gpt2", "templates": ["The {} said", "My {} told me", "Ask the {}"], "slot": "doctor",
-             "targets": [" that"]}
-            """))
+        let templates = try json(
+            try server.call(
+                "POST", "/api/compare",
+                body: """
+                    {"model": "tiny-gpt2", "templates": ["The {} said", "My {} told me", "Ask the {}"], "slot": "doctor",
+                     "targets": [" that"]}
+                    """))
         #expect(templates["kind"] as? String == "templates")
-        #expect((templates["prompts"] as! [[String: Any]]).map { $0["label"] as! String } == ["The {} said", "My {} told me", "Ask the {}"])
+        #expect(
+            (templates["prompts"] as! [[String: Any]]).map { $0["label"] as! String } == [
+                "The {} said", "My {} told me", "Ask the {}"
+            ])
         #expect(((templates["variance"] as! [String: Any])["target_probability"] as! [Double]).count == 1)
 
         let bad: [(String, String)] = [
@@ -118,24 +136,30 @@ struct AnalyticsAPITests {
             ("{\"prompts\": [\"a\", \"b\"], \"model\": \"nope\"}", "model"),
             ("{\"prompts\": [\"a\", \"b\"], \"targets\": [\"\"]}", "targets"),
             ("{\"prompts\": [\"a\", \"b\"], \"labels\": [\"en\"]}", "labels"),
-            ("{\"prompts\": [\"a\", \"b\"], \"slot\": \"x\"}", "slot"),
+            ("{\"prompts\": [\"a\", \"b\"], \"slot\": \"x\"}", "slot")
         ]
         for (text, parameter) in bad {
-            try APITests.expectError(try server.call("POST", "/api/compare", body: text), status: 400,
-                                     code: "bad_parameter", parameter: parameter)
+            try APITests.expectError(
+                try server.call("POST", "/api/compare", body: text), status: 400,
+                code: "bad_parameter", parameter: parameter)
         }
         // Longer than the model's context of 128 tokens: 413, as for a single run, before any pass.
-        try APITests.expectError(try server.call("POST", "/api/compare", body: """
-            {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
-            """), status: 413, code: "too_large")
+        try APITests.expectError(
+            try server.call(
+                "POST", "/api/compare",
+                body: """
+                    {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
+                    """), status: 413, code: "too_large")
     }
 
     @Test("POST /api/reports: a job with progress, the report JSON and standalone HTML; bad sets are 400s")
     func reports() throws {
         let server = try ServerFixture(limits: "{\"max_report_prompts\": 3}")
-        let started = try server.call("POST", "/api/reports", body: """
-            {"model": "tiny-gemma3", "prompts": ["The capital of France is", "Once upon a time"], "options": {"clusters": 2}}
-            """)
+        let started = try server.call(
+            "POST", "/api/reports",
+            body: """
+                {"model": "tiny-gemma3", "prompts": ["The capital of France is", "Once upon a time"], "options": {"clusters": 2}}
+                """)
         #expect(started.status == 202)
         let job = try json(started)
         let id = try #require(job["id"] as? String)
@@ -164,37 +188,49 @@ struct AnalyticsAPITests {
             ("{\"prompts\": \"a\"}", "prompts"),
             ("{\"prompts\": [\"a\"], \"options\": {\"ablation\": \"yes\"}}", "options.ablation"),
             ("{\"prompts\": [\"a\"], \"options\": {\"speed\": 1}}", "options.speed"),
-            ("{}", "prompts"),
+            ("{}", "prompts")
         ]
         for (text, parameter) in bad {
-            try APITests.expectError(try server.call("POST", "/api/reports", body: text), status: 400,
-                                     code: "bad_parameter", parameter: parameter)
+            try APITests.expectError(
+                try server.call("POST", "/api/reports", body: text), status: 400,
+                code: "bad_parameter", parameter: parameter)
         }
-        try APITests.expectError(try server.call("POST", "/api/reports", body: """
-            {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
-            """), status: 413, code: "too_large")
-        try APITests.expectError(try server.call("GET", "/api/reports/r0000000000000000"), status: 404,
-                                 code: "report_not_found")
-        try APITests.expectError(try server.call("DELETE", "/api/reports/r0000000000000000"), status: 404,
-                                 code: "report_not_found")
+        try APITests.expectError(
+            try server.call(
+                "POST", "/api/reports",
+                body: """
+                    {"prompts": ["a", "\(String(repeating: "word ", count: 200))"]}
+                    """), status: 413, code: "too_large")
+        try APITests.expectError(
+            try server.call("GET", "/api/reports/r0000000000000000"), status: 404,
+            code: "report_not_found")
+        try APITests.expectError(
+            try server.call("DELETE", "/api/reports/r0000000000000000"), status: 404,
+            code: "report_not_found")
     }
 
     @Test("cancelling a running report job stops it; its HTML is a 409 until done")
     func cancel() throws {
         let server = try ServerFixture()
         let release = Mutex(false)
-        let started = try #require(server.api.reports.start(model: "tiny-gpt2", prompts: 1, total: 10,
-                                                            compute: ComputeQueue(maxConcurrent: 1, maxQueued: 0)) {
-            shouldContinue, progress in
-            progress(1, 0)
-            while shouldContinue() && !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.005) }
-            throw AnalysisCancelled()
-        })
+        let started = try #require(
+            server.api.reports.start(
+                model: "tiny-gpt2", prompts: 1, total: 10,
+                compute: ComputeQueue(maxConcurrent: 1, maxQueued: 0)
+            ) {
+                shouldContinue, progress in
+                progress(1, 0)
+                while shouldContinue() && !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.005) }
+                throw AnalysisCancelled()
+            })
         let deadline = Date().addingTimeInterval(20)
-        while server.api.reports.snapshot(started.id)?.done != 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        while server.api.reports.snapshot(started.id)?.done != 1 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
         let running = try json(try server.call("GET", "/api/reports/\(started.id)"))
         #expect(running["status"] as? String == "running")
-        try APITests.expectError(try server.call("GET", "/api/reports/\(started.id)/html"), status: 409, code: "conflict")
+        try APITests.expectError(
+            try server.call("GET", "/api/reports/\(started.id)/html"), status: 409, code: "conflict")
         let cancelled = try json(try server.call("DELETE", "/api/reports/\(started.id)"))
         #expect(cancelled["status"] as? String == "cancelled")
         #expect(try server.waitForReport(started.id) == "cancelled")
@@ -205,11 +241,12 @@ struct AnalyticsAPITests {
     func liveLimit() throws {
         let jobs = ReportJobs()
         let queue = ComputeQueue(maxConcurrent: 1, maxQueued: 8)
-        let work: @Sendable (@escaping @Sendable () -> Bool, @escaping @Sendable (Int, Int) -> Void) throws -> Report = {
-            shouldContinue, _ in
-            while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
-            throw AnalysisCancelled()
-        }
+        let work: @Sendable (@escaping @Sendable () -> Bool, @escaping @Sendable (Int, Int) -> Void) throws -> Report =
+            {
+                shouldContinue, _ in
+                while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
+                throw AnalysisCancelled()
+            }
         let first = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
         let second = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
         #expect(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work) == nil)

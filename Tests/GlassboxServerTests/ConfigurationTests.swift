@@ -18,7 +18,8 @@ struct ConfigurationTests {
 
     @Test("the repository's config/glassbox.json is valid")
     func repositoryConfiguration() throws {
-        let url = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config/glassbox.json")
+        let url = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "config/glassbox.json")
         let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
         #expect(configuration.catalog.defaultModel == "gemma-3-270m")
         #expect(configuration.port == 8080)
@@ -26,25 +27,30 @@ struct ConfigurationTests {
 
     @Test("values, defaults and environment overrides")
     func values() throws {
-        let c = try load("{\(Self.models), \"port\": 9000, \"host\": \"0.0.0.0\", \"limits\": {\"max_prompt_tokens\": 64}}",
-                         environment: ["GLASSBOX_PORT": "7000", "GLASSBOX_CACHE_DIR": "/data"])
+        let c = try load(
+            "{\(Self.models), \"port\": 9000, \"host\": \"0.0.0.0\", \"limits\": {\"max_prompt_tokens\": 64}}",
+            environment: ["GLASSBOX_PORT": "7000", "GLASSBOX_CACHE_DIR": "/data"])
         #expect(c.port == 7000 && c.host == "0.0.0.0" && c.limits.maxPromptTokens == 64)
         #expect(c.databasePath == "/data/runs.sqlite")
         #expect(c.catalog.cacheDirectory.path == "/data")
         #expect(c.limits.maxConcurrentRuns == 1)
     }
 
-    @Test("unknown keys and bad values are errors that name the key", arguments: [
-        ("\"colour\": 1", "colour"), ("\"port\": 70000", "port"), ("\"port\": \"80\"", "port"),
-        ("\"limits\": {\"max_prompt_tokens\": 0}", "max_prompt_tokens"), ("\"limits\": {\"speed\": 1}", "speed"),
-        ("\"cache\": {\"max_megabytes\": -1}", "max_megabytes"), ("\"threads\": 0", "threads"),
-    ])
+    @Test(
+        "unknown keys and bad values are errors that name the key",
+        arguments: [
+            ("\"colour\": 1", "colour"), ("\"port\": 70000", "port"), ("\"port\": \"80\"", "port"),
+            ("\"limits\": {\"max_prompt_tokens\": 0}", "max_prompt_tokens"), ("\"limits\": {\"speed\": 1}", "speed"),
+            ("\"cache\": {\"max_megabytes\": -1}", "max_megabytes"), ("\"threads\": 0", "threads")
+        ])
     func errors(fragment: String, key: String) throws {
         #expect { try load("{\(Self.models), \(fragment)}") } throws: { "\($0)".contains(key) }
     }
 
     @Test("a bad environment override is an error")
     func badEnvironment() throws {
-        #expect { try load("{\(Self.models)}", environment: ["GLASSBOX_PORT": "eighty"]) } throws: { "\($0)".contains("GLASSBOX_PORT") }
+        #expect { try load("{\(Self.models)}", environment: ["GLASSBOX_PORT": "eighty"]) } throws: {
+            "\($0)".contains("GLASSBOX_PORT")
+        }
     }
 }

@@ -20,7 +20,8 @@ struct LiveServerTests {
         let health = try HTTPTestClient.request(port: port, "GET", "/api/health")
         #expect(health.status == 200)
         #expect(try health.json()["status"] as? String == "ok")
-        let run = try HTTPTestClient.request(port: port, "POST", "/api/runs", body: Data("{\"prompt\": \"The cat sat\"}".utf8))
+        let run = try HTTPTestClient.request(
+            port: port, "POST", "/api/runs", body: Data("{\"prompt\": \"The cat sat\"}".utf8))
         #expect(run.status == 200)
         let id = try #require(try run.json()["id"] as? String)
         let graph = try HTTPTestClient.request(port: port, "GET", "/api/runs/\(id)/graph?target=all")
@@ -30,7 +31,9 @@ struct LiveServerTests {
         #expect(head.status == 200 && head.body.isEmpty)
         let bad = try HTTPTestClient.request(port: port, "GET", "/api/runs/\(id)/lens?layer=7")
         #expect(bad.status == 400)
-        #expect(((try bad.json()["error"] as? [String: Any])?["details"] as? [String: Any])?["parameter"] as? String == "layer")
+        #expect(
+            ((try bad.json()["error"] as? [String: Any])?["details"] as? [String: Any])?["parameter"] as? String
+                == "layer")
         let models = try HTTPTestClient.request(port: port, "GET", "/api/models")
         #expect((try models.json()["models"] as? [Any])?.count == 3)
     }

@@ -16,13 +16,16 @@ struct OpenAPITests {
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         let described = Set(paths.flatMap { path, operations in operations.keys.map { "\($0.uppercased()) \(path)" } })
         let routed = Set(server.api.router.routes.map { "\($0.method) \($0.pattern)" })
-        #expect(described == routed, "only described: \(described.subtracting(routed)); only routed: \(routed.subtracting(described))")
+        #expect(
+            described == routed,
+            "only described: \(described.subtracting(routed)); only routed: \(routed.subtracting(described))")
 
         // The POST example creates the run the GET examples read; the other POST examples must succeed too.
         func example(_ path: String) throws -> String {
             let post = try #require((paths[path]?["post"] as? [String: Any]))
-            let value = try #require((((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
-                                      as? [String: Any])?["example"])
+            let value = try #require(
+                (((post["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                    as? [String: Any])?["example"])
             return String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self)
         }
         let created = try server.call("POST", "/api/runs", body: try example("/api/runs"))
@@ -39,11 +42,14 @@ struct OpenAPITests {
             guard let get = operations["get"] as? [String: Any] else { continue }
             var query: [String] = []
             for parameter in get["parameters"] as? [[String: Any]] ?? [] {
-                let resolved = (parameter["$ref"] as? String).map { components[String($0.split(separator: "/").last!)] ?? [:] } ?? parameter
+                let resolved =
+                    (parameter["$ref"] as? String).map { components[String($0.split(separator: "/").last!)] ?? [:] }
+                    ?? parameter
                 guard resolved["in"] as? String == "query", let value = resolved["example"] else { continue }
                 query.append("\(resolved["name"]!)=\(value)")
             }
-            let target = path.replacingOccurrences(of: "{id}", with: path.hasPrefix("/api/reports/") ? reportID : id)
+            let target =
+                path.replacingOccurrences(of: "{id}", with: path.hasPrefix("/api/reports/") ? reportID : id)
                 + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")

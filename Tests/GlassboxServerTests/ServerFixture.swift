@@ -16,11 +16,11 @@ struct ServerFixture {
             "\"\($0)\": {\"path\": \"\(Fixtures.model($0).path)\", \"license\": \"test fixture\"}"
         }.joined(separator: ", ")
         let text = """
-        {"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,
-         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite", "max_megabytes": 64},
-         "limits": \(limits),
-         "models": {\(models)}}
-        """
+            {"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,
+             "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite", "max_megabytes": 64},
+             "limits": \(limits),
+             "models": {\(models)}}
+            """
         let url = directory.appendingPathComponent("glassbox.json")
         try Data(text.utf8).write(to: url)
         return url
@@ -35,10 +35,10 @@ struct ServerFixture {
     /// An API over one model named `name` at `path` (which need not exist), with its cache in `directory`.
     static func api(model name: String, at path: String, threads: Int, in directory: URL) throws -> GlassboxAPI {
         let text = """
-        {"default_model": "\(name)", "threads": \(threads),
-         "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite"},
-         "models": {"\(name)": {"path": "\(path)"}}}
-        """
+            {"default_model": "\(name)", "threads": \(threads),
+             "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite"},
+             "models": {"\(name)": {"path": "\(path)"}}}
+            """
         let url = directory.appendingPathComponent("glassbox.json")
         try Data(text.utf8).write(to: url)
         return try api(url)
@@ -47,15 +47,18 @@ struct ServerFixture {
     static func api(_ url: URL) throws -> GlassboxAPI {
         let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
         let store = try RunStore(path: configuration.databasePath, maxBytes: configuration.cacheMaxBytes)
-        let service = RunService(configuration: configuration, registry: ModelRegistry(catalog: configuration.catalog),
-                                 store: store)
+        let service = RunService(
+            configuration: configuration, registry: ModelRegistry(catalog: configuration.catalog),
+            store: store)
         return GlassboxAPI(service: service, publicDirectory: nil)
     }
 
     /// Calls the handler and waits for its response.
-    static func call(_ api: GlassboxAPI, _ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse {
-        let request = try HTTPRequest(method: method, target: target, version: "HTTP/1.1",
-                                      headers: HTTPHeaders([("Host", "test")]), body: Data((body ?? "").utf8))
+    static func call(_ api: GlassboxAPI, _ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse
+    {
+        let request = try HTTPRequest(
+            method: method, target: target, version: "HTTP/1.1",
+            headers: HTTPHeaders([("Host", "test")]), body: Data((body ?? "").utf8))
         let box = ResponseBox()
         api.handle(request) { box.set($0) }
         return box.wait()
@@ -81,7 +84,8 @@ struct ServerFixture {
         let body = "{\"prompt\": \(jsonString(prompt))" + (model.map { ", \"model\": \"\($0)\"" } ?? "") + "}"
         let response = try call("POST", "/api/runs", body: body)
         guard response.status == 200, let id = try json(response)["id"] as? String else {
-            throw HTTPTestClient.ClientError(message: "run failed: \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+            throw HTTPTestClient.ClientError(
+                message: "run failed: \(response.status) \(String(decoding: response.body, as: UTF8.self))")
         }
         return id
     }
@@ -92,7 +96,8 @@ func json(_ response: HTTPResponse) throws -> [String: Any] {
 }
 
 func jsonString(_ text: String) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast().description
+    String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()
+        .description
 }
 
 /// One response handed from the handler's thread to the test.

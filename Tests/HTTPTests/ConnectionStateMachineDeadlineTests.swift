@@ -59,8 +59,9 @@ struct ConnectionStateMachineDeadlineTests {
         #expect(harness.read("12345", at: 2) == [.deliver(0, "POST /echo")])
 
         var pipelined = Harness()
-        #expect(pipelined.read(get("/a") + head, at: 1) == [.deliver(0, "GET /a"), .setTimer(31)],
-                "a response is owed first: no interim 100")
+        #expect(
+            pipelined.read(get("/a") + head, at: 1) == [.deliver(0, "GET /a"), .setTimer(31)],
+            "a response is owed first: no interim 100")
     }
 
     @Test("a peer not reading its response is closed idleTimeout after the last write that moved bytes")
@@ -131,8 +132,11 @@ struct ConnectionStateMachineDeadlineTests {
     func lingerResumesReading() {
         var harness = Harness { $0.maxPipelinedRequests = 1 }
         #expect(harness.read(get("/a") + get("/b"), at: 1) == [.deliver(0, "GET /a"), .pauseReading])
-        #expect(harness.respond(0, headers: [("Connection", "close")]) == [.send(0, status: 200, close: true),
-                                                                          .flush])
+        #expect(
+            harness.respond(0, headers: [("Connection", "close")]) == [
+                .send(0, status: 200, close: true),
+                .flush
+            ])
         #expect(harness.drained(at: 2) == [.shutdownWrite, .resumeReading, .setTimer(4)])
     }
 }

@@ -15,7 +15,7 @@ struct ConnectionStateMachineTests {
         #expect(harness.machine.waitingFor == .handlers)
         #expect(harness.respond(0) == [.send(0, status: 200, close: false), .flush])
         #expect(harness.machine.waitingFor == .writeStall(until: t(61)))
-        #expect(harness.drained(at: 2) == [])   // the timer (60) is found early when it fires
+        #expect(harness.drained(at: 2) == []) // the timer (60) is found early when it fires
         #expect(harness.state == .reading)
         #expect(harness.timer(at: 60) == [.setTimer(62)])
         #expect(harness.read(get("/b"), at: 61) == [.deliver(1, "GET /b")])
@@ -25,12 +25,16 @@ struct ConnectionStateMachineTests {
     @Test("pipelined responses are released in request order when a later one finishes first")
     func pipelineOrder() {
         var harness = Harness()
-        #expect(harness.read(get("/one") + get("/two") + get("/three"), at: 1)
-            == [.deliver(0, "GET /one"), .deliver(1, "GET /two"), .deliver(2, "GET /three")])
+        #expect(
+            harness.read(get("/one") + get("/two") + get("/three"), at: 1)
+                == [.deliver(0, "GET /one"), .deliver(1, "GET /two"), .deliver(2, "GET /three")])
         #expect(harness.respond(2) == [])
         #expect(harness.respond(1) == [])
-        #expect(harness.respond(0) == [.send(0, status: 200, close: false), .send(1, status: 200, close: false),
-                                       .send(2, status: 200, close: false), .flush])
+        #expect(
+            harness.respond(0) == [
+                .send(0, status: 200, close: false), .send(1, status: 200, close: false),
+                .send(2, status: 200, close: false), .flush
+            ])
         #expect(harness.respond(1) == [], "a second answer is ignored")
         #expect(harness.drained(at: 2) == [])
         #expect(harness.machine.pendingCount == 0)
@@ -39,8 +43,9 @@ struct ConnectionStateMachineTests {
     @Test("a full pipeline pauses reading; requests buffered meanwhile are parsed once there is room")
     func pipelineLimit() {
         var harness = Harness { $0.maxPipelinedRequests = 2 }
-        #expect(harness.read(get("/0") + get("/1") + get("/2"), at: 1)
-            == [.deliver(0, "GET /0"), .deliver(1, "GET /1"), .pauseReading])
+        #expect(
+            harness.read(get("/0") + get("/1") + get("/2"), at: 1)
+                == [.deliver(0, "GET /0"), .deliver(1, "GET /1"), .pauseReading])
         #expect(harness.machine.waitingFor == .handlers, "no head deadline for a request left unread")
         #expect(harness.respond(0) == [.send(0, status: 200, close: false), .flush])
         #expect(harness.drained(at: 2) == [.deliver(2, "GET /2")], "still full: reading stays paused")
@@ -93,8 +98,9 @@ struct ConnectionStateMachineTests {
     @Test("a parse error is answered with its status as the last response, then the connection lingers")
     func parseError() {
         var harness = Harness()
-        #expect(harness.read("GET / HTTP/1.1\r\nHost: t\r\n Folded\r\n\r\n", at: 1)
-            == [.send(0, status: 400, close: true), .flush])
+        #expect(
+            harness.read("GET / HTTP/1.1\r\nHost: t\r\n Folded\r\n\r\n", at: 1)
+                == [.send(0, status: 400, close: true), .flush])
         #expect(harness.sent.map(\.method) == ["-"])
         #expect(harness.read("more", at: 1.5) == [])
         #expect(harness.drained(at: 2) == [.shutdownWrite, .setTimer(4)])
@@ -104,8 +110,11 @@ struct ConnectionStateMachineTests {
     func parseErrorBehindRequest() {
         var harness = Harness()
         #expect(harness.read(get("/a") + "GET / HTTP/2.0\r\nHost: t\r\n\r\n", at: 1) == [.deliver(0, "GET /a")])
-        #expect(harness.respond(0) == [.send(0, status: 200, close: false), .send(1, status: 505, close: true),
-                                       .flush])
+        #expect(
+            harness.respond(0) == [
+                .send(0, status: 200, close: false), .send(1, status: 505, close: true),
+                .flush
+            ])
     }
 
     @Test("peer EOF with responses pending: reading pauses, the last response says close, then close")

@@ -27,31 +27,36 @@ private let corpus = [
     "PUT /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nT: 1\r\n\r\n",
     "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
     "DELETE /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
-    "GET /hello HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok",
+    "GET /hello HTTP/1.1\r\nHost: t\r\n\r\nPOST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok"
 ]
 
 private let interesting: [[UInt8]] = [
     "\r\n", "\n", "\r", " ", "\t", ":", "%", "%00", "%2e%2e/", "/../", "\u{0}", "chunked", "Content-Length: 9\r\n",
     "Transfer-Encoding: chunked\r\n", "ffffffffffffffffff", "99999999999999999999", "HTTP/9.9", "\r\n\r\n", ";", ",",
-    "\u{FF}", "Host: a\r\n",
+    "\u{FF}", "Host: a\r\n"
 ].map { Array($0.utf8) }
 
 private func mutate(_ input: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
     var bytes = input
-    for _ in 0 ..< Int.random(in: 1 ... 4, using: &random) {
-        let position = bytes.isEmpty ? 0 : Int.random(in: 0 ..< bytes.count, using: &random)
-        switch Int.random(in: 0 ..< 8, using: &random) {
-        case 0: if !bytes.isEmpty { bytes[position] = UInt8.random(in: 0 ... 255, using: &random) }
-        case 1: bytes.insert(UInt8.random(in: 0 ... 255, using: &random), at: position)
+    for _ in 0..<Int.random(in: 1...4, using: &random) {
+        let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &random)
+        switch Int.random(in: 0..<8, using: &random) {
+        case 0: if !bytes.isEmpty { bytes[position] = UInt8.random(in: 0...255, using: &random) }
+        case 1: bytes.insert(UInt8.random(in: 0...255, using: &random), at: position)
         case 2: if !bytes.isEmpty { bytes.remove(at: position) }
         case 3: bytes.insert(contentsOf: interesting.randomElement(using: &random)!, at: position)
-        case 4: bytes = Array(bytes[0 ..< position])
+        case 4: bytes = Array(bytes[0..<position])
         case 5:
-            let end = min(bytes.count, position + Int.random(in: 1 ... 64, using: &random))
-            bytes.insert(contentsOf: bytes[position ..< end], at: position)
-        case 6: bytes.insert(contentsOf: repeatElement(UInt8(ascii: "A"), count: Int.random(in: 1 ... 20_000,
-                                                                                              using: &random)),
-                             at: position)
+            let end = min(bytes.count, position + Int.random(in: 1...64, using: &random))
+            bytes.insert(contentsOf: bytes[position..<end], at: position)
+        case 6:
+            bytes.insert(
+                contentsOf: repeatElement(
+                    UInt8(ascii: "A"),
+                    count: Int.random(
+                        in: 1...20_000,
+                        using: &random)),
+                at: position)
         default: bytes += Array(corpus.randomElement(using: &random)!.utf8)
         }
     }
@@ -70,7 +75,7 @@ private func responses(in bytes: [UInt8]) -> Result<[Int], RawClientError> {
             let text = String(decoding: rest.prefix(200), as: UTF8.self)
             return .failure(RawClientError(description: "unterminated head: \(text)"))
         }
-        let lines = String(decoding: rest[rest.startIndex ..< end.lowerBound], as: UTF8.self)
+        let lines = String(decoding: rest[rest.startIndex..<end.lowerBound], as: UTF8.self)
             .components(separatedBy: "\r\n")
         let status = lines[0].split(separator: " ", maxSplits: 2)
         guard status.count == 3, status[0] == "HTTP/1.1", let code = Int(status[1]), known.contains(code) else {
@@ -110,11 +115,12 @@ struct HTTPFuzzTests {
         let port = server.port
         // Plain threads, not Dispatch workers: blocking clients must not starve the server's queues in this process.
         let done = DispatchGroup()
-        for worker in 0 ..< workers {
+        for worker in 0..<workers {
             done.enter()
             Thread {
-                Self.fuzz(port: port, cases: Array(stride(from: worker, to: cases, by: workers)),
-                          seed: UInt64(0xC0FFEE + worker), tally: tally)
+                Self.fuzz(
+                    port: port, cases: Array(stride(from: worker, to: cases, by: workers)),
+                    seed: UInt64(0xC0FFEE + worker), tally: tally)
                 done.leave()
             }.start()
         }
@@ -139,7 +145,7 @@ struct HTTPFuzzTests {
             let request = mutate(Array(corpus.randomElement(using: &random)!.utf8), &random)
             do {
                 let client = try RawClient(port: port)
-                try? client.send(request)   // the server may answer and close before everything is sent
+                try? client.send(request) // the server may answer and close before everything is sent
                 shutdown(client.fd, Int32(SHUT_WR))
                 switch responses(in: try client.readToEnd()) {
                 case .success(let statuses):
@@ -159,9 +165,9 @@ struct HTTPFuzzTests {
         let server = try TestServer()
         defer { server.stop() }
         var random = SplitMix64(state: 7)
-        for _ in 0 ..< 300 {
-            let bytes = (0 ..< Int.random(in: 1 ... 3000, using: &random)).map { _ in
-                UInt8.random(in: 0 ... 255, using: &random)
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 1...3000, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
             }
             let client = try RawClient(port: server.port)
             try? client.send(bytes)

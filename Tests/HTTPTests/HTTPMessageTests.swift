@@ -19,7 +19,8 @@ struct HTTPMessageTests {
         headers.remove("x")
         #expect(headers["X"] == nil)
         #expect(headers.count == 3)
-        #expect(HTTPHeaders([("Connection", "Keep-Alive,  Upgrade"), ("connection", "close")]).tokens("Connection")
+        #expect(
+            HTTPHeaders([("Connection", "Keep-Alive,  Upgrade"), ("connection", "close")]).tokens("Connection")
                 == ["keep-alive", "upgrade", "close"])
     }
 
@@ -42,16 +43,19 @@ struct HTTPMessageTests {
     @Test("error bodies: exact JSON, escaping of quotes, backslashes and control characters")
     func errorBody() throws {
         let plain = HTTPResponse.error(404, code: "not_found", message: "no run abc")
-        #expect(String(decoding: plain.body, as: UTF8.self)
+        #expect(
+            String(decoding: plain.body, as: UTF8.self)
                 == #"{"error":{"code":"not_found","message":"no run abc"}}"#)
         #expect(plain.headers["Content-Type"] == "application/json")
         #expect(plain.status == 404)
 
         let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} del \u{7F} é 🦙 \u{2028}"
-        let response = HTTPResponse.error(400, code: "bad_request", message: tricky,
-                                          details: ["z": "last", "a": "first \"x\""])
+        let response = HTTPResponse.error(
+            400, code: "bad_request", message: tricky,
+            details: ["z": "last", "a": "first \"x\""])
         let text = String(decoding: response.body, as: UTF8.self)
-        #expect(text == #"{"error":{"code":"bad_request","message":"quote \" backslash \\ newline \n tab \t bell "#
+        #expect(
+            text == #"{"error":{"code":"bad_request","message":"quote \" backslash \\ newline \n tab \t bell "#
                 + #"\u0007 del \u007f é 🦙 \u2028","details":{"a":"first \"x\"","z":"last"}}}"#)
         let object = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
         let error = try #require(object["error"] as? [String: Any])

@@ -11,7 +11,7 @@ private func parse(_ bytes: [UInt8], piece: Int, parser: HTTPRequestParser = HTT
     var start = 0
     while start < bytes.count {
         let end = min(start + piece, bytes.count)
-        parser.append(bytes[start ..< end])
+        parser.append(bytes[start..<end])
         while let request = try parser.next() { requests.append(request) }
         start = end
     }
@@ -69,7 +69,8 @@ struct HTTPRequestParserTests {
 
     @Test("pipelined requests come out one by one in order, leftovers stay for the next")
     func pipelined() throws {
-        let text = "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+        let text =
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
             + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
             + "PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
             + "DELETE /d HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -91,7 +92,8 @@ struct HTTPRequestParserTests {
 
     @Test("chunked bodies: hex sizes, extensions ignored, trailers skipped")
     func chunked() throws {
-        let text = "POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+        let text =
+            "POST /u HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
             + "5;name=value\r\nhello\r\nA \r\n, world!!!\r\n1;a=b;c\r\n.\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\n"
             + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n"
         let requests = try parseEveryWay(text)
@@ -119,53 +121,57 @@ struct HTTPRequestParserTests {
         #expect(requests.map(\.method) == ["POST", "GET"])
     }
 
-    @Test("malformed requests get their status and JSON error code", arguments: [
-        ("GET / HTTP/1.1\r\nHost: x\r\n Folded: y\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\nX: a\u{01}b\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\n\r\n", 400),
-        ("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\nabcd", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400),
-        ("POST / HTTP/1.1\r\nHost: x\r\n\r\n", 411),
-        ("PUT /x HTTP/1.1\r\nHost: x\r\n\r\n", 411),
-        ("PATCH /x HTTP/1.1\r\nHost: x\r\n\r\n", 411),
-        ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
-        ("GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
-        ("GET / HTTP/0.9\r\n\r\n", 505),
-        ("GET / HTTP/1\r\nHost: x\r\n\r\n", 400),
-        ("GET / http/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /\r\n\r\n", 400),
-        ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET / HTTP/1.1 \r\nHost: x\r\n\r\n", 400),
-        ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET http://example.com/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /a%2 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /?q=%g0 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-        ("GET /caf\u{e9} HTTP/1.1\r\nHost: x\r\n\r\n", 400),
-    ])
+    @Test(
+        "malformed requests get their status and JSON error code",
+        arguments: [
+            ("GET / HTTP/1.1\r\nHost: x\r\n Folded: y\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: x\r\nX: a\u{01}b\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\n\r\n", 400),
+            ("GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\nabcd", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400),
+            ("POST / HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+            ("PUT /x HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+            ("PATCH /x HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+            ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+            ("GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505),
+            ("GET / HTTP/0.9\r\n\r\n", 505),
+            ("GET / HTTP/1\r\nHost: x\r\n\r\n", 400),
+            ("GET / http/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /\r\n\r\n", 400),
+            ("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET / HTTP/1.1 \r\nHost: x\r\n\r\n", 400),
+            ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET http://example.com/ HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /a%2 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /?q=%g0 HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+            ("GET /caf\u{e9} HTTP/1.1\r\nHost: x\r\n\r\n", 400)
+        ])
     func malformed(text: String, status: Int) throws {
         let error = try #require(parseError(text), "accepted: \(text.debugDescription)")
         #expect(error.status == status, "\(text.debugDescription): \(error)")
-        let codes = [400: "bad_request", 411: "length_required", 501: "not_implemented",
-                     505: "http_version_not_supported"]
+        let codes = [
+            400: "bad_request", 411: "length_required", 501: "not_implemented",
+            505: "http_version_not_supported"
+        ]
         #expect(error.code == codes[status])
         let body = try #require(try JSONSerialization.jsonObject(with: error.response.body) as? [String: Any])
         let inner = try #require(body["error"] as? [String: Any])
@@ -210,7 +216,7 @@ struct HTTPRequestParserTests {
         let limit = 200
         let parser = HTTPRequestParser(maxHeaderBytes: limit)
         let start = "GET / HTTP/1.1\r\nHost: x\r\nX-Fill: "
-        let fill = limit - start.utf8.count - 4   // value, CRLF, final CRLF
+        let fill = limit - start.utf8.count - 4 // value, CRLF, final CRLF
         let exact = start + String(repeating: "v", count: fill) + "\r\n\r\n"
         #expect(exact.utf8.count == limit)
         #expect(try parseEveryWay(exact, parser: parser).count == 1)
@@ -230,10 +236,13 @@ struct HTTPRequestParserTests {
         let ten = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
         #expect(try parseEveryWay(ten, parser: parser).first?.body.count == 10)
         #expect(parseError("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n", parser: parser)?.status == 413)
-        #expect(parseError("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
-                           parser: parser)?.status == 413)
+        #expect(
+            parseError(
+                "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                parser: parser)?.status == 413)
         let chunked = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-        #expect(try parseEveryWay(chunked + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n", parser: parser).first?.body.count
+        #expect(
+            try parseEveryWay(chunked + "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n", parser: parser).first?.body.count
                 == 10)
         let error = try #require(parseError(chunked + "5\r\n01234\r\n6\r\n", parser: parser))
         #expect(error.status == 413)
@@ -262,8 +271,9 @@ struct HTTPRequestParserTests {
     @Test("keep-alive by version and Connection header")
     func keepAlive() throws {
         func request(_ version: String, _ connection: String?) throws -> HTTPRequest {
-            try HTTPRequest(method: "GET", target: "/", version: version,
-                            headers: HTTPHeaders(connection.map { [("Connection", $0)] } ?? []))
+            try HTTPRequest(
+                method: "GET", target: "/", version: version,
+                headers: HTTPHeaders(connection.map { [("Connection", $0)] } ?? []))
         }
         #expect(try request("HTTP/1.1", nil).keepAlive)
         #expect(try request("HTTP/1.1", "Close").keepAlive == false)

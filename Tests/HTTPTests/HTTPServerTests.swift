@@ -11,7 +11,7 @@ struct HTTPServerTests {
         let server = try TestServer()
         defer { server.stop() }
         let client = try RawClient(port: server.port)
-        for index in 0 ..< 5 {
+        for index in 0..<5 {
             let post = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nping"
             try client.send(index == 2 ? post : get("/hello"))
             let response = try client.readResponse()
@@ -37,7 +37,7 @@ struct HTTPServerTests {
         server.gates.release("three", "3")
         server.gates.release("two", "2")
         server.gates.release("one", "1")
-        #expect(try (0 ..< 4).map { _ in try client.readResponse().text } == ["1", "2", "hello", "3"])
+        #expect(try (0..<4).map { _ in try client.readResponse().text } == ["1", "2", "hello", "3"])
         // Still usable afterwards.
         try client.send(get("/hello"))
         #expect(try client.readResponse().text == "hello")
@@ -48,8 +48,8 @@ struct HTTPServerTests {
         let server = try TestServer { $0.maxPipelinedRequests = 2 }
         defer { server.stop() }
         let client = try RawClient(port: server.port)
-        try client.send((0 ..< 40).map { get("/big?n=\($0)") }.joined())
-        for index in 0 ..< 40 {
+        try client.send((0..<40).map { get("/big?n=\($0)") }.joined())
+        for index in 0..<40 {
             #expect(try client.readResponse().body.count == index)
         }
     }
@@ -63,7 +63,7 @@ struct HTTPServerTests {
         let response = try client.readResponse(head: true)
         #expect(response.status == 200)
         #expect(response.header("Content-Length") == "1000")
-        try client.send(get("/hello"))   // a stray body would be read as this response's status line
+        try client.send(get("/hello")) // a stray body would be read as this response's status line
         #expect(try client.readResponse().text == "hello")
     }
 
@@ -103,15 +103,19 @@ struct HTTPServerTests {
         #expect(try client.isClosedByServer())
     }
 
-    @Test("error statuses over the wire: JSON body, connection closed", arguments: [
-        ("GET / HTTP/1.1\r\nHost: t\r\n Folded\r\n\r\n", 400, "bad_request"),
-        ("POST /echo HTTP/1.1\r\nHost: t\r\n\r\n", 411, "length_required"),
-        ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505, "http_version_not_supported"),
-        ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n", 414, "uri_too_long"),
-        ("GET / HTTP/1.1\r\nHost: t\r\nX: \(String(repeating: "a", count: 17000))\r\n\r\n", 431,
-         "header_fields_too_large"),
-        ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\nabc", 413, "content_too_large"),
-    ])
+    @Test(
+        "error statuses over the wire: JSON body, connection closed",
+        arguments: [
+            ("GET / HTTP/1.1\r\nHost: t\r\n Folded\r\n\r\n", 400, "bad_request"),
+            ("POST /echo HTTP/1.1\r\nHost: t\r\n\r\n", 411, "length_required"),
+            ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", 505, "http_version_not_supported"),
+            ("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: t\r\n\r\n", 414, "uri_too_long"),
+            (
+                "GET / HTTP/1.1\r\nHost: t\r\nX: \(String(repeating: "a", count: 17000))\r\n\r\n", 431,
+                "header_fields_too_large"
+            ),
+            ("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\nabc", 413, "content_too_large")
+        ])
     func errors(request: String, status: Int, code: String) throws {
         let server = try TestServer()
         defer { server.stop() }
@@ -164,7 +168,7 @@ struct HTTPServerTests {
         let client = try RawClient(port: server.port)
         let size = 24 << 20
         try client.send(get("/big?n=\(size)"))
-        Thread.sleep(forTimeInterval: 0.2)   // let the socket buffers fill so the server must wait for writability
+        Thread.sleep(forTimeInterval: 0.2) // let the socket buffers fill so the server must wait for writability
         let response = try client.readResponse()
         #expect(response.body.count == size)
         #expect(Data(response.body) == TestServer.pattern(size))
@@ -215,10 +219,13 @@ struct HTTPServerTests {
     @Test("300 idle and 100 half-sent connections don't stop a normal request from being answered")
     func manyIdleConnections() throws {
         // Long deadlines: on a loaded machine (tests run in parallel) the half-sent ones must not time out meanwhile.
-        let server = try TestServer { $0.headerTimeout = 300; $0.idleTimeout = 300 }
+        let server = try TestServer {
+            $0.headerTimeout = 300
+            $0.idleTimeout = 300
+        }
         defer { server.stop() }
         var idle: [RawClient] = []
-        for index in 0 ..< 400 {
+        for index in 0..<400 {
             let client = try RawClient(port: server.port)
             if index >= 300 { try client.send("GET /hello HTTP/1.1\r\nHo") }
             idle.append(client)
@@ -242,7 +249,7 @@ struct HTTPServerTests {
     func connectionLimit() throws {
         let server = try TestServer { $0.maxConnections = 3 }
         defer { server.stop() }
-        let held = try (0 ..< 3).map { _ in try RawClient(port: server.port) }
+        let held = try (0..<3).map { _ in try RawClient(port: server.port) }
         #expect(server.waitForConnections(3))
         let extra = try RawClient(port: server.port)
         let response = try extra.readResponse()
@@ -257,12 +264,15 @@ struct HTTPServerTests {
     @Test("graceful stop: accepting stops, the in-flight response is finished, idle connections close")
     func gracefulStop() throws {
         // Long deadlines: on a loaded machine no connection may close for any reason but the stop.
-        let server = try TestServer { $0.headerTimeout = 300; $0.idleTimeout = 300 }
+        let server = try TestServer {
+            $0.headerTimeout = 300
+            $0.idleTimeout = 300
+        }
         let busy = try RawClient(port: server.port)
         let idle = try RawClient(port: server.port)
         try busy.send(get("/gate/inflight"))
         #expect(server.gates.waitForCalls(["inflight"]))
-        #expect(server.waitForConnections(2))   // the idle one is accepted, not still in the listen backlog
+        #expect(server.waitForConnections(2)) // the idle one is accepted, not still in the listen backlog
         let stopped = DispatchSemaphore(value: 0)
         // A thread of its own: a busy global queue (tests run in parallel) must not delay the stop.
         Thread {

@@ -30,7 +30,7 @@ struct ManualServeTests {
             let start = DispatchTime.now()
             DispatchQueue.concurrentPerform(iterations: clients) { _ in
                 guard let client = try? RawClient(port: server.port) else { return }
-                for _ in 0 ..< perClient {
+                for _ in 0..<perClient {
                     guard (try? client.send(get("/hello"))) != nil, (try? client.readResponse()) != nil else { return }
                 }
             }
@@ -39,10 +39,10 @@ struct ManualServeTests {
         }
         let start = DispatchTime.now()
         let pipelined = try RawClient(port: server.port)
-        let batch = (0 ..< 100).map { _ in get("/hello") }.joined()
-        for _ in 0 ..< 200 {
+        let batch = (0..<100).map { _ in get("/hello") }.joined()
+        for _ in 0..<200 {
             try pipelined.send(batch)
-            for _ in 0 ..< 100 { _ = try pipelined.readResponse() }
+            for _ in 0..<100 { _ = try pipelined.readResponse() }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("pipelined (100 deep, 1 client): \(Int(20_000 / seconds)) requests/s")

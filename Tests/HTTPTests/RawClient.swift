@@ -76,7 +76,7 @@ final class RawClient {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count > 0 {
-            buffer.append(contentsOf: chunk[0 ..< count])
+            buffer.append(contentsOf: chunk[0..<count])
             return true
         }
         if count == 0 { return false }
@@ -94,7 +94,7 @@ final class RawClient {
             }
             guard try fill() else { throw RawClientError(description: "closed before a response head") }
         }
-        let headText = String(decoding: buffer[0 ..< headEnd!], as: UTF8.self)
+        let headText = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
         var lines = headText.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         let statusLine = lines.removeFirst()
         let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -118,10 +118,11 @@ final class RawClient {
         while buffer.count < length {
             guard try fill() else { throw RawClientError(description: "closed inside a body") }
         }
-        let body = Array(buffer[0 ..< length])
+        let body = Array(buffer[0..<length])
         buffer.removeFirst(length)
-        return RawResponse(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers,
-                           body: body)
+        return RawResponse(
+            status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers,
+            body: body)
     }
 
     /// Whether the server closed the connection (end of stream with nothing more buffered).

@@ -48,7 +48,8 @@ struct RouterTests {
     func notFound() {
         let router = router()
         for path in ["/api", "/api/runs/", "/api/runs//graph", "/api/health/", "//", "/api/runs/a/b", "", "nope"] {
-            if case .notFound = router.match(method: "GET", path: path) {} else {
+            if case .notFound = router.match(method: "GET", path: path) {
+            } else {
                 Issue.record("\(path) should be 404, got \(router.match(method: "GET", path: path))")
             }
         }
@@ -89,7 +90,8 @@ struct RouterTests {
         #expect(found(router.match(method: "HEAD", path: "/api/runs/x/graph"))?.0 == "graph")
         router.add("HEAD", "/api/health", "head health")
         #expect(found(router.match(method: "HEAD", path: "/api/health"))?.0 == "head health")
-        if case .methodNotAllowed = router.match(method: "HEAD", path: "/api/runs") {} else {
+        if case .methodNotAllowed = router.match(method: "HEAD", path: "/api/runs") {
+        } else {
             Issue.record("HEAD on a POST-only route is 405")
         }
     }

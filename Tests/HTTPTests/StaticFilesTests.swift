@@ -22,16 +22,21 @@ struct StaticFilesTests {
             try Data("body{}".utf8).write(to: root.appendingPathComponent("css/app.css"))
             try Data(".env secret".utf8).write(to: root.appendingPathComponent(".env"))
             try Data("TOP SECRET".utf8).write(to: base.appendingPathComponent("secret.txt"))
-            for name in ["a.js", "b.mjs", "c.json", "d.svg", "e.png", "f.ico", "g.txt", "h.woff2", "i.map", "j.bin",
-                         "noextension", "UPPER.HTML"] {
+            for name in [
+                "a.js", "b.mjs", "c.json", "d.svg", "e.png", "f.ico", "g.txt", "h.woff2", "i.map", "j.bin",
+                "noextension", "UPPER.HTML"
+            ] {
                 try Data(name.utf8).write(to: root.appendingPathComponent(name))
             }
-            try manager.createSymbolicLink(atPath: root.appendingPathComponent("escape.txt").path,
-                                           withDestinationPath: base.appendingPathComponent("secret.txt").path)
-            try manager.createSymbolicLink(atPath: root.appendingPathComponent("outside").path,
-                                           withDestinationPath: base.path)
-            try manager.createSymbolicLink(atPath: root.appendingPathComponent("inside.css").path,
-                                           withDestinationPath: "css/app.css")
+            try manager.createSymbolicLink(
+                atPath: root.appendingPathComponent("escape.txt").path,
+                withDestinationPath: base.appendingPathComponent("secret.txt").path)
+            try manager.createSymbolicLink(
+                atPath: root.appendingPathComponent("outside").path,
+                withDestinationPath: base.path)
+            try manager.createSymbolicLink(
+                atPath: root.appendingPathComponent("inside.css").path,
+                withDestinationPath: "css/app.css")
             files = StaticFiles(root: root)
         }
 
@@ -54,7 +59,7 @@ struct StaticFilesTests {
             "/f.ico": "image/x-icon", "/g.txt": "text/plain; charset=utf-8", "/h.woff2": "font/woff2",
             "/i.map": "application/json", "/j.bin": "application/octet-stream",
             "/noextension": "application/octet-stream", "/UPPER.HTML": "text/html; charset=utf-8",
-            "/css/app.css": "text/css; charset=utf-8", "/index.html": "text/html; charset=utf-8",
+            "/css/app.css": "text/css; charset=utf-8", "/index.html": "text/html; charset=utf-8"
         ]
         for (target, type) in expected {
             let response = try #require(try tree.get(target), "\(target)")
@@ -106,12 +111,14 @@ struct StaticFilesTests {
         #expect(try tree.get("/css/app.css")?.headers["ETag"] != etag)
     }
 
-    @Test("traversal in every form never reaches a file outside the root", arguments: [
-        "/../secret.txt", "/css/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt",
-        "/..%2Fsecret.txt", "/css/..%2f..%2fsecret.txt", "/a/..\\..\\secret.txt", "/..%5csecret.txt",
-        "/escape.txt", "/outside/secret.txt", "/./index.html", "/css/./app.css",
-        "/.env", "/%2eenv", "//secret.txt", "/css//app.css",
-    ])
+    @Test(
+        "traversal in every form never reaches a file outside the root",
+        arguments: [
+            "/../secret.txt", "/css/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt",
+            "/..%2Fsecret.txt", "/css/..%2f..%2fsecret.txt", "/a/..\\..\\secret.txt", "/..%5csecret.txt",
+            "/escape.txt", "/outside/secret.txt", "/./index.html", "/css/./app.css",
+            "/.env", "/%2eenv", "//secret.txt", "/css//app.css"
+        ])
     func traversal(target: String) throws {
         let tree = try Tree()
         defer { tree.remove() }

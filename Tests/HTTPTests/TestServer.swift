@@ -59,8 +59,10 @@ final class TestServer: Sendable {
         let gates = self.gates
         var router = Router<Route>()
         router.add("GET", "/hello") { _, _, respond in
-            respond(HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain")]),
-                                 body: Data("hello".utf8)))
+            respond(
+                HTTPResponse(
+                    status: 200, headers: HTTPHeaders([("Content-Type", "text/plain")]),
+                    body: Data("hello".utf8)))
         }
         for method in ["POST", "PUT"] {
             router.add(method, "/echo") { request, _, respond in
@@ -96,7 +98,7 @@ final class TestServer: Sendable {
     /// n bytes of a repeating, position-dependent pattern.
     static func pattern(_ count: Int) -> Data {
         var bytes = [UInt8](repeating: 0, count: count)
-        for index in 0 ..< count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
+        for index in 0..<count { bytes[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
         return Data(bytes)
     }
 

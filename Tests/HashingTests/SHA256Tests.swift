@@ -9,7 +9,8 @@ struct SHA256Tests {
     func vectors() {
         #expect(SHA256.hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        #expect(
+            SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         var million = SHA256()
         million.update([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000))
@@ -45,7 +46,9 @@ struct SHA256Tests {
         var bytes = [UInt8](repeating: 0, count: (1 << 22) + 12_345)
         var x: UInt32 = 2463534242
         for i in bytes.indices {
-            x ^= x << 13; x ^= x >> 17; x ^= x << 5
+            x ^= x << 13
+            x ^= x >> 17
+            x ^= x << 5
             bytes[i] = UInt8(truncatingIfNeeded: x)
         }
         try Data(bytes).write(to: url)

@@ -16,10 +16,12 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(Array("\"\\ud83e\\udd99\"".utf8)) == .string("🦙"))
     }
 
-    @Test("syntax errors give line, column and reason", arguments: [
-        ("{\"a\": }", 1, 7), ("[1,\n 2,,]", 2, 4), ("{\"a\": 1} x", 1, 10), ("", 1, 1), ("[1, 2", 1, 6),
-        ("[01]", 1, 2), ("[-00]", 1, 3),
-    ])
+    @Test(
+        "syntax errors give line, column and reason",
+        arguments: [
+            ("{\"a\": }", 1, 7), ("[1,\n 2,,]", 2, 4), ("{\"a\": 1} x", 1, 10), ("", 1, 1), ("[1, 2", 1, 6),
+            ("[01]", 1, 2), ("[-00]", 1, 3)
+        ])
     func errors(text: String, line: Int, column: Int) {
         do {
             _ = try JSONParser.parse(Array(text.utf8))

@@ -12,7 +12,8 @@ struct JSONWriterTests {
             o.field("n", 42)
             o.field("flag", false)
         }
-        #expect(String(decoding: w.data, as: UTF8.self)
+        #expect(
+            String(decoding: w.data, as: UTF8.self)
                 == "{\"text\":\"a\\\"b\\\\c\\n\\u0001é\",\"values\":[0.1,null,null,1e-07,3.0],\"n\":42,\"flag\":false}")
     }
 
@@ -31,7 +32,8 @@ struct JSONWriterTests {
             o.field("rows") { $0.array([[1], [2, 3]]) { w, row in w.array(row) } }
             o.field("objects") { $0.objects(["x", "y"]) { o, name in o.field("name", name) } }
         }
-        #expect(String(decoding: w.data, as: UTF8.self)
+        #expect(
+            String(decoding: w.data, as: UTF8.self)
                 == #"{"empty":[],"rows":[[1],[2,3]],"objects":[{"name":"x"},{"name":"y"}]}"#)
     }
 }

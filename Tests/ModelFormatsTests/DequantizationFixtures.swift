@@ -48,8 +48,9 @@ enum DequantizationFixtures {
     static func hexFloats(_ hex: String) -> [Float] {
         let bytes = hexBytes(hex)
         return stride(from: 0, to: bytes.count, by: 4).map { i in
-            Float(bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
-                  | UInt32(bytes[i + 3]) << 24)
+            Float(
+                bitPattern: UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
+                    | UInt32(bytes[i + 3]) << 24)
         }
     }
 
@@ -61,11 +62,14 @@ enum DequantizationFixtures {
     }
 
     /// Records an issue at the first element whose bit pattern differs.
-    static func expectBitExact(_ actual: [Float], _ expected: [Float], _ label: String,
-                               sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectBitExact(
+        _ actual: [Float], _ expected: [Float], _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(actual.count == expected.count, "\(label): count", sourceLocation: sourceLocation)
         for (i, (a, e)) in zip(actual, expected).enumerated() where a.bitPattern != e.bitPattern {
-            let message = "\(label)[\(i)]: \(a) (0x\(String(a.bitPattern, radix: 16))) != \(e) "
+            let message =
+                "\(label)[\(i)]: \(a) (0x\(String(a.bitPattern, radix: 16))) != \(e) "
                 + "(0x\(String(e.bitPattern, radix: 16)))"
             Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
             return
@@ -74,13 +78,16 @@ enum DequantizationFixtures {
 
     /// Every spec vector of `type` dequantises bit-exactly; returns how many there were.
     @discardableResult
-    static func checkSpecVectors(_ type: GGUFTensorType, sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+    static func checkSpecVectors(_ type: GGUFTensorType, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> Int
+    {
         let vectors = try specVectors(type)
         for vector in vectors {
             let bytes = hexBytes(vector.block_bytes_hex)
             #expect(bytes.count == type.blockBytes, sourceLocation: sourceLocation)
-            expectBitExact(dequantize(type, bytes), vector.dequantized.map { Float($0) }, vector.tensor,
-                           sourceLocation: sourceLocation)
+            expectBitExact(
+                dequantize(type, bytes), vector.dequantized.map { Float($0) }, vector.tensor,
+                sourceLocation: sourceLocation)
         }
         return vectors.count
     }
@@ -88,10 +95,14 @@ enum DequantizationFixtures {
     /// Every tensor of `type` in the gguf-py fixture reads back (via `GGUFFile.tensor`) with the HF shape and
     /// gguf-py's dequantised values bit for bit; returns how many there were.
     @discardableResult
-    static func checkGGUFPyTensors(_ type: GGUFTensorType,
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+    static func checkGGUFPyTensors(
+        _ type: GGUFTensorType,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Int {
         let data = try Data(contentsOf: directory.appendingPathComponent("quants_expected.json"))
-        let expected = try JSONDecoder().decode(ExpectedFile.self, from: data).tensors.filter { $0.value.type == type.name }
+        let expected = try JSONDecoder().decode(ExpectedFile.self, from: data).tensors.filter {
+            $0.value.type == type.name
+        }
         let file = try GGUFFile(path: directory.appendingPathComponent("quants.gguf").path)
         for (name, tensor) in expected.sorted(by: { $0.key < $1.key }) {
             let info = try file.requireTensorInfo(named: name)

@@ -26,11 +26,16 @@ struct GGUFFileTests {
         ("t.array.empty", .array(.int32, [])),
         ("t.array.strings", .array(.string, [.string("a"), .string(""), .string("ü")])),
         ("t.array.floats", .array(.float32, [.float32(0.5), .float32(-.infinity)])),
-        ("t.array.nested", .array(.array, [
-            .array(.uint8, [.uint8(1), .uint8(2)]),
-            .array(.string, [.string("x")]),
-            .array(.array, [.array(.bool, [.bool(true)])]),
-        ])),
+        (
+            "t.array.nested",
+            .array(
+                .array,
+                [
+                    .array(.uint8, [.uint8(1), .uint8(2)]),
+                    .array(.string, [.string("x")]),
+                    .array(.array, [.array(.bool, [.bool(true)])])
+                ])
+        )
     ]
 
     @Test("every metadata value type, nested arrays included, reads back exactly and in order")
@@ -57,12 +62,14 @@ struct GGUFFileTests {
         // Q8_0 ne [32, 2]: block 0 has d = 0.25 (f16 0x3400), qs = j - 16; block 1 has d = -1 (0xBC00), qs = 3.
         let block0: [UInt8] = [0x00, 0x34] + (0..<32).map { UInt8(bitPattern: Int8($0 - 16)) }
         let block1: [UInt8] = [0x00, 0xBC] + [UInt8](repeating: 3, count: 32)
-        let writer = GGUFWriter(version: 2, metadata: [("general.alignment", .uint32(64))], tensors: [
-            .init(name: "w.f32", ne: [3, 2], type: 0, data: GGUFWriter.f32([1, 2, 3, 4, 5, -6.25])),
-            .init(name: "w.f16", ne: [2, 1, 2], type: 1, data: GGUFWriter.u16([0x3C00, 0xC100, 0x7BFF, 0x0001])),
-            .init(name: "w.q8", ne: [32, 2], type: 8, data: block0 + block1),
-            .init(name: "norm", ne: [4], type: 0, data: GGUFWriter.f32([0.5, 0.25, 0, -1])),
-        ], alignment: 64)
+        let writer = GGUFWriter(
+            version: 2, metadata: [("general.alignment", .uint32(64))],
+            tensors: [
+                .init(name: "w.f32", ne: [3, 2], type: 0, data: GGUFWriter.f32([1, 2, 3, 4, 5, -6.25])),
+                .init(name: "w.f16", ne: [2, 1, 2], type: 1, data: GGUFWriter.u16([0x3C00, 0xC100, 0x7BFF, 0x0001])),
+                .init(name: "w.q8", ne: [32, 2], type: 8, data: block0 + block1),
+                .init(name: "norm", ne: [4], type: 0, data: GGUFWriter.f32([0.5, 0.25, 0, -1]))
+            ], alignment: 64)
         let file = try GGUFFile(path: try GGUFWriter.write(writer.bytes()))
         #expect(file.version == 2 && file.alignment == 64 && file.dataStart % 64 == 0)
         #expect(file.tensors.map(\.name) == ["w.f32", "w.f16", "w.q8", "norm"])
@@ -101,12 +108,16 @@ struct GGUFFileTests {
     @Test("absent tensors and types without a dequantiser are clear errors")
     func unsupportedAndMissing() throws {
         let writer = GGUFWriter(tensors: [
-            .init(name: "blk.0.ffn_down.weight", ne: [256, 1], type: 10, data: [UInt8](repeating: 0, count: 84)),
+            .init(name: "blk.0.ffn_down.weight", ne: [256, 1], type: 10, data: [UInt8](repeating: 0, count: 84))
         ])
         let path = try GGUFWriter.write(writer.bytes())
         let file = try GGUFFile(path: path)
-        #expect(throws: ModelFormatError(path: path, "tensor 'blk.0.ffn_down.weight' has type Q2_K, which Glassbox "
-                                         + "cannot dequantise yet")) {
+        #expect(
+            throws: ModelFormatError(
+                path: path,
+                "tensor 'blk.0.ffn_down.weight' has type Q2_K, which Glassbox "
+                    + "cannot dequantise yet")
+        ) {
             try file.tensor(named: "blk.0.ffn_down.weight")
         }
         #expect(try file.rawBytes(named: "blk.0.ffn_down.weight").count == 84)
@@ -118,7 +129,10 @@ struct GGUFFileTests {
         // 1024 Q4_K blocks (262,144 elements) of varied bytes, so the split really happens.
         var raw = [UInt8](repeating: 0, count: 1024 * 144)
         for i in raw.indices { raw[i] = UInt8(truncatingIfNeeded: i &* 2_654_435_761 >> 7) }
-        for block in 0..<1024 { raw[block * 144 + 1] = 0x1C; raw[block * 144 + 3] = 0x18 }   // finite d, dmin
+        for block in 0..<1024 {
+            raw[block * 144 + 1] = 0x1C
+            raw[block * 144 + 3] = 0x18
+        } // finite d, dmin
         let serial = raw.withUnsafeBytes { Dequantization.dequantize(.q4_K, $0) }
         let parallel = raw.withUnsafeBytes { Dequantization.dequantize(.q4_K, $0, workers: WorkerPool(workers: 2)) }
         #expect(serial != nil && serial?.map(\.bitPattern) == parallel?.map(\.bitPattern))

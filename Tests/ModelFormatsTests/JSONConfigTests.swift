@@ -7,10 +7,12 @@ struct JSONConfigTests {
     let config: JSONConfig
 
     init() throws {
-        config = try JSONConfig(data: Data("""
-        {"n_layer": 12, "eps": 1e-5, "name": "gpt2", "flag": true, "bad": "twelve", "neg": -1, "half": 1.5,
-         "nothing": null, "list": ["a", "b"], "scaling": {"factor": 8}}
-        """.utf8), path: "config.json")
+        config = try JSONConfig(
+            data: Data(
+                """
+                {"n_layer": 12, "eps": 1e-5, "name": "gpt2", "flag": true, "bad": "twelve", "neg": -1, "half": 1.5,
+                 "nothing": null, "list": ["a", "b"], "scaling": {"factor": 8}}
+                """.utf8), path: "config.json")
     }
 
     @Test("typed values and defaults")
@@ -43,7 +45,8 @@ struct JSONConfigTests {
         #expect(throws: ModelFormatError(path: "config.json", "key \"n_layer\" must be true or false, found 12")) {
             try config.bool("n_layer", default: false)
         }
-        #expect(throws: ModelFormatError(path: "config.json (scaling)", "key \"type\" must be a string, found nothing")) {
+        #expect(throws: ModelFormatError(path: "config.json (scaling)", "key \"type\" must be a string, found nothing"))
+        {
             try config.object("scaling")?.string("type")
         }
         #expect(throws: ModelFormatError.self) { try JSONConfig(data: Data("{\"a\": ".utf8), path: "x.json") }

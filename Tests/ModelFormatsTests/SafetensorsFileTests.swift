@@ -11,11 +11,12 @@ struct SafetensorsFileTests {
         let url = dir.appendingPathComponent("model.safetensors")
         // F16: 1.0 = 0x3C00, -2.5 = 0xC100, 65504 = 0x7BFF, smallest subnormal 0x0001 = 2^-24.
         // BF16: 1.0 = 0x3F80, -0.5 = 0xBF00, 3.140625 = 0x4049.
-        try SafetensorsWriter.write(SafetensorsWriter.bytes([
-            SafetensorsWriter.f32("a", shape: [2, 3], [1, 2, 3, 4, 5, -6.25]),
-            SafetensorsWriter.u16("h", dtype: "F16", shape: [4], [0x3C00, 0xC100, 0x7BFF, 0x0001]),
-            SafetensorsWriter.u16("b", dtype: "BF16", shape: [3], [0x3F80, 0xBF00, 0x4049]),
-        ]), to: url)
+        try SafetensorsWriter.write(
+            SafetensorsWriter.bytes([
+                SafetensorsWriter.f32("a", shape: [2, 3], [1, 2, 3, 4, 5, -6.25]),
+                SafetensorsWriter.u16("h", dtype: "F16", shape: [4], [0x3C00, 0xC100, 0x7BFF, 0x0001]),
+                SafetensorsWriter.u16("b", dtype: "BF16", shape: [3], [0x3F80, 0xBF00, 0x4049])
+            ]), to: url)
         let file = try SafetensorsFile(path: url.path)
         #expect(file.metadata == ["format": "pt"])
         let a = try file.tensor("a")
@@ -70,36 +71,48 @@ struct SafetensorsFileTests {
     func lyingHeader() throws {
         let data = SafetensorsWriter.f32("w", shape: [2], [1, 2]).bytes
         func file(_ header: String) -> [UInt8] {
-            SafetensorsWriter.bytes([SafetensorsWriter.Item(name: "w", dtype: "F32", shape: [2], bytes: data)],
-                                    header: header)
+            SafetensorsWriter.bytes(
+                [SafetensorsWriter.Item(name: "w", dtype: "F32", shape: [2], bytes: data)],
+                header: header)
         }
-        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}"),
-                        containing: "tensor 'w': data_offsets [0, 8] hold 8 bytes but shape [3] of F32 needs 12")
-        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}"),
-                        containing: "invalid data_offsets")
-        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}"),
-                        containing: "tensor 'w' ends at byte")
-        try expectError(file("{\"w\":{\"dtype\":\"Q9\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
-                        containing: "unknown dtype 'Q9'")
-        try expectError(file("{\"w\":{\"shape\":[2]}}"), containing: "entry must have dtype, shape and two data_offsets")
-        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}}"),
-                        containing: "tensor 'w': entry must have dtype, shape and two data_offsets")
-        try expectError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3037000500,3037000500],\"data_offsets\":[0,8]}}"),
-                        containing: "tensor 'w': shape [3037000500, 3037000500] is too large")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}"),
+            containing: "tensor 'w': data_offsets [0, 8] hold 8 bytes but shape [3] of F32 needs 12")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}"),
+            containing: "invalid data_offsets")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}"),
+            containing: "tensor 'w' ends at byte")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"Q9\",\"shape\":[2],\"data_offsets\":[0,8]}}"),
+            containing: "unknown dtype 'Q9'")
+        try expectError(
+            file("{\"w\":{\"shape\":[2]}}"), containing: "entry must have dtype, shape and two data_offsets")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,8]}}"),
+            containing: "tensor 'w': entry must have dtype, shape and two data_offsets")
+        try expectError(
+            file("{\"w\":{\"dtype\":\"F32\",\"shape\":[3037000500,3037000500],\"data_offsets\":[0,8]}}"),
+            containing: "tensor 'w': shape [3037000500, 3037000500] is too large")
         try expectError(file("{not json"), containing: "not valid JSON")
     }
 
     @Test("a missing tensor is an error naming it")
     func missingTensor() throws {
         let dir = try Fixtures.temporaryDirectory()
-        try SafetensorsWriter.write(SafetensorsWriter.bytes([SafetensorsWriter.f32("a", shape: [1], [1])]),
-                                    to: dir.appendingPathComponent("model.safetensors"))
+        try SafetensorsWriter.write(
+            SafetensorsWriter.bytes([SafetensorsWriter.f32("a", shape: [1], [1])]),
+            to: dir.appendingPathComponent("model.safetensors"))
         let checkpoint = try SafetensorsCheckpoint(directory: dir)
         #expect(throws: ModelFormatError(path: dir.path, "missing tensor 'lm_head.weight'")) {
             try checkpoint.tensor("lm_head.weight")
         }
-        #expect(throws: ModelFormatError(path: dir.path,
-                                         "tensor 'a' has shape [1], expected [2] from config.json")) {
+        #expect(
+            throws: ModelFormatError(
+                path: dir.path,
+                "tensor 'a' has shape [1], expected [2] from config.json")
+        ) {
             try checkpoint.tensor("a", shape: [2])
         }
     }

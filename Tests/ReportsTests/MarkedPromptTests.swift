@@ -33,8 +33,9 @@ struct MarkedPromptTests {
         // The span's tokens decode to text containing "doctor", and no token outside it is needed for that.
         let decoded = tokenizer.decode(positions.map { ids[$0] })
         #expect(decoded.contains("doctor"), "\(decoded)")
-        #expect(!tokenizer.decode(ids.indices.filter { $0 > 0 && !positions.contains($0) }.map { ids[$0] })
-            .contains("doctor"))
+        #expect(
+            !tokenizer.decode(ids.indices.filter { $0 > 0 && !positions.contains($0) }.map { ids[$0] })
+                .contains("doctor"))
     }
 }
 

@@ -15,8 +15,9 @@ struct ReportTests {
         var options = ReportOptions()
         options.ablation = ablation
         options.maxPrompts = 4
-        return ReportBuilder(modelName: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
-                             options: options)
+        return ReportBuilder(
+            modelName: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
+            options: options)
     }
 
     @Test("aggregates are the means of the per-prompt measurements; progress counts every pass")
@@ -34,10 +35,14 @@ struct ReportTests {
             let per = report.prompts.map { $0.metrics[head.layer][head.head] }
             let entropy = per.map(\.normalizedEntropy).reduce(0, +) / 3
             #expect(abs(head.means["normalized_entropy"]! - entropy) < 1e-12)
-            let nats = report.prompts.map { abs($0.ablation!.heads[head.layer * info.heads + head.head].deltaLogProbability) }
+            let nats = report.prompts.map {
+                abs($0.ablation!.heads[head.layer * info.heads + head.head].deltaLogProbability)
+            }
             #expect(abs(head.ablationNats! - nats.reduce(0, +) / 3) < 1e-12)
             let votes = per.filter { $0.patternClass == head.patternClass }.count
-            #expect(votes == head.classCount && per.allSatisfy { p in per.filter { $0.patternClass == p.patternClass }.count <= votes })
+            #expect(
+                votes == head.classCount
+                    && per.allSatisfy { p in per.filter { $0.patternClass == p.patternClass }.count <= votes })
         }
         for layer in report.layers {
             let cos = report.prompts.flatMap { $0.flow[layer.layer].cosine }
@@ -81,33 +86,56 @@ struct ReportTests {
         let builder = try Self.builder()
         var asked = 0
         #expect(throws: AnalysisCancelled.self) {
-            try builder.build(Self.prompts, shouldContinue: { asked += 1; return asked < 5 }) { _, _, _ in }
+            try builder.build(
+                Self.prompts,
+                shouldContinue: {
+                    asked += 1
+                    return asked < 5
+                }
+            ) { _, _, _ in }
         }
         #expect(asked == 5)
     }
 
     @Test("recommendation rules fire on their thresholds and cite the measurement")
     func rules() {
-        func head(_ l: Int, _ h: Int, entropy: Double, sparsity: Double, first: Double, nats: Double?) -> Report.HeadSummary {
-            Report.HeadSummary(layer: l, head: h, means: ["normalized_entropy": entropy, "sparsity": sparsity,
-                                                          "first_token": first],
-                               patternClass: .mixed, classCount: 1, ablationNats: nats, cluster: nil)
+        func head(_ l: Int, _ h: Int, entropy: Double, sparsity: Double, first: Double, nats: Double?)
+            -> Report.HeadSummary
+        {
+            Report.HeadSummary(
+                layer: l, head: h,
+                means: [
+                    "normalized_entropy": entropy, "sparsity": sparsity,
+                    "first_token": first
+                ],
+                patternClass: .mixed, classCount: 1, ablationNats: nats, cluster: nil)
         }
-        let heads = [head(0, 0, entropy: 0.1, sparsity: 0.9, first: 0.7, nats: 0.001),
-                     head(0, 1, entropy: 0.5, sparsity: 0.2, first: 0.65, nats: 0.5),
-                     head(1, 0, entropy: 0.3, sparsity: 0.5, first: 0.2, nats: 0.02)]
-        let layers = [Report.LayerSummary(layer: 0, meanCosine: 0.995, meanRelativeUpdate: 0.01, meanAttentionShare: 0.5,
-                                          skipNats: 0.003, redundant: true),
-                      Report.LayerSummary(layer: 1, meanCosine: 0.8, meanRelativeUpdate: 0.4, meanAttentionShare: 0.5,
-                                          skipNats: 1, redundant: false)]
-        let rules = Recommendation.rules(heads: heads, layers: layers, redundantHeads: [heads[0]], options: ReportOptions())
-        #expect(rules.map(\.rule) == ["concentrated_attention", "sparse_attention", "redundant_layer", "redundant_head",
-                                      "attention_sinks"])
+        let heads = [
+            head(0, 0, entropy: 0.1, sparsity: 0.9, first: 0.7, nats: 0.001),
+            head(0, 1, entropy: 0.5, sparsity: 0.2, first: 0.65, nats: 0.5),
+            head(1, 0, entropy: 0.3, sparsity: 0.5, first: 0.2, nats: 0.02)
+        ]
+        let layers = [
+            Report.LayerSummary(
+                layer: 0, meanCosine: 0.995, meanRelativeUpdate: 0.01, meanAttentionShare: 0.5,
+                skipNats: 0.003, redundant: true),
+            Report.LayerSummary(
+                layer: 1, meanCosine: 0.8, meanRelativeUpdate: 0.4, meanAttentionShare: 0.5,
+                skipNats: 1, redundant: false)
+        ]
+        let rules = Recommendation.rules(
+            heads: heads, layers: layers, redundantHeads: [heads[0]], options: ReportOptions())
+        #expect(
+            rules.map(\.rule) == [
+                "concentrated_attention", "sparse_attention", "redundant_layer", "redundant_head",
+                "attention_sinks"
+            ])
         #expect(rules[0].evidence.map(\.value) == [0.1] && rules[0].evidence[0].threshold == "< 0.2")
         #expect(rules[2].evidence.first?.layer == 0 && rules[2].evidence.first?.value == 0.995)
         #expect(rules[3].evidence.map(\.value) == [0.001])
         #expect(abs(rules[4].evidence[0].value - 2.0 / 3) < 1e-12)
-        let quiet = Recommendation.rules(heads: [heads[2]], layers: [layers[1]], redundantHeads: [], options: ReportOptions())
+        let quiet = Recommendation.rules(
+            heads: [heads[2]], layers: [layers[1]], redundantHeads: [], options: ReportOptions())
         #expect(quiet.isEmpty)
     }
 }

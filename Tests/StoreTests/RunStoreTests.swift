@@ -6,8 +6,9 @@ import TestSupport
 @Suite("Run cache (SQLite)")
 struct RunStoreTests {
     static func run(_ id: String, prompt: String = "The cat sat", summary: String = "{\"ok\":true}") -> StoredRun {
-        StoredRun(id: id, model: "tiny-gpt2", prompt: prompt, tokenIDs: [640, -1, 70_000, 3], options: "{}",
-                  summary: Data(summary.utf8), created: 1_700_000_000.5)
+        StoredRun(
+            id: id, model: "tiny-gpt2", prompt: prompt, tokenIDs: [640, -1, 70_000, 3], options: "{}",
+            summary: Data(summary.utf8), created: 1_700_000_000.5)
     }
 
     @Test("runs, traces and results round-trip, and survive closing and reopening")
@@ -42,12 +43,12 @@ struct RunStoreTests {
         for id in ["a", "b", "c"] {
             try store.save(Self.run(id))
             try store.saveTrace(runID: id, data: Data(count: 10_000))
-            Thread.sleep(forTimeInterval: 0.01)  // distinct last-use times
+            Thread.sleep(forTimeInterval: 0.01) // distinct last-use times
         }
         // a was used least recently: three 10 kB traces exceed 25 kB, so a went.
         #expect(try store.run(id: "a") == nil)
         #expect(try store.runCount() == 2)
-        _ = try store.run(id: "b")  // b is now more recent than c
+        _ = try store.run(id: "b") // b is now more recent than c
         Thread.sleep(forTimeInterval: 0.01)
         try store.save(Self.run("d"))
         try store.saveTrace(runID: "d", data: Data(count: 10_000))
@@ -67,12 +68,19 @@ struct RunStoreTests {
         // Pretend a newer schema wrote the file.
         let bump = Process()
         bump.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        bump.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=99'); c.commit()", path]
+        bump.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version=99'); c.commit()", path
+        ]
         try bump.run()
         bump.waitUntilExit()
         #expect(bump.terminationStatus == 0)
-        #expect { try RunStore(path: path, maxBytes: 1000) } throws: { ($0 as? StoreError)?.message.contains("newer") == true }
-        #expect(throws: StoreError.self) { try RunStore(path: directory.appendingPathComponent("x.sqlite").path, maxBytes: 0) }
+        #expect { try RunStore(path: path, maxBytes: 1000) } throws: {
+            ($0 as? StoreError)?.message.contains("newer") == true
+        }
+        #expect(throws: StoreError.self) {
+            try RunStore(path: directory.appendingPathComponent("x.sqlite").path, maxBytes: 0)
+        }
         #expect(throws: StoreError.self) { try RunStore(path: "/proc/no/such/dir/cache.sqlite", maxBytes: 1000) }
     }
 
@@ -90,7 +98,9 @@ struct RunStoreTests {
         }
         #expect(try store.runCount() == 400)
         for worker in 0..<8 {
-            #expect(try store.result(runID: "w\(worker)-49", analysis: "lens", parameters: "") == Data("w\(worker)-49".utf8))
+            #expect(
+                try store.result(runID: "w\(worker)-49", analysis: "lens", parameters: "") == Data("w\(worker)-49".utf8)
+            )
         }
         #expect(try store.check() == "ok")
     }

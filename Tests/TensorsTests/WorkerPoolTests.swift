@@ -4,8 +4,9 @@ import Tensors
 
 @Suite("Worker pool and parallel kernels")
 struct WorkerPoolTests {
-    @Test("chunks cover the range exactly once, aligned, for any worker count",
-          arguments: [1, 2, 3, 7], [0, 1, 5, 16, 100, 1023])
+    @Test(
+        "chunks cover the range exactly once, aligned, for any worker count",
+        arguments: [1, 2, 3, 7], [0, 1, 5, 16, 100, 1023])
     func chunksCover(workers: Int, count: Int) {
         let pool = WorkerPool(workers: workers)
         var covered: [Int] = []
@@ -24,10 +25,12 @@ struct WorkerPoolTests {
         let x = random.array(rows * inF), w = random.array(inF * outF), b = random.array(outF)
         var serial = [Float](repeating: 0, count: rows * outF)
         var split = serial
-        matmul(&serial, outputStride: outF, x, inputStride: inF, weight: w, layout: layout, bias: b, rows: rows,
-               inFeatures: inF, outFeatures: outF)
-        matmul(pool: WorkerPool(workers: 3), &split, outputStride: outF, x, inputStride: inF, weight: w,
-               layout: layout, bias: b, rows: rows, inFeatures: inF, outFeatures: outF)
+        matmul(
+            &serial, outputStride: outF, x, inputStride: inF, weight: w, layout: layout, bias: b, rows: rows,
+            inFeatures: inF, outFeatures: outF)
+        matmul(
+            pool: WorkerPool(workers: 3), &split, outputStride: outF, x, inputStride: inF, weight: w,
+            layout: layout, bias: b, rows: rows, inFeatures: inF, outFeatures: outF)
         let result = compare(split, serial.map(Double.init), label: "split matmul", relative: 1e-6, absolute: 1e-6)
         #expect(result.passed, "\(result)")
     }

@@ -31,9 +31,10 @@ public func compare<A: Collection<Float>>(
 ) -> Comparison where A.Index == Int {
     let toleranceText = "|Δ| ≤ \(absolute) + \(relative)·|ref|"
     guard actual.count == expected.count else {
-        return Comparison(label: label + " (count \(actual.count) vs \(expected.count))", maxAbsoluteDifference: .infinity,
-                          maxRelativeDifference: .infinity, worstIndex: -1, passed: false, count: 0,
-                          toleranceText: toleranceText)
+        return Comparison(
+            label: label + " (count \(actual.count) vs \(expected.count))", maxAbsoluteDifference: .infinity,
+            maxRelativeDifference: .infinity, worstIndex: -1, passed: false, count: 0,
+            toleranceText: toleranceText)
     }
     var maxAbs = 0.0, maxRel = 0.0, worst = 0, worstExcess = -Double.infinity
     var passed = true
@@ -51,6 +52,7 @@ public func compare<A: Collection<Float>>(
         }
         i += 1
     }
-    return Comparison(label: label, maxAbsoluteDifference: maxAbs, maxRelativeDifference: maxRel, worstIndex: worst,
-                      passed: passed, count: expected.count, toleranceText: toleranceText)
+    return Comparison(
+        label: label, maxAbsoluteDifference: maxAbs, maxRelativeDifference: maxRel, worstIndex: worst,
+        passed: passed, count: expected.count, toleranceText: toleranceText)
 }

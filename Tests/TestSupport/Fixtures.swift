@@ -5,8 +5,8 @@ import Foundation
 public enum Fixtures {
     /// `Tests/Fixtures/`.
     public static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()   // TestSupport/
-        .deletingLastPathComponent()   // Tests/
+        .deletingLastPathComponent() // TestSupport/
+        .deletingLastPathComponent() // Tests/
         .appendingPathComponent("Fixtures", isDirectory: true)
 
     /// `Tests/Fixtures/models/<name>/`.
@@ -22,7 +22,8 @@ public enum Fixtures {
     /// A real model file installed by `glassbox models install` (which `scripts/test` runs): `.cache/models/<file>` in the
     /// repository, or under `GLASSBOX_MODELS_DIR`.
     public static func realModel(_ file: String) -> URL {
-        let directory = ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
+        let directory =
+            ProcessInfo.processInfo.environment["GLASSBOX_MODELS_DIR"].map { URL(fileURLWithPath: $0) }
             ?? root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".cache/models")
         return directory.appendingPathComponent(file)
     }

@@ -8,8 +8,12 @@ public struct GoldenForward: Decodable {
         public let nLayers: Int, dModel: Int, nHeads: Int, nKvHeads: Int, headDim: Int, ffn: Int, vocab: Int
 
         enum CodingKeys: String, CodingKey {
-            case nLayers = "n_layers", dModel = "d_model", nHeads = "n_heads", nKvHeads = "n_kv_heads"
-            case headDim = "head_dim", ffn, vocab
+            case nLayers = "n_layers"
+            case dModel = "d_model"
+            case nHeads = "n_heads"
+            case nKvHeads = "n_kv_heads"
+            case headDim = "head_dim"
+            case ffn, vocab
         }
     }
 
@@ -35,7 +39,10 @@ public struct GoldenForward: Decodable {
         enum CodingKeys: String, CodingKey {
             case text, ids, logits, attentions, values
             case residualPre = "residual_pre"
-            case attentionOutput = "attn_output", mlpOutput = "mlp_output", ffnPre = "ffn_pre", ffnPost = "ffn_post"
+            case attentionOutput = "attn_output"
+            case mlpOutput = "mlp_output"
+            case ffnPre = "ffn_pre"
+            case ffnPost = "ffn_post"
             case finalNormed = "final_normed"
         }
 
@@ -43,7 +50,9 @@ public struct GoldenForward: Decodable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             text = try c.decode(String.self, forKey: .text)
             ids = try c.decode([Int].self, forKey: .ids)
-            func matrix(_ key: CodingKeys) throws -> [Double] { try c.decode([[Double]].self, forKey: key).flatMap { $0 } }
+            func matrix(_ key: CodingKeys) throws -> [Double] {
+                try c.decode([[Double]].self, forKey: key).flatMap { $0 }
+            }
             func perLayer(_ key: CodingKeys) throws -> [[Double]] {
                 try c.decode([[[Double]]].self, forKey: key).map { $0.flatMap { $0 } }
             }

@@ -29,8 +29,10 @@ public enum HTTPTestClient {
     }
 
     /// Sends `method path` with `body` to 127.0.0.1:`port` and returns the response.
-    public static func request(port: Int, _ method: String, _ path: String, body: Data? = nil,
-                               headers: [String: String] = [:], timeout: Int = 120) throws -> Response {
+    public static func request(
+        port: Int, _ method: String, _ path: String, body: Data? = nil,
+        headers: [String: String] = [:], timeout: Int = 120
+    ) throws -> Response {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let body { head += "Content-Length: \(body.count)\r\nContent-Type: application/json\r\n" }
@@ -51,7 +53,9 @@ public enum HTTPTestClient {
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw ClientError(message: "cannot connect to port \(port)") }
         try bytes.withUnsafeBytes { buffer in
@@ -77,13 +81,17 @@ public enum HTTPTestClient {
         guard let end = data.range(of: Data("\r\n\r\n".utf8)) else {
             throw ClientError(message: "no complete response header in \(data.count) bytes")
         }
-        let head = String(decoding: data[data.startIndex..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let head = String(decoding: data[data.startIndex..<end.lowerBound], as: UTF8.self).components(
+            separatedBy: "\r\n")
         let parts = head[0].split(separator: " ")
-        guard parts.count >= 2, let status = Int(parts[1]) else { throw ClientError(message: "bad status line \(head[0])") }
+        guard parts.count >= 2, let status = Int(parts[1]) else {
+            throw ClientError(message: "bad status line \(head[0])")
+        }
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Data(data[end.upperBound...])
         if let length = headers["content-length"].flatMap(Int.init), body.count > length { body = body.prefix(length) }

@@ -8,10 +8,13 @@ import Tokenizers
     static let byteVocabulary: [String] = (0..<256).map { String(ByteEncoder.scalarForByte[$0]) }
 
     /// A tokenizer whose vocabulary is the byte tokens followed by `extra` (ids 256, 257, …).
-    static func make(extra: [String] = [], merges: [(String, String)] = [], kind: PreTokenizerKind = .gpt2,
-                     addedTokens: [AddedToken] = [], ignoreMerges: Bool? = nil) throws -> ByteLevelBPETokenizer {
-        try ByteLevelBPETokenizer(vocabulary: byteVocabulary + extra, merges: merges, kind: kind,
-                                  addedTokens: addedTokens, ignoreMerges: ignoreMerges)
+    static func make(
+        extra: [String] = [], merges: [(String, String)] = [], kind: PreTokenizerKind = .gpt2,
+        addedTokens: [AddedToken] = [], ignoreMerges: Bool? = nil
+    ) throws -> ByteLevelBPETokenizer {
+        try ByteLevelBPETokenizer(
+            vocabulary: byteVocabulary + extra, merges: merges, kind: kind,
+            addedTokens: addedTokens, ignoreMerges: ignoreMerges)
     }
 
     static func bytes(_ text: String) -> [Int] {
@@ -84,7 +87,8 @@ import Tokenizers
     static let longer = AddedToken(id: 303, content: "<|word|>!", special: false)
 
     static func withAddedTokens(_ tokens: [AddedToken] = [fill, sep, word], kind: PreTokenizerKind = .gpt2) throws
-        -> ByteLevelBPETokenizer {
+        -> ByteLevelBPETokenizer
+    {
         try make(extra: (256..<304).map { "<unused\($0)>" }, kind: kind, addedTokens: tokens)
     }
 
@@ -104,8 +108,9 @@ import Tokenizers
         #expect(try tokenizer.encode(" <|word|> ") == [32, 302, 32])
         #expect(try tokenizer.encode("-<|word|>") == [45, 302])
         for text in ["x<|word|>", "<|word|>x", "_<|word|>", "é<|word|>", "<|word|>7", "<|word|>\u{301}"] {
-            #expect(try tokenizer.encode(text) == Self.bytes(text),
-                    "\(String(reflecting: text)) should not match <|word|>")
+            #expect(
+                try tokenizer.encode(text) == Self.bytes(text),
+                "\(String(reflecting: text)) should not match <|word|>")
         }
         // A letter newer than HF's Unicode tables is not a word character there.
         #expect(try tokenizer.encode("\u{88F}<|word|>") == Self.bytes("\u{88F}") + [302])
@@ -159,8 +164,9 @@ import Tokenizers
         let euro = ByteEncoder.encode([0xE2, 0x82, 0xAC])
         let partialEuro = ByteEncoder.encode([0xE2, 0x82])
         let nextLine = ByteEncoder.encode([0xC2, 0x85])
-        let tokenizer = try Self.make(extra: ["Ġthe", euro, partialEuro, nextLine, "ĠĠĊ"],
-                                      addedTokens: [AddedToken(id: 300, content: " tab\t", special: false)])
+        let tokenizer = try Self.make(
+            extra: ["Ġthe", euro, partialEuro, nextLine, "ĠĠĊ"],
+            addedTokens: [AddedToken(id: 300, content: " tab\t", special: false)])
         #expect(tokenizer.displayString(for: 32) == "␣")
         #expect(tokenizer.displayString(for: 10) == "↵")
         #expect(tokenizer.displayString(for: 9) == "⇥")
@@ -206,7 +212,8 @@ import Tokenizers
     }
 
     @Test func tokenIDLookup() throws {
-        let data = try Data(contentsOf: try TokenizerFixtures.directory("llama3").appendingPathComponent("tokenizer.json"))
+        let data = try Data(
+            contentsOf: try TokenizerFixtures.directory("llama3").appendingPathComponent("tokenizer.json"))
         let llama = try ByteLevelBPETokenizer(tokenizerJSON: data)
         #expect(llama.tokenID(for: "<|end_of_text|>") == 641)
         #expect(llama.tokenID(for: "Ġ") == 220)
@@ -234,11 +241,12 @@ import Tokenizers
         let added = try #require(json["added_tokens"] as? [[String: Any]])
         var addedTokens: [AddedToken] = []
         for entry in added {
-            addedTokens.append(AddedToken(
-                id: try #require(entry["id"] as? Int), content: try #require(entry["content"] as? String),
-                singleWord: entry["single_word"] as? Bool ?? false, lstrip: entry["lstrip"] as? Bool ?? false,
-                rstrip: entry["rstrip"] as? Bool ?? false, normalized: entry["normalized"] as? Bool ?? false,
-                special: entry["special"] as? Bool ?? true))
+            addedTokens.append(
+                AddedToken(
+                    id: try #require(entry["id"] as? Int), content: try #require(entry["content"] as? String),
+                    singleWord: entry["single_word"] as? Bool ?? false, lstrip: entry["lstrip"] as? Bool ?? false,
+                    rstrip: entry["rstrip"] as? Bool ?? false, normalized: entry["normalized"] as? Bool ?? false,
+                    special: entry["special"] as? Bool ?? true))
         }
         let size = max(vocab.values.max() ?? 0, addedTokens.map(\.id).max() ?? 0) + 1
         var vocabulary = [String](repeating: "", count: size)
@@ -252,12 +260,14 @@ import Tokenizers
             return (parts[0], parts[1])
         }
         let bos = key == "llama3" ? 640 : nil
-        let tokenizer = try ByteLevelBPETokenizer(vocabulary: vocabulary, merges: merges, kind: kind,
-                                                  addedTokens: addedTokens, bosTokenID: bos, addsBOS: bos != nil)
+        let tokenizer = try ByteLevelBPETokenizer(
+            vocabulary: vocabulary, merges: merges, kind: kind,
+            addedTokens: addedTokens, bosTokenID: bos, addsBOS: bos != nil)
         let golden = try #require(try TokenizerFixtures.golden("tokenization.json")[key])
         for entry in golden {
-            #expect(try tokenizer.encode(entry.text) == entry.ids,
-                    "\(key) in memory: \(String(reflecting: entry.text))")
+            #expect(
+                try tokenizer.encode(entry.text) == entry.ids,
+                "\(key) in memory: \(String(reflecting: entry.text))")
         }
     }
 
@@ -282,8 +292,9 @@ import Tokenizers
 
     @Test func specialIdsOutsideTheVocabularyAreRejected() throws {
         let error = try #require(throws: TokenizerError.self) {
-            try ByteLevelBPETokenizer(vocabulary: Self.byteVocabulary, merges: [], kind: .gpt2,
-                                      bosTokenID: 9_999, addsBOS: true)
+            try ByteLevelBPETokenizer(
+                vocabulary: Self.byteVocabulary, merges: [], kind: .gpt2,
+                bosTokenID: 9_999, addsBOS: true)
         }
         #expect(error.kind == .idOutOfRange)
         #expect(error.description.contains("9999"))
@@ -294,9 +305,10 @@ import Tokenizers
     }
 
     @Test func addsBOSPutsTheBOSTokenFirst() throws {
-        let tokenizer = try ByteLevelBPETokenizer(vocabulary: Self.byteVocabulary + ["<s>"], merges: [], kind: .llama3,
-                                                  addedTokens: [AddedToken(id: 256, content: "<s>")],
-                                                  bosTokenID: 256, eosTokenID: 256, addsBOS: true)
+        let tokenizer = try ByteLevelBPETokenizer(
+            vocabulary: Self.byteVocabulary + ["<s>"], merges: [], kind: .llama3,
+            addedTokens: [AddedToken(id: 256, content: "<s>")],
+            bosTokenID: 256, eosTokenID: 256, addsBOS: true)
         #expect(try tokenizer.encode("hi") == [256, 104, 105])
         #expect(try tokenizer.encode("") == [256])
         #expect(tokenizer.decode([256, 104]) == "<s>h")

@@ -18,8 +18,9 @@ struct SentencePieceTokenizerTests {
         types += Array(repeating: 1, count: normal.count)
         var scores = [Float](repeating: -1000, count: tokens.count)
         for (i, piece) in normal.enumerated() { scores[261 + i] = ["▁a": -1, "▁ab": -2, "ab": -3][piece] ?? -10 }
-        return try SentencePieceTokenizer(tokens: tokens, scores: scores, types: types, bosTokenID: 2, eosTokenID: 1,
-                                          addsBOS: true, addSpacePrefix: addSpacePrefix)
+        return try SentencePieceTokenizer(
+            tokens: tokens, scores: scores, types: types, bosTokenID: 2, eosTokenID: 1,
+            addsBOS: true, addSpacePrefix: addSpacePrefix)
     }
 
     @Test("merges by score, splits specials out, falls back to bytes, and decodes back")
@@ -40,30 +41,39 @@ struct SentencePieceTokenizerTests {
     @Test("mismatched vocabulary arrays are an error")
     func badVocabulary() {
         #expect(throws: TokenizerError.self) {
-            try SentencePieceTokenizer(tokens: ["a", "b"], scores: [0], types: [1, 1], bosTokenID: nil,
-                                       eosTokenID: nil, addsBOS: false, addSpacePrefix: false)
+            try SentencePieceTokenizer(
+                tokens: ["a", "b"], scores: [0], types: [1, 1], bosTokenID: nil,
+                eosTokenID: nil, addsBOS: false, addSpacePrefix: false)
         }
         #expect(throws: TokenizerError.self) {
-            try SentencePieceTokenizer(tokens: ["a"], scores: [0], types: [1], bosTokenID: 5, eosTokenID: nil,
-                                       addsBOS: true, addSpacePrefix: false)
+            try SentencePieceTokenizer(
+                tokens: ["a"], scores: [0], types: [1], bosTokenID: 5, eosTokenID: nil,
+                addsBOS: true, addSpacePrefix: false)
         }
     }
 
     struct Golden: Decodable {
-        struct Entry: Decodable { let text: String; let ids: [Int] }
+        struct Entry: Decodable {
+            let text: String
+            let ids: [Int]
+        }
         let prompts: [Entry]
         let tokenization: [Entry]
     }
 
     /// Gemma 3 is SentencePiece; SmolLM2 is byte-level BPE with the smollm pre-tokenizer.
-    @Test("the real GGUF vocabularies give transformers' ids on every golden string and prompt",
-          arguments: [("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 262_144, 2, 1, "<bos>Hello 🦙 world"),
-                      ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 49_152, 1, 2, "Hello 🦙 world")])
+    @Test(
+        "the real GGUF vocabularies give transformers' ids on every golden string and prompt",
+        arguments: [
+            ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 262_144, 2, 1, "<bos>Hello 🦙 world"),
+            ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 49_152, 1, 2, "Hello 🦙 world")
+        ])
     func realVocabularies(_ spec: (String, String, Int, Int, Int, String)) throws {
         let (file, goldenFile, vocabulary, bos, eos, roundTrip) = spec
         let url = Fixtures.realModel(file)
-        try #require(FileManager.default.fileExists(atPath: url.path),
-                     "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
+        try #require(
+            FileManager.default.fileExists(atPath: url.path),
+            "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
         let tokenizer = try TokenizerLoader.load(url)
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.golden(goldenFile)))
         #expect(golden.tokenization.count >= 15)
@@ -80,7 +90,10 @@ struct SentencePieceTokenizerTests {
             _ = try TokenizerLoader.load(Fixtures.root.appendingPathComponent("gguf/quants.gguf"))
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)".contains("tokenizer model \"(none)\" in GGUF metadata is not supported yet (supported: llama, gpt2)"), "\(error)")
+            #expect(
+                "\(error)".contains(
+                    "tokenizer model \"(none)\" in GGUF metadata is not supported yet (supported: llama, gpt2)"),
+                "\(error)")
         }
     }
 }

@@ -33,11 +33,12 @@ import Tokenizers
             let text = String(reflecting: entry.text)
             #expect(ids == entry.ids, "\(name): encoding \(text) gave \(ids), expected \(entry.ids)")
             let decoded = tokenizer.decode(entry.ids)
-            #expect(decoded == entry.decoded,
-                    """
-                    \(name): decoding the ids of \(text) gave \(String(reflecting: decoded)), \
-                    expected \(String(reflecting: entry.decoded))
-                    """)
+            #expect(
+                decoded == entry.decoded,
+                """
+                \(name): decoding the ids of \(text) gave \(String(reflecting: decoded)), \
+                expected \(String(reflecting: entry.decoded))
+                """)
         }
     }
 }

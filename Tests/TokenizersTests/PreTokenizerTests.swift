@@ -4,18 +4,22 @@ import Tokenizers
 /// Pre-tokenizer splits, with expectations taken from HF `tokenizers` (Split/Digits on the same input).
 @Suite struct PreTokenizerTests {
     /// Compares pieces by their exact scalars (Swift `String ==` would equate canonically equivalent text).
-    private func expectPieces(_ kind: PreTokenizerKind, _ text: String, _ expected: [String],
-                              sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectPieces(
+        _ kind: PreTokenizerKind, _ text: String, _ expected: [String],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let pieces = kind.preTokenize(text)
-        #expect(pieces.map { Array($0.unicodeScalars) } == expected.map { Array($0.unicodeScalars) },
-                "\(kind) split \(String(reflecting: text)) into \(pieces.map { String(reflecting: $0) })",
-                sourceLocation: sourceLocation)
+        #expect(
+            pieces.map { Array($0.unicodeScalars) } == expected.map { Array($0.unicodeScalars) },
+            "\(kind) split \(String(reflecting: text)) into \(pieces.map { String(reflecting: $0) })",
+            sourceLocation: sourceLocation)
     }
 
     @Test func gpt2() {
         expectPieces(.gpt2, "Hello world", ["Hello", " world"])
-        expectPieces(.gpt2, "I'm sure they'll say HE'S, don't",
-                     ["I", "'m", " sure", " they", "'ll", " say", " HE", "'", "S", ",", " don", "'t"])
+        expectPieces(
+            .gpt2, "I'm sure they'll say HE'S, don't",
+            ["I", "'m", " sure", " they", "'ll", " say", " HE", "'", "S", ",", " don", "'t"])
         expectPieces(.gpt2, "  leading", [" ", " leading"])
         expectPieces(.gpt2, "trailing   ", ["trailing", "   "])
         expectPieces(.gpt2, "a\n\nb", ["a", "\n", "\n", "b"])
@@ -31,8 +35,9 @@ import Tokenizers
 
     @Test func llama3() {
         expectPieces(.llama3, "Hello world", ["Hello", " world"])
-        expectPieces(.llama3, "I'm sure they'll say HE'S, don't",
-                     ["I", "'m", " sure", " they", "'ll", " say", " HE", "'S", ",", " don", "'t"])
+        expectPieces(
+            .llama3, "I'm sure they'll say HE'S, don't",
+            ["I", "'m", " sure", " they", "'ll", " say", " HE", "'S", ",", " don", "'t"])
         expectPieces(.llama3, "  leading", [" ", " leading"])
         expectPieces(.llama3, "trailing   ", ["trailing", "   "])
         expectPieces(.llama3, "a\n\nb", ["a", "\n\n", "b"])
@@ -47,8 +52,9 @@ import Tokenizers
     }
 
     @Test func qwen2() {
-        expectPieces(.qwen2, "I'm sure they'll say HE'S, don't",
-                     ["I", "'m", " sure", " they", "'ll", " say", " HE", "'S", ",", " don", "'t"])
+        expectPieces(
+            .qwen2, "I'm sure they'll say HE'S, don't",
+            ["I", "'m", " sure", " they", "'ll", " say", " HE", "'S", ",", " don", "'t"])
         expectPieces(.qwen2, "x  \n\n  y", ["x", "  \n\n", " ", " y"])
         expectPieces(.qwen2, "1234567 89", ["1", "2", "3", "4", "5", "6", "7", " ", "8", "9"])
         expectPieces(.qwen2, "(hello) [x].\n\nNext", ["(hello", ")", " [", "x", "].\n\n", "Next"])
@@ -57,8 +63,9 @@ import Tokenizers
 
     @Test func smollmSplitsDigitsBeforeTheGPT2Regex() {
         expectPieces(.smollm, "1234567 89", ["1", "2", "3", "4", "5", "6", "7", " ", "8", "9"])
-        expectPieces(.smollm, "I'm sure they'll say HE'S, don't",
-                     ["I", "'m", " sure", " they", "'ll", " say", " HE", "'", "S", ",", " don", "'t"])
+        expectPieces(
+            .smollm, "I'm sure they'll say HE'S, don't",
+            ["I", "'m", " sure", " they", "'ll", " say", " HE", "'", "S", ",", " don", "'t"])
         expectPieces(.smollm, "x  \n\n  y", ["x", "  \n\n ", " y"])
         expectPieces(.smollm, "3.14 €42 ½²", ["3", ".", "1", "4", " €", "4", "2", " ", "½", "²"])
         // The space before a digit is cut off by the Digits step, so the regex never sees " 8".

@@ -12,7 +12,7 @@ enum TokenizerFixtures {
         "gpt2": "models/tiny-gpt2",
         "llama3": "models/tiny-llama",
         "qwen2": "models/tiny-qwen2",
-        "smollm": "tokenizers/smollm",
+        "smollm": "tokenizers/smollm"
     ]
 
     static func directory(_ key: String) throws -> URL {

@@ -14,15 +14,19 @@ import Tokenizers
         return [
             "version": "1.0",
             "added_tokens": [
-                ["id": 257, "content": "<|endoftext|>", "single_word": false, "lstrip": false, "rstrip": false,
-                 "normalized": false, "special": true],
+                [
+                    "id": 257, "content": "<|endoftext|>", "single_word": false, "lstrip": false, "rstrip": false,
+                    "normalized": false, "special": true
+                ]
             ],
             "normalizer": NSNull(),
             "pre_tokenizer": ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true],
             "post_processor": NSNull(),
             "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true],
-            "model": ["type": "BPE", "vocab": vocab, "merges": ["Ġ t"], "ignore_merges": false,
-                      "byte_fallback": false],
+            "model": [
+                "type": "BPE", "vocab": vocab, "merges": ["Ġ t"], "ignore_merges": false,
+                "byte_fallback": false
+            ]
         ]
     }
 
@@ -83,8 +87,9 @@ import Tokenizers
         #expect(tokenizer.bosTokenID == 640)
         let golden = try #require(try TokenizerFixtures.golden("tokenization_vocab_merges.json")["gpt2"])
         for entry in golden {
-            #expect(try tokenizer.encode(entry.text) == entry.ids,
-                    "vocab.json + merges.txt: \(String(reflecting: entry.text))")
+            #expect(
+                try tokenizer.encode(entry.text) == entry.ids,
+                "vocab.json + merges.txt: \(String(reflecting: entry.text))")
         }
     }
 
@@ -111,8 +116,9 @@ import Tokenizers
     @Test func directoryWithoutTokenizerFiles() throws {
         let error = try Self.loadError([:])
         #expect(error.kind == .missingFile)
-        #expect(error.description.hasSuffix(
-            "vocab.json: file not found (the directory has neither tokenizer.json nor vocab.json + merges.txt)"))
+        #expect(
+            error.description.hasSuffix(
+                "vocab.json: file not found (the directory has neither tokenizer.json nor vocab.json + merges.txt)"))
     }
 
     @Test func badJSON() throws {
@@ -123,8 +129,10 @@ import Tokenizers
     }
 
     @Test func badConfigJSON() throws {
-        let error = try Self.loadError(["tokenizer.json": try Self.data(Self.minimalTokenizerJSON()),
-                                        "tokenizer_config.json": Data("{\"bos_token\": tru}".utf8)])
+        let error = try Self.loadError([
+            "tokenizer.json": try Self.data(Self.minimalTokenizerJSON()),
+            "tokenizer_config.json": Data("{\"bos_token\": tru}".utf8)
+        ])
         #expect(error.kind == .invalidJSON)
         #expect(error.description.contains("tokenizer_config.json: invalid JSON at line 1, column 15"))
     }
@@ -133,21 +141,26 @@ import Tokenizers
     func unsupportedModelType(type: String) throws {
         let error = try Self.loadError { json in Self.editModel(&json) { $0["type"] = type } }
         #expect(error.kind == .unsupported)
-        #expect(error.description.hasSuffix(
-            "tokenizer.json: model type \"\(type)\" is not supported; only byte-level BPE tokenizers are"))
+        #expect(
+            error.description.hasSuffix(
+                "tokenizer.json: model type \"\(type)\" is not supported; only byte-level BPE tokenizers are"))
     }
 
     @Test func unknownPreTokenizerRegex() throws {
         let pattern = #"\s+|\w+"#
         let error = try Self.loadError { json in
-            json["pre_tokenizer"] = ["type": "Sequence", "pretokenizers": [
-                ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false],
-                ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false],
-            ]]
+            json["pre_tokenizer"] = [
+                "type": "Sequence",
+                "pretokenizers": [
+                    ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false],
+                    ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false]
+                ]
+            ]
         }
         #expect(error.kind == .unknownPreTokenizerPattern)
-        #expect(error.description.contains(
-            "tokenizer.json: pre_tokenizer.pretokenizers[0]: unknown pre-tokenizer regex \"\(pattern)\""))
+        #expect(
+            error.description.contains(
+                "tokenizer.json: pre_tokenizer.pretokenizers[0]: unknown pre-tokenizer regex \"\(pattern)\""))
     }
 
     @Test func sentencePieceStylePreTokenizerIsUnsupported() throws {
@@ -173,8 +186,9 @@ import Tokenizers
     @Test func malformedMergeString() throws {
         let error = try Self.loadError { json in Self.editModel(&json) { $0["merges"] = ["Ġ t", "a b c"] } }
         #expect(error.kind == .invalidJSON)
-        #expect(error.description.hasSuffix(
-            "tokenizer.json: model.merges[1]: merge \"a b c\" is not two tokens separated by one space"))
+        #expect(
+            error.description.hasSuffix(
+                "tokenizer.json: model.merges[1]: merge \"a b c\" is not two tokens separated by one space"))
     }
 
     @Test func nonIntegerVocabularyId() throws {

@@ -19,21 +19,29 @@ struct ForwardErrorTests {
             try model.forward(tokens: [-1])
         }
         let tooMany = model.info.contextLength + 1
-        #expect(throws: TransformerError("the prompt has \(tooMany) tokens, more than the model's context of "
-                                         + "\(model.info.contextLength)")) {
+        #expect(
+            throws: TransformerError(
+                "the prompt has \(tooMany) tokens, more than the model's context of "
+                    + "\(model.info.contextLength)")
+        ) {
             try model.forward(tokens: [Int](repeating: 1, count: tooMany))
         }
         #expect(throws: TransformerError("logit position 2 is outside the prompt (0..<2)")) {
             try model.forward(tokens: [1, 2], options: ForwardOptions(logitPositions: [2]))
         }
         let traceBytes = try model.forward(tokens: [Int](repeating: 1, count: 100)).storage.count * 4
-        #expect(throws: TransformerError("recording 100 tokens needs a " + String(format: "%.1f", Double(traceBytes) / 1e6)
-                                         + " MB trace, more than the 0.5 MB allowed: use a shorter prompt")) {
+        #expect(
+            throws: TransformerError(
+                "recording 100 tokens needs a " + String(format: "%.1f", Double(traceBytes) / 1e6)
+                    + " MB trace, more than the 0.5 MB allowed: use a shorter prompt")
+        ) {
             try model.forward(tokens: [Int](repeating: 1, count: 100), options: ForwardOptions(maxTraceBytes: 500_000))
         }
     }
 
-    @Test("the pass writes every element of the trace", arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
+    @Test(
+        "the pass writes every element of the trace",
+        arguments: ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"])
     func writesEverything(_ name: String) throws {
         let model = try ModelLoader.load(directory: Fixtures.model(name))
         for workers in [1, 2] {

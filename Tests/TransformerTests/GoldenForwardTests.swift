@@ -8,15 +8,20 @@ import Transformer
 /// Tolerance (float32 engine vs float64 reference): every element within `1e-4 · |ref| + 1e-5 · max|ref|` of the
 /// tensor, i.e. 1e-4 relative with a floor of 1e-5 of the tensor's scale for elements near zero. Attention
 /// probabilities get 1e-5 absolute. The printed summaries give the largest differences seen.
-@Suite("Golden forward pass: GPT-2, Llama (GQA, llama3 RoPE), Qwen2 (biases, tied head), Gemma 3 (MQA, sandwich norms, sliding window)")
+@Suite(
+    "Golden forward pass: GPT-2, Llama (GQA, llama3 RoPE), Qwen2 (biases, tied head), Gemma 3 (MQA, sandwich norms, sliding window)"
+)
 struct GoldenForwardTests {
     static let models = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"]
 
-    private func check<A: Collection<Float>>(_ actual: A, _ expected: [Double], _ label: String,
-                                             absolute: Double? = nil) where A.Index == Int {
+    private func check<A: Collection<Float>>(
+        _ actual: A, _ expected: [Double], _ label: String,
+        absolute: Double? = nil
+    ) where A.Index == Int {
         let scale = expected.map(abs).max() ?? 0
-        let result = compare(actual, expected, label: label, relative: absolute == nil ? 1e-4 : 0,
-                             absolute: absolute ?? 1e-5 * scale)
+        let result = compare(
+            actual, expected, label: label, relative: absolute == nil ? 1e-4 : 0,
+            absolute: absolute ?? 1e-5 * scale)
         #expect(result.passed, "\(result)")
         print(result)
     }
@@ -83,22 +88,25 @@ struct GoldenForwardTests {
                 check(trace.slice(.ffnNormMean, l), ffn.mean, "\(tag) layer \(l) ffn norm mean")
                 check(trace.slice(.ffnNormScale, l), ffn.scale, "\(tag) layer \(l) ffn norm scale")
             }
-            let final = Self.statistics(prompt.residualPost[model.info.layers - 1], dim: model.info.dModel,
-                                        norm: model.finalNorm)
+            let final = Self.statistics(
+                prompt.residualPost[model.info.layers - 1], dim: model.info.dModel,
+                norm: model.finalNorm)
             check(trace.slice(.finalNormMean), final.mean, "\(tag) final norm mean")
             check(trace.slice(.finalNormScale), final.scale, "\(tag) final norm scale")
         }
     }
 
-    @Test("the default pass computes only the last position's logits, equal to the all-positions pass",
-          arguments: models)
+    @Test(
+        "the default pass computes only the last position's logits, equal to the all-positions pass",
+        arguments: models)
     func lastLogitsOnly(_ name: String) throws {
         let golden = try GoldenForward.load(name)
         let model = try ModelLoader.load(directory: Fixtures.model(name))
         let ids = golden.prompts[0].ids
         let trace = try model.forward(tokens: ids)
         let v = model.info.vocabSize
-        check(trace.logits(at: ids.count - 1)!, Array(golden.prompts[0].logits[((ids.count - 1) * v)...]),
-              "\(name) last-position logits")
+        check(
+            trace.logits(at: ids.count - 1)!, Array(golden.prompts[0].logits[((ids.count - 1) * v)...]),
+            "\(name) last-position logits")
     }
 }

@@ -38,8 +38,9 @@ struct ModelLoaderErrorTests {
         let file = dir.appendingPathComponent("model.gguf")
         try Data("not a gguf file at all".utf8).write(to: file)
         expectError(file, containing: "model.gguf")
-        expectError(Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
-                    containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama)")
+        expectError(
+            Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
+            containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama)")
     }
 
     @Test("an unknown architecture names the model_type and the supported ones")
@@ -47,7 +48,9 @@ struct ModelLoaderErrorTests {
         let dir = try copy("tiny-gpt2")
         try Data(#"{"model_type": "mamba", "architectures": ["MambaForCausalLM"]}"#.utf8)
             .write(to: dir.appendingPathComponent("config.json"))
-        expectError(dir, containing: "model_type \"mamba\" is not supported (supported: gemma3_text, gpt2, llama, mistral, qwen2)")
+        expectError(
+            dir,
+            containing: "model_type \"mamba\" is not supported (supported: gemma3_text, gpt2, llama, mistral, qwen2)")
     }
 
     @Test("bad JSON and ill-typed keys in config.json name the key")
@@ -61,14 +64,18 @@ struct ModelLoaderErrorTests {
         }
         expectError(dir, containing: "num_attention_heads 4 is not a multiple of num_key_value_heads 3")
         try Data("{\"model_type\": \"llama\", ".utf8).write(to: dir.appendingPathComponent("config.json"))
-        expectError(dir, containing: "config.json: not valid JSON (invalid JSON at line 1, column 25: expected a string key in object")
+        expectError(
+            dir,
+            containing:
+                "config.json: not valid JSON (invalid JSON at line 1, column 25: expected a string key in object")
     }
 
     @Test("absurd dimensions, windows and rotary factors are errors naming the key")
     func absurdValues() throws {
         let llama = try copy("tiny-llama")
         try rewriteConfig(llama) { $0["hidden_size"] = 1 << 40 }
-        expectError(llama, containing: "key \"hidden_size\" is 1099511627776, larger than any supported model dimension")
+        expectError(
+            llama, containing: "key \"hidden_size\" is 1099511627776, larger than any supported model dimension")
         try rewriteConfig(llama) {
             $0["hidden_size"] = 64
             $0["model_type"] = "mistral"
@@ -84,8 +91,10 @@ struct ModelLoaderErrorTests {
             $0["partial_rotary_factor"] = nil
             $0["head_dim"] = 1 << 30
         }
-        expectError(llama, containing: "tensor 'model.layers.0.self_attn.q_proj.weight' has shape [64, 64], "
-                    + "expected [4294967296, 64] from the model's configuration")
+        expectError(
+            llama,
+            containing: "tensor 'model.layers.0.self_attn.q_proj.weight' has shape [64, 64], "
+                + "expected [4294967296, 64] from the model's configuration")
         let gpt2 = try copy("tiny-gpt2")
         try rewriteConfig(gpt2) { $0["n_inner"] = -5 }
         expectError(gpt2, containing: "key \"n_inner\" must be positive, found -5")

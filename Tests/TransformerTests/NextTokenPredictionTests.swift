@@ -19,6 +19,7 @@ struct NextTokenPredictionTests {
         let large = NextTokenPrediction.top(many, k: 100)
         #expect(large.count == 100)
         #expect(Array(large.prefix(40)) == NextTokenPrediction.top(many, k: 40))
-        #expect(zip(large, large.dropFirst()).allSatisfy { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) })
+        #expect(
+            zip(large, large.dropFirst()).allSatisfy { $0.logit > $1.logit || ($0.logit == $1.logit && $0.id < $1.id) })
     }
 }

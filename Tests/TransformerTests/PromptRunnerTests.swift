@@ -8,8 +8,9 @@ import Transformer
 struct PromptRunnerTests {
     static func runner(maxTokens: Int? = nil) throws -> PromptRunner {
         let url = Fixtures.model("tiny-gpt2")
-        return PromptRunner(model: try ModelLoader.load(directory: url), tokenizer: try TokenizerLoader.load(url),
-                            maxTokens: maxTokens)
+        return PromptRunner(
+            model: try ModelLoader.load(directory: url), tokenizer: try TokenizerLoader.load(url),
+            maxTokens: maxTokens)
     }
 
     @Test("a prompt runs to the same trace and predictions as tokenizing and forwarding by hand")
@@ -42,8 +43,10 @@ struct PromptRunnerTests {
         let count = try short.tokenizer.encode("one two three four five").count
         #expect(count > 3)
         #expect(throws: PromptError.tooLong(tokens: count, limit: 3)) { try short.run("one two three four five") }
-        #expect(PromptError.tooLong(tokens: count, limit: 3).description
-                == "the prompt has \(count) tokens, more than the limit of 3 (the server's limit and the model's context)")
+        #expect(
+            PromptError.tooLong(tokens: count, limit: 3).description
+                == "the prompt has \(count) tokens, more than the limit of 3 (the server's limit and the model's context)"
+        )
         #expect(throws: PromptError.empty) { try short.tokenize("") }
     }
 }

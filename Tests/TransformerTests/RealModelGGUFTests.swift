@@ -13,7 +13,10 @@ import Transformer
 @Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M")
 struct RealModelGGUFTests {
     struct Golden: Decodable {
-        struct Prediction: Decodable { let id: Int; let logit: Double }
+        struct Prediction: Decodable {
+            let id: Int
+            let logit: Double
+        }
         struct Prompt: Decodable {
             let text: String
             let ids: [Int]
@@ -28,16 +31,18 @@ struct RealModelGGUFTests {
     /// (GGUF file, golden file, layers, d_model, heads, KV heads, head size, vocabulary, longest prompt at least).
     static let models = [
         ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 18, 640, 4, 1, 256, 262_144, 520),
-        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300),
+        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300)
     ]
 
-    @Test("top-10 next tokens, their logits and the residual norms match transformers on five prompts",
-          arguments: models)
+    @Test(
+        "top-10 next tokens, their logits and the residual norms match transformers on five prompts",
+        arguments: models)
     func matchesTransformers(_ spec: (String, String, Int, Int, Int, Int, Int, Int, Int)) throws {
         let (file, goldenFile, layers, dModel, heads, kvHeads, headDim, vocab, longest) = spec
         let url = Fixtures.realModel(file)
-        try #require(FileManager.default.fileExists(atPath: url.path),
-                     "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
+        try #require(
+            FileManager.default.fileExists(atPath: url.path),
+            "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
         let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: Fixtures.golden(goldenFile)))
         let model = try ModelLoader.load(url)
         #expect(model.info.layers == layers && model.info.dModel == dModel && model.info.heads == heads)
@@ -62,8 +67,9 @@ struct RealModelGGUFTests {
                 worstNorm = max(worstNorm, abs(norm - prompt.residual_norms[l]) / prompt.residual_norms[l])
             }
             #expect(worstNorm <= 1e-4, "max relative residual-norm difference \(worstNorm) for \(n) tokens")
-            print("\(file) \(n) tokens: top-10 ids identical: \(top.map(\.id) == prompt.top.map(\.id)), "
-                  + "max |Δlogit| \(worst), max rel Δ|residual| \(worstNorm)")
+            print(
+                "\(file) \(n) tokens: top-10 ids identical: \(top.map(\.id) == prompt.top.map(\.id)), "
+                    + "max |Δlogit| \(worst), max rel Δ|residual| \(worstNorm)")
         }
     }
 }

@@ -29,18 +29,24 @@ struct RoPEScalingTests {
 
     @Test("both config layouts are read; unknown types are errors naming the type")
     func configLayouts() throws {
-        let v4 = try JSONConfig(data: Data(#"{"rope_theta": 500000, "rope_scaling": {"type": "linear", "factor": 2}}"#.utf8),
-                                path: "config.json")
+        let v4 = try JSONConfig(
+            data: Data(#"{"rope_theta": 500000, "rope_scaling": {"type": "linear", "factor": 2}}"#.utf8),
+            path: "config.json")
         let (base4, scaling4) = try RoPEScaling.read(from: v4, defaultBase: 10_000)
         #expect(base4 == 500_000 && scaling4 == .linear(factor: 2))
-        let v5 = try JSONConfig(data: Data(#"{"rope_parameters": {"rope_type": "default", "rope_theta": 1000000.0}}"#.utf8),
-                                path: "config.json")
+        let v5 = try JSONConfig(
+            data: Data(#"{"rope_parameters": {"rope_type": "default", "rope_theta": 1000000.0}}"#.utf8),
+            path: "config.json")
         let (base5, scaling5) = try RoPEScaling.read(from: v5, defaultBase: 10_000)
         #expect(base5 == 1_000_000 && scaling5 == .none)
-        let yarn = try JSONConfig(data: Data(#"{"rope_scaling": {"rope_type": "yarn", "factor": 4}}"#.utf8),
-                                  path: "config.json")
-        #expect(throws: ModelFormatError(path: "config.json (rope_scaling)",
-                                         "RoPE scaling type \"yarn\" is not supported (supported: default, linear, llama3)")) {
+        let yarn = try JSONConfig(
+            data: Data(#"{"rope_scaling": {"rope_type": "yarn", "factor": 4}}"#.utf8),
+            path: "config.json")
+        #expect(
+            throws: ModelFormatError(
+                path: "config.json (rope_scaling)",
+                "RoPE scaling type \"yarn\" is not supported (supported: default, linear, llama3)")
+        ) {
             try RoPEScaling.read(from: yarn, defaultBase: 10_000)
         }
     }

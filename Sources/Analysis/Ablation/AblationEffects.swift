@@ -30,9 +30,12 @@ public struct AblationEffects: Sendable, Equatable {
 
     /// Runs the ablated passes. `baseline` is the unablated trace of the same tokens. `progress(done)` is called after
     /// each pass; `shouldContinue` before each (return false to stop with `AnalysisCancelled`).
-    public static func measure(model: DecoderModel, baseline: Trace, workers: Int = 1,
-                               shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in })
-        throws -> AblationEffects {
+    public static func measure(
+        model: DecoderModel, baseline: Trace, workers: Int = 1,
+        shouldContinue: () -> Bool = { true }, progress: (Int) -> Void = { _ in }
+    )
+        throws -> AblationEffects
+    {
         try ContributionInputs.check(model: model, trace: baseline)
         let n = baseline.shape.tokens
         guard let base = baseline.logits(at: n - 1) else {
@@ -43,14 +46,16 @@ public struct AblationEffects: Sendable, Equatable {
         // The passes stop before the LM head; their last rows are unembedded together afterwards, so the head's
         // weights are streamed once per chunk of passes instead of once per pass.
         let L = model.info.layers, H = model.info.heads, d = model.info.dModel
-        let plan = (0..<L).flatMap { l in (0..<H).map { (Ablation.head(layer: l, head: $0), l, Optional($0)) } }
+        let plan =
+            (0..<L).flatMap { l in (0..<H).map { (Ablation.head(layer: l, head: $0), l, Optional($0)) } }
             + (0..<L).map { (Ablation.layer($0), $0, Int?.none) }
         var rows = [Float]()
         rows.reserveCapacity(plan.count * d)
         for (done, (ablation, _, _)) in plan.enumerated() {
             guard shouldContinue() else { throw AnalysisCancelled() }
-            var options = ForwardOptions(logitPositions: baseline.shape.logitPositions, workers: workers,
-                                         ablation: ablation)
+            var options = ForwardOptions(
+                logitPositions: baseline.shape.logitPositions, workers: workers,
+                ablation: ablation)
             options.computeLogits = false
             let trace = try model.forward(tokens: baseline.tokens, options: options, reusing: baseline)
             let last = trace.post(L - 1)
@@ -58,15 +63,20 @@ public struct AblationEffects: Sendable, Equatable {
             progress(done + 1)
         }
         var effects: [Effect] = []
-        try NextTokenTable.forEachLogitRow(model: model, rows: rows[...], count: plan.count, normalize: true,
-                                           workers: workers, shouldContinue: shouldContinue) { i, logits in
+        try NextTokenTable.forEachLogitRow(
+            model: model, rows: rows[...], count: plan.count, normalize: true,
+            workers: workers, shouldContinue: shouldContinue
+        ) { i, logits in
             let row = Array(logits)
-            effects.append(Effect(layer: plan[i].1, head: plan[i].2,
-                                  deltaLogProbability: logSoftmax(row)[predicted] - baseLog[predicted],
-                                  top: TopK.largest(row, 1)[0]))
+            effects.append(
+                Effect(
+                    layer: plan[i].1, head: plan[i].2,
+                    deltaLogProbability: logSoftmax(row)[predicted] - baseLog[predicted],
+                    top: TopK.largest(row, 1)[0]))
         }
-        return AblationEffects(predicted: predicted, logProbability: baseLog[predicted],
-                               heads: Array(effects.prefix(L * H)), layers: Array(effects.suffix(L)))
+        return AblationEffects(
+            predicted: predicted, logProbability: baseLog[predicted],
+            heads: Array(effects.prefix(L * H)), layers: Array(effects.suffix(L)))
     }
 
     /// `log softmax(x)` in Double.

@@ -79,7 +79,9 @@ public struct AttentionAnomalies: Sendable, Equatable {
                         sum += 1 - 0.5 * tv
                     }
                     let value = sum / Double(n - parameters.uniformMinRow)
-                    if value >= parameters.uniformThreshold { uniform.append(HeadFinding(layer: l, head: h, value: value)) }
+                    if value >= parameters.uniformThreshold {
+                        uniform.append(HeadFinding(layer: l, head: h, value: value))
+                    }
                 }
             }
         }

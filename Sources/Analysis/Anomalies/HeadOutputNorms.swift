@@ -22,8 +22,9 @@ public struct HeadOutputNorms: Sendable, Equatable {
                 pattern.withUnsafeBufferPointer { a in
                     values.withUnsafeBufferPointer { v in
                         context.withUnsafeMutableBufferPointer { c in
-                            gemm(c.baseAddress!, ldc: hd, a.baseAddress!, lda: n, v.baseAddress! + g * hd, ldb: kvWidth,
-                                 m: n, n: hd, k: n)
+                            gemm(
+                                c.baseAddress!, ldc: hd, a.baseAddress!, lda: n, v.baseAddress! + g * hd, ldb: kvWidth,
+                                m: n, n: hd, k: n)
                         }
                     }
                 }
@@ -32,9 +33,10 @@ public struct HeadOutputNorms: Sendable, Equatable {
                     context.withUnsafeBufferPointer { c in
                         output.withUnsafeMutableBufferPointer { out in
                             let base = w.baseAddress! + (o.layout == .outIn ? h * hd : h * hd * d)
-                            matmul(out.baseAddress!, outputStride: d, c.baseAddress!, inputStride: hd, weight: base,
-                                   layout: o.layout, weightStride: o.layout == .outIn ? o.inFeatures : d, rows: n,
-                                   inFeatures: hd, outFeatures: d)
+                            matmul(
+                                out.baseAddress!, outputStride: d, c.baseAddress!, inputStride: hd, weight: base,
+                                layout: o.layout, weightStride: o.layout == .outIn ? o.inFeatures : d, rows: n,
+                                inFeatures: hd, outFeatures: d)
                         }
                     }
                 }

@@ -17,10 +17,13 @@ public struct LensFlip: Sendable, Equatable {
     public var stays: Bool { firstLayer == settledLayer }
 
     /// Every position of a run.
-    public static func compute(model: DecoderModel, trace: Trace, workers: Int = 1,
-                               shouldContinue: () -> Bool = { true }) throws -> [LensFlip] {
-        let grid = try NextTokenTable.lensGrid(model: model, trace: trace, point: .post, k: 1, workers: workers,
-                                               shouldContinue: shouldContinue)
+    public static func compute(
+        model: DecoderModel, trace: Trace, workers: Int = 1,
+        shouldContinue: () -> Bool = { true }
+    ) throws -> [LensFlip] {
+        let grid = try NextTokenTable.lensGrid(
+            model: model, trace: trace, point: .post, k: 1, workers: workers,
+            shouldContinue: shouldContinue)
         return (0..<trace.shape.tokens).map { q in LensFlip(position: q, topByLayer: grid.map { $0[q][0].id }) }
     }
 

@@ -99,7 +99,8 @@ public struct HeadMetrics: Sendable, Equatable {
 
     /// The metrics of head `head` of `layer`.
     public static func compute(trace: Trace, layer: Int, head: Int, parameters: AttentionMetricParameters = .init())
-        throws -> HeadMetrics {
+        throws -> HeadMetrics
+    {
         try AnalysisError.check(layer, below: trace.shape.layers, "layer")
         try AnalysisError.check(head, below: trace.shape.heads, "head")
         let n = trace.shape.tokens
@@ -111,7 +112,10 @@ public struct HeadMetrics: Sendable, Equatable {
             let first = max(k, 1)
             guard first < n else { continue }
             let mean = (first..<n).reduce(0.0) { $0 + a[$1 * n + k] } / Double(n - first)
-            if mean > vertical { vertical = mean; verticalKey = k }
+            if mean > vertical {
+                vertical = mean
+                verticalKey = k
+            }
         }
         if vertical == -.infinity { vertical = .nan }
         let m = AttentionRowMetrics.mean
@@ -119,32 +123,44 @@ public struct HeadMetrics: Sendable, Equatable {
         let uniformity = m(rows.uniformity), sparsity = m(rows.sparsity)
         let p = parameters
         let patternClass: PatternClass
-        if firstToken >= p.sinkThreshold { patternClass = .sink }
-        else if previous >= p.previousTokenThreshold { patternClass = .previousToken }
-        else if diagonal >= p.diagonalThreshold { patternClass = .diagonal }
-        else if vertical >= p.verticalThreshold && verticalKey != 0 { patternClass = .vertical }
-        else if uniformity >= p.uniformThreshold { patternClass = .uniform }
-        else if sparsity >= p.sparseThreshold { patternClass = .sparse }
-        else { patternClass = .mixed }
-        return HeadMetrics(layer: layer, head: head, entropy: m(rows.entropy), normalizedEntropy: m(rows.normalizedEntropy),
-                           sparsity: sparsity, locality: m(rows.locality), focus: m(rows.focus), firstToken: firstToken,
-                           previousToken: previous, selfShare: m(rows.selfShare), diagonal: diagonal,
-                           uniformity: uniformity, vertical: vertical, verticalKey: verticalKey,
-                           patternClass: patternClass)
+        if firstToken >= p.sinkThreshold {
+            patternClass = .sink
+        } else if previous >= p.previousTokenThreshold {
+            patternClass = .previousToken
+        } else if diagonal >= p.diagonalThreshold {
+            patternClass = .diagonal
+        } else if vertical >= p.verticalThreshold && verticalKey != 0 {
+            patternClass = .vertical
+        } else if uniformity >= p.uniformThreshold {
+            patternClass = .uniform
+        } else if sparsity >= p.sparseThreshold {
+            patternClass = .sparse
+        } else {
+            patternClass = .mixed
+        }
+        return HeadMetrics(
+            layer: layer, head: head, entropy: m(rows.entropy), normalizedEntropy: m(rows.normalizedEntropy),
+            sparsity: sparsity, locality: m(rows.locality), focus: m(rows.focus), firstToken: firstToken,
+            previousToken: previous, selfShare: m(rows.selfShare), diagonal: diagonal,
+            uniformity: uniformity, vertical: vertical, verticalKey: verticalKey,
+            patternClass: patternClass)
     }
 
     /// Every head of every layer, `[layer][head]`.
     public static func all(trace: Trace, parameters: AttentionMetricParameters = .init()) throws -> [[HeadMetrics]] {
         try (0..<trace.shape.layers).map { l in
-            try (0..<trace.shape.heads).map { h in try compute(trace: trace, layer: l, head: h, parameters: parameters) }
+            try (0..<trace.shape.heads).map { h in try compute(trace: trace, layer: l, head: h, parameters: parameters)
+            }
         }
     }
 }
 
 extension HeadMetrics {
     /// The names of the per-head metric means, in the API's order (`/metrics`, `/api/compare`, reports).
-    public static let metricNames = ["entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
-                                     "previous_token", "self", "diagonal", "uniformity", "vertical"]
+    public static let metricNames = [
+        "entropy", "normalized_entropy", "sparsity", "locality", "focus", "first_token",
+        "previous_token", "self", "diagonal", "uniformity", "vertical"
+    ]
 
     /// The metric called `name` (one of `metricNames`), or nil for another name.
     public func value(of name: String) -> Double? {

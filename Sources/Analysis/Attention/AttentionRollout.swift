@@ -15,7 +15,9 @@ public enum AttentionRollout {
         for l in 0..<trace.shape.layers {
             var step = [Double](repeating: 0, count: n * n)
             for h in chosen {
-                for (i, a) in trace.attention(layer: l, head: h).enumerated() { step[i] += Double(a) / Double(chosen.count) }
+                for (i, a) in trace.attention(layer: l, head: h).enumerated() {
+                    step[i] += Double(a) / Double(chosen.count)
+                }
             }
             for q in 0..<n {
                 var total = 0.0

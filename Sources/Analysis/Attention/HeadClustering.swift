@@ -11,8 +11,10 @@ import Transformer
 /// centre) and stop when no assignment changes, after at most 100 passes.
 public struct HeadClustering: Sendable, Equatable {
     /// The names of the features, in order.
-    public static let featureNames = ["normalized_entropy", "sparsity", "locality", "focus", "first_token",
-                                      "previous_token", "self", "diagonal", "uniformity"]
+    public static let featureNames = [
+        "normalized_entropy", "sparsity", "locality", "focus", "first_token",
+        "previous_token", "self", "diagonal", "uniformity"
+    ]
     public static let defaultSeed: UInt64 = 0x5EED
 
     /// The heads in (layer, head) order.
@@ -38,8 +40,9 @@ public struct HeadClustering: Sendable, Equatable {
     /// Clusters the heads of `metrics` (`[layer][head]`) into `min(k, heads)` groups.
     public init(metrics: [[HeadMetrics]], k: Int = 5, seed: UInt64 = defaultSeed) throws {
         let flat = metrics.flatMap { $0 }
-        try self.init(heads: flat.map { HeadIndex(layer: $0.layer, head: $0.head) }, features: flat.map(Self.features),
-                      k: k, seed: seed)
+        try self.init(
+            heads: flat.map { HeadIndex(layer: $0.layer, head: $0.head) }, features: flat.map(Self.features),
+            k: k, seed: seed)
     }
 
     /// Clusters heads given their feature vectors (in `featureNames` order), e.g. means over several prompts.
@@ -69,7 +72,10 @@ public struct HeadClustering: Sendable, Equatable {
             var pick = d2.lastIndex { $0 > 0 }!
             for (i, value) in d2.enumerated() {
                 running += value
-                if running > r { pick = i; break }
+                if running > r {
+                    pick = i
+                    break
+                }
             }
             chosen.append(pick)
         }

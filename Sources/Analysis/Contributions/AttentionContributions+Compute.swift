@@ -6,7 +6,8 @@ extension AttentionContributions {
     /// head). Targets are independent and split over `pool` in chunks of equal work; each target's numbers do not
     /// depend on the split, so any worker count gives bit-identical results.
     public static func compute(model: DecoderModel, trace: Trace, layer l: Int, pool: WorkerPool = .serial) throws
-        -> AttentionContributions {
+        -> AttentionContributions
+    {
         try ContributionInputs.check(model: model, trace: trace)
         try AnalysisError.check(l, below: model.info.layers, "layer")
         let parts = try AttentionPartVectors.compute(model: model, trace: trace, layer: l, pool: pool)
@@ -24,7 +25,8 @@ extension AttentionContributions {
                         weights.withUnsafeMutableBufferPointer { w in
                             residual.withUnsafeMutableBufferPointer { r in
                                 let shared = TargetPassInputs(
-                                    vectors: SharedReadPointer(u.baseAddress!), attention: SharedReadPointer(a.baseAddress!),
+                                    vectors: SharedReadPointer(u.baseAddress!),
+                                    attention: SharedReadPointer(a.baseAddress!),
                                     pre: SharedReadPointer(x.baseAddress!), mid: SharedReadPointer(y.baseAddress!),
                                     weights: DisjointPointer(w.baseAddress!), residual: DisjointPointer(r.baseAddress!))
                                 WorkerPool(workers: ranges.count).forEachChunk(of: ranges.count) { chunks in
@@ -46,8 +48,9 @@ extension AttentionContributions {
             let s = Double(parts.scale(target: q))
             biasL1[q] = Float(parts.bias.reduce(0.0) { $0 + abs(Double($1) * s) })
         }
-        return AttentionContributions(layer: l, tokens: n, heads: H, window: window, weights: weights,
-                                      residual: residual, biasL1: biasL1)
+        return AttentionContributions(
+            layer: l, tokens: n, heads: H, window: window, weights: weights,
+            residual: residual, biasL1: biasL1)
     }
 
     /// Splits `0..<tokens` into at most `workers` contiguous ranges of about equal work (a target's work grows with
@@ -91,8 +94,9 @@ private struct TargetPassInputs: Sendable {
         for (i, k) in sources.enumerated() {
             for h in 0..<H {
                 let a = attention.base[(h * n + q) * n + k] * s
-                let distance = ProximityKernel.distance(scale: a, vectors.base + parts.offset(source: k, head: h),
-                                                        shiftedWhole: scratch, count: d)
+                let distance = ProximityKernel.distance(
+                    scale: a, vectors.base + parts.offset(source: k, head: h),
+                    shiftedWhole: scratch, count: d)
                 let p = ProximityKernel.proximity(size: size, distance: distance)
                 proximities[i * H + h] = p
                 total += p

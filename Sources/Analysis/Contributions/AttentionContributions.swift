@@ -22,10 +22,13 @@ public struct AttentionContributions: Sendable, Equatable {
     /// value biases folded in (`b_O + Σ_h b_V W_O[h]`, through a frozen post-norm when there is one).
     public let biasL1: [Float]
 
-    public init(layer: Int, tokens: Int, heads: Int, window: Int?, weights: [Float], residual: [Float],
-                biasL1: [Float]) {
-        precondition(weights.count == tokens * tokens * heads && residual.count == tokens && biasL1.count == tokens,
-                     "attention contribution sizes do not match \(tokens) tokens and \(heads) heads")
+    public init(
+        layer: Int, tokens: Int, heads: Int, window: Int?, weights: [Float], residual: [Float],
+        biasL1: [Float]
+    ) {
+        precondition(
+            weights.count == tokens * tokens * heads && residual.count == tokens && biasL1.count == tokens,
+            "attention contribution sizes do not match \(tokens) tokens and \(heads) heads")
         self.layer = layer
         self.tokens = tokens
         self.heads = heads
@@ -78,7 +81,8 @@ public struct AttentionContributions: Sendable, Equatable {
             for i in rowStart..<rowEnd { kept[i] = total > 0 ? Float(Double(kept[i]) / total) : 0 }
             keptResidual[q] = total > 0 ? Float(Double(keptResidual[q]) / total) : 0
         }
-        return AttentionContributions(layer: layer, tokens: n, heads: H, window: window, weights: kept,
-                                      residual: keptResidual, biasL1: biasL1)
+        return AttentionContributions(
+            layer: layer, tokens: n, heads: H, window: window, weights: kept,
+            residual: keptResidual, biasL1: biasL1)
     }
 }

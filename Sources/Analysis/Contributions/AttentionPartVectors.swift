@@ -24,7 +24,8 @@ struct AttentionPartVectors {
 
     /// Builds the vectors of `layer`; heads are split over `pool` (each head's GEMM is the same call either way).
     static func compute(model: DecoderModel, trace: Trace, layer l: Int, pool: WorkerPool) throws
-        -> AttentionPartVectors {
+        -> AttentionPartVectors
+    {
         let block = model.layers[l].attention
         let n = trace.shape.tokens, d = model.info.dModel, H = block.heads, hd = block.headDim
         let kvWidth = block.kvHeads * hd
@@ -47,11 +48,13 @@ struct AttentionPartVectors {
                             let a = source.base + block.kvHead(of: h) * hd
                             switch output.layout {
                             case .inOut:
-                                gemm(target.base + h * d, ldc: H * d, a, lda: kvWidth, weight.base + h * hd * d,
-                                     ldb: d, m: n, n: d, k: hd)
+                                gemm(
+                                    target.base + h * d, ldc: H * d, a, lda: kvWidth, weight.base + h * hd * d,
+                                    ldb: d, m: n, n: d, k: hd)
                             case .outIn:
-                                gemm(target.base + h * d, ldc: H * d, a, lda: kvWidth, weight.base + h * hd,
-                                     ldb: H * hd, transposeB: true, m: n, n: d, k: hd)
+                                gemm(
+                                    target.base + h * d, ldc: H * d, a, lda: kvWidth, weight.base + h * hd,
+                                    ldb: H * hd, transposeB: true, m: n, n: d, k: hd)
                             }
                         }
                     }
@@ -66,14 +69,18 @@ struct AttentionPartVectors {
         var bias = [Float](repeating: 0, count: d)
         if block.value.bias != nil || output.bias != nil {
             let valueBias = block.value.bias ?? [Float](repeating: 0, count: kvWidth)
-            let repeated = (0..<H).flatMap { h in valueBias[(block.kvHead(of: h) * hd)..<((block.kvHead(of: h) + 1) * hd)] }
+            let repeated = (0..<H).flatMap { h in
+                valueBias[(block.kvHead(of: h) * hd)..<((block.kvHead(of: h) + 1) * hd)]
+            }
             repeated.withUnsafeBufferPointer { input in
-                bias.withUnsafeMutableBufferPointer { out in output.apply(out.baseAddress!, input.baseAddress!, rows: 1) }
+                bias.withUnsafeMutableBufferPointer { out in output.apply(out.baseAddress!, input.baseAddress!, rows: 1)
+                }
             }
             if let normWeight { for j in 0..<d { bias[j] *= normWeight[j] } }
         }
         let targetScale = normWeight == nil ? nil : Array(trace.slice(.postAttentionNormScale, l))
-        return AttentionPartVectors(vectors: vectors, targetScale: targetScale, bias: bias, tokens: n, heads: H,
-                                    dModel: d)
+        return AttentionPartVectors(
+            vectors: vectors, targetScale: targetScale, bias: bias, tokens: n, heads: H,
+            dModel: d)
     }
 }

@@ -6,10 +6,12 @@ enum ContributionInputs {
     static func check(model: DecoderModel, trace: Trace) throws {
         let s = trace.shape, i = model.info
         guard s.layers == i.layers, s.dModel == i.dModel, s.heads == i.heads, s.kvHeads == i.kvHeads,
-              s.headDim == i.headDim, s.ffnDim == i.ffnDim, s.vocabSize == i.vocabSize else {
-            throw AnalysisError("the trace was recorded by a different model (\(s.layers) layers, d \(s.dModel), "
-                                + "\(s.heads) heads) than the one given (\(i.layers) layers, d \(i.dModel), "
-                                + "\(i.heads) heads)")
+            s.headDim == i.headDim, s.ffnDim == i.ffnDim, s.vocabSize == i.vocabSize
+        else {
+            throw AnalysisError(
+                "the trace was recorded by a different model (\(s.layers) layers, d \(s.dModel), "
+                    + "\(s.heads) heads) than the one given (\(i.layers) layers, d \(i.dModel), "
+                    + "\(i.heads) heads)")
         }
     }
 

@@ -7,8 +7,9 @@ enum FrozenPostNorm {
     /// The multiplier a frozen post-block RMSNorm applies per element (`offset + w`).
     static func effectiveWeight(_ norm: Norm) throws -> [Float] {
         guard case .rmsNorm(let offset) = norm.kind else {
-            throw AnalysisError("a LayerNorm after a block cannot be frozen into a linear map: contributions for this "
-                                + "architecture are not supported")
+            throw AnalysisError(
+                "a LayerNorm after a block cannot be frozen into a linear map: contributions for this "
+                    + "architecture are not supported")
         }
         return norm.weight.map { $0 + offset }
     }
@@ -16,7 +17,8 @@ enum FrozenPostNorm {
     /// The per-element multiplier `s[t] · (offset + w)` of `norm` at token `t` (scales from `field`, block `layer`),
     /// or nil when the block has no post-norm.
     static func multiplier(_ norm: Norm?, trace: Trace, field: TraceField, layer: Int, token t: Int) throws
-        -> [Double]? {
+        -> [Double]?
+    {
         guard let norm else { return nil }
         let scales = trace.slice(field, layer)
         let s = Double(scales[scales.startIndex + t])

@@ -35,7 +35,8 @@ public struct ModelContributions: Sendable, Equatable {
 
     /// Every layer thresholded and renormalised (attention per target over (source, head); FFN per token).
     public func thresholded(_ threshold: Double) -> ModelContributions {
-        ModelContributions(attention: attention.map { $0.thresholded(threshold) },
-                           ffn: ffn.map { $0.thresholded(threshold) })
+        ModelContributions(
+            attention: attention.map { $0.thresholded(threshold) },
+            ffn: ffn.map { $0.thresholded(threshold) })
     }
 }

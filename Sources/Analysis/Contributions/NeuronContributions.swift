@@ -28,7 +28,8 @@ public struct NeuronContributions: Sendable, Equatable {
 
     /// Computes the weights at (`layer`, `token`) in Double.
     public static func compute(model: DecoderModel, trace: Trace, layer l: Int, token t: Int) throws
-        -> NeuronContributions {
+        -> NeuronContributions
+    {
         try ContributionInputs.check(model: model, trace: trace)
         try AnalysisError.check(l, below: model.info.layers, "layer")
         try AnalysisError.check(t, below: trace.shape.tokens, "token")
@@ -37,8 +38,10 @@ public struct NeuronContributions: Sendable, Equatable {
         let activations = Array(ContributionInputs.row(trace.slice(.ffnPost, l), t, width: m))
         let whole = ContributionInputs.row(trace.post(l), t, width: d).map(Double.init)
         let mid = ContributionInputs.row(trace.mid(l), t, width: d)
-        let outputScale = try FrozenPostNorm.multiplier(model.layers[l].postFFNNorm, trace: trace,
-                                                        field: .postFFNNormScale, layer: l, token: t)
+        let outputScale =
+            try FrozenPostNorm.multiplier(
+                model.layers[l].postFFNNorm, trace: trace,
+                field: .postFFNNormScale, layer: l, token: t)
             ?? [Double](repeating: 1, count: d)
         let size = whole.reduce(0.0) { $0 + abs($1) }
         let proximities = (0..<m).map { i in
@@ -52,7 +55,8 @@ public struct NeuronContributions: Sendable, Equatable {
         }
         let rest = Proximity.proximity(part: mid, whole: whole.map { Float($0) })
         let total = proximities.reduce(rest, +)
-        return NeuronContributions(layer: l, token: t, weights: proximities.map { Float($0 / total) },
-                                   residual: Float(rest / total), activations: activations)
+        return NeuronContributions(
+            layer: l, token: t, weights: proximities.map { Float($0 / total) },
+            residual: Float(rest / total), activations: activations)
     }
 }

@@ -13,8 +13,10 @@ public enum Proximity {
     public static let floor = 1e-5
 
     /// `max(‖whole‖ − ‖part − whole + 1e-6‖, 1e-5)` for one part, in Double.
-    public static func proximity(part: some Collection<Float>, whole: some Collection<Float>,
-                                 norm: DistanceNorm = .l1) -> Double {
+    public static func proximity(
+        part: some Collection<Float>, whole: some Collection<Float>,
+        norm: DistanceNorm = .l1
+    ) -> Double {
         precondition(part.count == whole.count, "part and whole differ in length")
         var size = 0.0, distance = 0.0
         for (c, y) in zip(part, whole) {
@@ -37,8 +39,10 @@ public enum Proximity {
 
     /// The normalised weights of `parts` followed by `oneOff` (the residual), summing to 1: LLM-TT's
     /// `get_contributions_with_one_off_part`. Returns the part weights and the one-off weight.
-    public static func weights(parts: [[Float]], oneOff: [Float], whole: [Float],
-                               norm: DistanceNorm = .l1) -> (parts: [Double], oneOff: Double) {
+    public static func weights(
+        parts: [[Float]], oneOff: [Float], whole: [Float],
+        norm: DistanceNorm = .l1
+    ) -> (parts: [Double], oneOff: Double) {
         let proximities = parts.map { proximity(part: $0, whole: whole, norm: norm) }
         let residual = proximity(part: oneOff, whole: whole, norm: norm)
         let total = proximities.reduce(residual, +)

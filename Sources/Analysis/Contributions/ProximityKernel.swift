@@ -8,8 +8,10 @@ enum ProximityKernel {
 
     /// `Σ_j |a·u_j + shiftedWhole_j|` over `count` elements.
     @inline(__always)
-    static func distance(scale a: Float, _ u: UnsafePointer<Float>, shiftedWhole w: UnsafePointer<Float>,
-                         count: Int) -> Double {
+    static func distance(
+        scale a: Float, _ u: UnsafePointer<Float>, shiftedWhole w: UnsafePointer<Float>,
+        count: Int
+    ) -> Double {
         var total = 0.0
         var j = 0
         let scale = SIMD8<Float>(repeating: a)

@@ -32,8 +32,9 @@ public struct LayerFlow: Sendable, Equatable {
                 let a = norm(row(trace.slice(.attentionOutput, l), q)), f = norm(row(trace.slice(.mlpOutput, l), q))
                 attention.append(a / (a + f))
             }
-            return LayerFlow(layer: l, cosine: cosine, informationLoss: cosine.map { 1 - $0 }, relativeUpdate: relative,
-                             attentionShare: attention, ffnShare: attention.map { 1 - $0 })
+            return LayerFlow(
+                layer: l, cosine: cosine, informationLoss: cosine.map { 1 - $0 }, relativeUpdate: relative,
+                attentionShare: attention, ffnShare: attention.map { 1 - $0 })
         }
     }
 }

@@ -16,9 +16,10 @@ public struct ContributionGraph: Sendable {
         let cut = raw.thresholded(options.renormalizingThreshold)
         let n = raw.tokens
         var edges: [GraphEdge] = []
-        edges.reserveCapacity(cut.attention.reduce(0) { total, layer in
-            total + (0..<n).reduce(0) { $0 + layer.sources(of: $1).count } + 4 * n
-        })
+        edges.reserveCapacity(
+            cut.attention.reduce(0) { total, layer in
+                total + (0..<n).reduce(0) { $0 + layer.sources(of: $1).count } + 4 * n
+            })
         for l in 0..<raw.layers {
             let attention = cut.attention[l], ffn = cut.ffn[l]
             for q in 0..<n {
@@ -26,24 +27,33 @@ public struct ContributionGraph: Sendable {
                 for k in attention.sources(of: q) {
                     let weight = Float(attention.tokenWeight(target: q, source: k))
                     if weight > 0 {
-                        edges.append(GraphEdge(source: .input(layer: l, token: k), target: target, kind: .attention,
-                                               weight: weight))
+                        edges.append(
+                            GraphEdge(
+                                source: .input(layer: l, token: k), target: target, kind: .attention,
+                                weight: weight))
                     }
                 }
                 if attention.residual[q] > 0 {
-                    edges.append(GraphEdge(source: .input(layer: l, token: q), target: target, kind: .residual,
-                                           weight: attention.residual[q]))
+                    edges.append(
+                        GraphEdge(
+                            source: .input(layer: l, token: q), target: target, kind: .residual,
+                            weight: attention.residual[q]))
                 }
             }
             for q in 0..<n where ffn.ffn[q] > 0 {
-                edges.append(GraphEdge(source: GraphNode(.afterAttention, layer: l, token: q),
-                                       target: GraphNode(.ffn, layer: l, token: q), kind: .ffn, weight: ffn.ffn[q]))
+                edges.append(
+                    GraphEdge(
+                        source: GraphNode(.afterAttention, layer: l, token: q),
+                        target: GraphNode(.ffn, layer: l, token: q), kind: .ffn, weight: ffn.ffn[q]))
             }
             for q in 0..<n {
-                let after = GraphNode(.afterAttention, layer: l, token: q), out = GraphNode(.afterFFN, layer: l, token: q)
+                let after = GraphNode(.afterAttention, layer: l, token: q),
+                    out = GraphNode(.afterFFN, layer: l, token: q)
                 if ffn.ffn[q] > 0 {
-                    edges.append(GraphEdge(source: GraphNode(.ffn, layer: l, token: q), target: out, kind: .ffn,
-                                           weight: ffn.ffn[q]))
+                    edges.append(
+                        GraphEdge(
+                            source: GraphNode(.ffn, layer: l, token: q), target: out, kind: .ffn,
+                            weight: ffn.ffn[q]))
                 }
                 if ffn.residual[q] > 0 {
                     edges.append(GraphEdge(source: after, target: out, kind: .ffnResidual, weight: ffn.residual[q]))

@@ -47,10 +47,11 @@ public struct GraphNode: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses `X0_5`, `A3_7`, `M3_7`, `I3_7`; nil for anything else.
     public init?(name: String) {
         guard let letter = name.first, let underscore = name.firstIndex(of: "_"),
-              let layer = Int(name[name.index(after: name.startIndex)..<underscore]),
-              let token = Int(name[name.index(after: underscore)...]), layer >= 0, token >= 0,
-              let kind = Kind.allCases.first(where: { $0.letter == letter }),
-              kind != .embedding || layer == 0 else { return nil }
+            let layer = Int(name[name.index(after: name.startIndex)..<underscore]),
+            let token = Int(name[name.index(after: underscore)...]), layer >= 0, token >= 0,
+            let kind = Kind.allCases.first(where: { $0.letter == letter }),
+            kind != .embedding || layer == 0
+        else { return nil }
         self.init(kind, layer: layer, token: token)
     }
 

@@ -28,7 +28,8 @@ public enum AttentionMaps {
         var map = [Float](repeating: 0, count: n * n)
         for q in 0..<n {
             for k in c.sources(of: q) {
-                map[q * n + k] = head.map { c.weight(target: q, source: k, head: $0) }
+                map[q * n + k] =
+                    head.map { c.weight(target: q, source: k, head: $0) }
                     ?? Float(c.tokenWeight(target: q, source: k))
             }
         }

@@ -48,8 +48,9 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
             try AnalysisError.check(i, below: model.info.ffnDim, "neuron")
             let activation = trace.slice(.ffnPost, l)[trace.slice(.ffnPost, l).startIndex + t * model.info.ffnDim + i]
             let out = model.layers[l].ffn.down.inputColumn(i).map { $0 * activation }
-            return try Self.frozen(out, model.layers[l].postFFNNorm, trace: trace, field: .postFFNNormScale, layer: l,
-                                   token: t)
+            return try Self.frozen(
+                out, model.layers[l].postFFNNorm, trace: trace, field: .postFFNNormScale, layer: l,
+                token: t)
         case .head(let l, let t, let h):
             try check(layer: l, token: t)
             try AnalysisError.check(h, below: model.info.heads, "head")
@@ -58,7 +59,8 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func headOutput(model: DecoderModel, trace: Trace, layer l: Int, token t: Int, head h: Int) throws
-        -> [Float] {
+        -> [Float]
+    {
         let block = model.layers[l].attention
         let n = trace.shape.tokens, d = model.info.dModel, hd = block.headDim, g = block.kvHead(of: h)
         let kvWidth = block.kvHeads * hd
@@ -77,13 +79,16 @@ public enum BlockOutput: Sendable, Hashable, CustomStringConvertible {
         for i in 0..<hd {
             for (j, w) in block.output.inputColumn(h * hd + i).enumerated() { sum[j] += context[i] * Double(w) }
         }
-        return try Self.frozen(sum.map { Float($0) }, model.layers[l].postAttentionNorm, trace: trace,
-                               field: .postAttentionNormScale, layer: l, token: t)
+        return try Self.frozen(
+            sum.map { Float($0) }, model.layers[l].postAttentionNorm, trace: trace,
+            field: .postAttentionNormScale, layer: l, token: t)
     }
 
     /// `vector` through the block's post-norm frozen at token `t`, or unchanged without one.
-    private static func frozen(_ vector: [Float], _ norm: Norm?, trace: Trace, field: TraceField, layer: Int,
-                               token t: Int) throws -> [Float] {
+    private static func frozen(
+        _ vector: [Float], _ norm: Norm?, trace: Trace, field: TraceField, layer: Int,
+        token t: Int
+    ) throws -> [Float] {
         guard let multiplier = try FrozenPostNorm.multiplier(norm, trace: trace, field: field, layer: layer, token: t)
         else { return vector }
         return zip(vector, multiplier).map { Float(Double($0) * $1) }

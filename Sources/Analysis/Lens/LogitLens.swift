@@ -21,8 +21,10 @@ public enum LogitLens {
     }
 
     /// The `k` tokens with the largest lens logits of `representation`, descending (ties: lower id first).
-    public static func top(model: DecoderModel, trace: Trace, representation r: Representation, k: Int,
-                           normalize: Bool = true) throws -> [Entry] {
+    public static func top(
+        model: DecoderModel, trace: Trace, representation r: Representation, k: Int,
+        normalize: Bool = true
+    ) throws -> [Entry] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
         let unembedding = Unembedding(model: model)
         let logits = unembedding.logits(try vector(trace: trace, r), normalize: normalize)
@@ -30,8 +32,9 @@ public enum LogitLens {
         let maximum = Double(logits.max() ?? 0)
         let total = logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) }
         return TopK.largest(logits, k).enumerated().map { rank, id in
-            Entry(id: id, logit: logits[id], probability: Foundation.exp(Double(logits[id]) - maximum) / total,
-                  rank: rank, previousRank: previous.map { Self.rank(of: id, in: $0) })
+            Entry(
+                id: id, logit: logits[id], probability: Foundation.exp(Double(logits[id]) - maximum) / total,
+                rank: rank, previousRank: previous.map { Self.rank(of: id, in: $0) })
         }
     }
 

@@ -14,15 +14,18 @@ public enum NextTokenTable {
     /// Top-`k` predictions after each position, in order of position.
     public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {
         try ContributionInputs.check(model: model, trace: trace)
-        return try top(model: model, rows: trace.post(model.info.layers - 1), count: trace.shape.tokens, k: k,
-                       normalize: true, workers: workers)
+        return try top(
+            model: model, rows: trace.post(model.info.layers - 1), count: trace.shape.tokens, k: k,
+            normalize: true, workers: workers)
     }
 
     /// The logit lens of every position at one point of every layer: the top-`k` tokens per (layer, position),
     /// `[L][n]`, computed layer by layer in row chunks.
-    public static func lensGrid(model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
-                                normalize: Bool = true, workers: Int = 1,
-                                shouldContinue: () -> Bool = { true }) throws -> [[[Prediction]]] {
+    public static func lensGrid(
+        model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
+        normalize: Bool = true, workers: Int = 1,
+        shouldContinue: () -> Bool = { true }
+    ) throws -> [[[Prediction]]] {
         try ContributionInputs.check(model: model, trace: trace)
         // All layers' rows in one matrix: every pass of the LM head over its weights serves as many rows as fit.
         let n = trace.shape.tokens, L = model.info.layers
@@ -35,19 +38,24 @@ public enum NextTokenTable {
             case .post: rows += trace.post(l)
             }
         }
-        let all = try top(model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers,
-                          shouldContinue: shouldContinue)
+        let all = try top(
+            model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers,
+            shouldContinue: shouldContinue)
         return (0..<L).map { Array(all[($0 * n)..<(($0 + 1) * n)]) }
     }
 
     /// Top-`k` of `unembed([final norm](row))` for `count` rows of `[count, d]`.
-    static func top(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
-                    workers: Int, shouldContinue: () -> Bool = { true }) throws -> [[Prediction]] {
+    static func top(
+        model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
+        workers: Int, shouldContinue: () -> Bool = { true }
+    ) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
         var table: [[Prediction]] = []
         table.reserveCapacity(n)
-        try forEachLogitRow(model: model, rows: block, count: n, normalize: normalize, workers: workers,
-                            shouldContinue: shouldContinue) { _, logits in
+        try forEachLogitRow(
+            model: model, rows: block, count: n, normalize: normalize, workers: workers,
+            shouldContinue: shouldContinue
+        ) { _, logits in
             table.append(predictions(Array(logits), k: k))
         }
         return table
@@ -57,9 +65,11 @@ public enum NextTokenTable {
     /// for each of `count` rows of `[count, d]`, in order, computing them in chunks so the LM head's weights are
     /// streamed once per chunk rather than once per row. `shouldContinue` is asked before each chunk (false throws
     /// `AnalysisCancelled`).
-    static func forEachLogitRow(model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, normalize: Bool,
-                                workers: Int, shouldContinue: () -> Bool = { true },
-                                _ body: (Int, ArraySlice<Float>) -> Void) throws {
+    static func forEachLogitRow(
+        model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, normalize: Bool,
+        workers: Int, shouldContinue: () -> Bool = { true },
+        _ body: (Int, ArraySlice<Float>) -> Void
+    ) throws {
         let d = model.info.dModel, V = model.info.vocabSize
         // Each chunk streams the whole LM head (671 MB of float32 for Gemma 3's 262k vocabulary), so chunks are as
         // large as 256 MB of logits allows.
@@ -72,8 +82,9 @@ public enum NextTokenTable {
             block.withUnsafeBufferPointer { x in
                 normed.withUnsafeMutableBufferPointer { out in
                     if normalize {
-                        model.finalNorm.apply(out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d,
-                                              rows: rows, pool: pool)
+                        model.finalNorm.apply(
+                            out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d,
+                            rows: rows, pool: pool)
                     } else {
                         out.baseAddress!.update(from: x.baseAddress! + start * d, count: rows * d)
                     }

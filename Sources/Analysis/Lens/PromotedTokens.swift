@@ -20,13 +20,16 @@ public struct PromotedTokens: Sendable, Equatable {
     public let normalized: Bool
 
     public static func compute(model: DecoderModel, trace: Trace, block: BlockOutput, k: Int, normalize: Bool = true)
-        throws -> PromotedTokens {
+        throws -> PromotedTokens
+    {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
-        let logits = Unembedding(model: model).logits(try block.vector(model: model, trace: trace),
-                                                      normalize: normalize)
-        return PromotedTokens(block: block,
-                              promoted: TopK.largest(logits, k).map { Token(id: $0, logit: logits[$0]) },
-                              suppressed: TopK.smallest(logits, k).map { Token(id: $0, logit: logits[$0]) },
-                              normalized: normalize)
+        let logits = Unembedding(model: model).logits(
+            try block.vector(model: model, trace: trace),
+            normalize: normalize)
+        return PromotedTokens(
+            block: block,
+            promoted: TopK.largest(logits, k).map { Token(id: $0, logit: logits[$0]) },
+            suppressed: TopK.smallest(logits, k).map { Token(id: $0, logit: logits[$0]) },
+            normalized: normalize)
     }
 }

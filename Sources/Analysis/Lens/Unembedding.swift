@@ -10,7 +10,8 @@ public struct Unembedding: Sendable {
 
     /// Logits `[V]` of `vector` (`[d]`); `normalize` applies the final norm to the vector first.
     public func logits(_ vector: [Float], normalize: Bool) -> [Float] {
-        precondition(vector.count == model.info.dModel, "vector has \(vector.count) elements, d is \(model.info.dModel)")
+        precondition(
+            vector.count == model.info.dModel, "vector has \(vector.count) elements, d is \(model.info.dModel)")
         var input = vector
         if normalize {
             input.withUnsafeMutableBufferPointer { x in

@@ -16,8 +16,11 @@ public final class GlassboxAPI: Sendable {
     public static let version = "0.1.0"
 
     /// What a route does, given the request and its path parameters.
-    public typealias Endpoint = @Sendable (GlassboxAPI, HTTPRequest, [String: String],
-                                           @escaping @Sendable (HTTPResponse) -> Void) -> Void
+    public typealias Endpoint =
+        @Sendable (
+            GlassboxAPI, HTTPRequest, [String: String],
+            @escaping @Sendable (HTTPResponse) -> Void
+        ) -> Void
 
     public init(service: RunService, publicDirectory: URL?) {
         self.service = service
@@ -51,20 +54,21 @@ public final class GlassboxAPI: Sendable {
         let workers = service.configuration.threads
         // Where each analysis runs on a cache miss (`Placement`). Only slicing the recorded attention is a lookup;
         // anomalies and ablation run the model again, as runs do; everything else is analysis work.
-        let analyses: [(String, Placement, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared)] = [
-            ("graph", .analysisQueue, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
-            ("attention", .handler, { try AnalysisEndpoints.attention($0, $1) }),
-            ("contributions", .analysisQueue, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
-            ("lens", .analysisQueue, { try AnalysisEndpoints.lens($0, $1) }),
-            ("lens-grid", .analysisQueue, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
-            ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
-            ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
-            ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),
-            ("rollout", .analysisQueue, { try AnalysisEndpoints.rollout($0, $1) }),
-            ("flow", .analysisQueue, { try AnalysisEndpoints.flow($0, $1) }),
-            ("anomalies", .computeQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
-            ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) }),
-        ]
+        let analyses:
+            [(String, Placement, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared)] = [
+                ("graph", .analysisQueue, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
+                ("attention", .handler, { try AnalysisEndpoints.attention($0, $1) }),
+                ("contributions", .analysisQueue, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
+                ("lens", .analysisQueue, { try AnalysisEndpoints.lens($0, $1) }),
+                ("lens-grid", .analysisQueue, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
+                ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
+                ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
+                ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),
+                ("rollout", .analysisQueue, { try AnalysisEndpoints.rollout($0, $1) }),
+                ("flow", .analysisQueue, { try AnalysisEndpoints.flow($0, $1) }),
+                ("anomalies", .computeQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
+                ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) })
+            ]
         for (name, placement, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in
                 api.withRun(parameters["id"]!, request, respond, cacheAs: name, placement: placement, analysis)
@@ -89,16 +93,20 @@ public final class GlassboxAPI: Sendable {
         case .found(let endpoint, let parameters):
             endpoint(self, request, parameters, respond)
         case .methodNotAllowed(let allowed):
-            var response = HTTPResponse.error(405, code: "method_not_allowed",
-                                              message: "\(request.method) is not allowed on \(request.path)",
-                                              details: ["allowed": allowed.joined(separator: ", ")])
+            var response = HTTPResponse.error(
+                405, code: "method_not_allowed",
+                message: "\(request.method) is not allowed on \(request.path)",
+                details: ["allowed": allowed.joined(separator: ", ")])
             response.headers.set("Allow", allowed.joined(separator: ", "))
             respond(response)
         case .notFound:
             if !request.path.hasPrefix("/api/"), ["GET", "HEAD"].contains(request.method) {
                 // Run permalinks are the UI's page; everything else is a static file.
-                let page = request.path.hasPrefix("/runs/") ? (try? HTTPRequest(method: request.method, target: "/",
-                    version: request.version, headers: request.headers, body: Data())) : request
+                let page =
+                    request.path.hasPrefix("/runs/")
+                    ? (try? HTTPRequest(
+                        method: request.method, target: "/",
+                        version: request.version, headers: request.headers, body: Data())) : request
                 if let page, let response = staticFiles?.response(for: page) { return respond(response) }
             }
             respond(.error(404, code: "not_found", message: "no such resource: \(request.path)"))
@@ -182,9 +190,11 @@ public final class GlassboxAPI: Sendable {
     /// Finds the run, parses the query into a prepared request (a bad value is answered at once), then answers from
     /// the cache (key: the analysis and the query's canonical form, so equal requests share one entry) or computes
     /// it where `placement` says (a full queue answers 503 busy with Retry-After).
-    private func withRun(_ id: String, _ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void,
-                         cacheAs analysis: String? = nil, placement: Placement = .handler,
-                         _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared) {
+    private func withRun(
+        _ id: String, _ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void,
+        cacheAs analysis: String? = nil, placement: Placement = .handler,
+        _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared
+    ) {
         service.state(id: id) { [service] result in
             let run: RunState, prepared: AnalysisEndpoints.Prepared
             let query = QueryParameters(request.query)
@@ -198,7 +208,8 @@ public final class GlassboxAPI: Sendable {
             let key = analysis.map { $0 + "?" + parameters }
             if let key, let cached = run.result(key) { return respond(.json(200, cached)) }
             if let analysis, run.restored,
-               let stored = service.persisted(runID: id, analysis: analysis, parameters: parameters) {
+                let stored = service.persisted(runID: id, analysis: analysis, parameters: parameters)
+            {
                 run.remember(key!, stored)
                 return respond(.json(200, stored))
             }
@@ -217,7 +228,9 @@ public final class GlassboxAPI: Sendable {
                     run.finish(key, .success(produced.data))
                 } catch {
                     // The query was validated: anything the computation did not turn into a ServiceError is ours.
-                    if shared, let key { run.finish(key, .failure(ServiceError(error))) } else {
+                    if shared, let key {
+                        run.finish(key, .failure(ServiceError(error)))
+                    } else {
                         respond(Self.response(ServiceError(error)))
                     }
                 }
@@ -238,8 +251,9 @@ public final class GlassboxAPI: Sendable {
             case .computeQueue: queue = service.compute
             }
             if !queue.submit(work) {
-                let busy = ServiceError.busy("the server is busy with \(placement == .computeQueue ? "model" : "analysis") "
-                                             + "work: try again shortly", retryAfter: 2)
+                let busy = ServiceError.busy(
+                    "the server is busy with \(placement == .computeQueue ? "model" : "analysis") "
+                        + "work: try again shortly", retryAfter: 2)
                 if shared, let key { run.finish(key, .failure(busy)) } else { respond(Self.response(busy)) }
             }
         }

@@ -8,7 +8,8 @@ struct JSONBody {
 
     init(_ body: Data, known: [String], example: String) throws {
         guard !body.isEmpty else { throw ServiceError.badParameter("body", "send a JSON object like \(example)") }
-        reader = try Self.read { () throws(JSONReadError) in try JSONObjectReader(parsing: Array(body), source: "body") }
+        reader = try Self.read { () throws(JSONReadError) in try JSONObjectReader(parsing: Array(body), source: "body")
+        }
         try Self.read { () throws(JSONReadError) in try reader.rejectUnknownKeys(known) }
     }
 
@@ -41,8 +42,9 @@ struct JSONBody {
     func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
         guard reader.has(key) else { return nil }
         guard let number = try? reader.int(key), range.contains(number) else {
-            throw ServiceError.badParameter((reader.keyPath + [key]).joined(separator: "."),
-                                            "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw ServiceError.badParameter(
+                (reader.keyPath + [key]).joined(separator: "."),
+                "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }
@@ -55,8 +57,10 @@ struct JSONBody {
     func model(_ configuration: ServerConfiguration) throws -> String {
         guard let name = try string("model") else { return configuration.catalog.defaultModel ?? "" }
         guard configuration.catalog.entry(name) != nil else {
-            throw ServiceError.badParameter("model", "no model named \"\(name)\" (configured: "
-                + configuration.catalog.entries.map(\.name).joined(separator: ", ") + ")")
+            throw ServiceError.badParameter(
+                "model",
+                "no model named \"\(name)\" (configured: "
+                    + configuration.catalog.entries.map(\.name).joined(separator: ", ") + ")")
         }
         return name
     }

@@ -28,7 +28,8 @@ public struct QueryParameters: Sendable {
         var seen = Set<String>()
         for (name, _) in values {
             guard known.contains(name) else {
-                throw ServiceError.badParameter(name, "unknown parameter (this endpoint takes: \(known.joined(separator: ", ")))")
+                throw ServiceError.badParameter(
+                    name, "unknown parameter (this endpoint takes: \(known.joined(separator: ", ")))")
             }
             guard seen.insert(name).inserted else { throw ServiceError.badParameter(name, "given more than once") }
         }
@@ -42,9 +43,12 @@ public struct QueryParameters: Sendable {
             guard let fallback else { throw ServiceError.badParameter(name, "required") }
             return record(name, fallback)
         }
-        guard let value = Int(text) else { throw ServiceError.badParameter(name, "must be an integer, got \"\(text)\"") }
+        guard let value = Int(text) else {
+            throw ServiceError.badParameter(name, "must be an integer, got \"\(text)\"")
+        }
         guard range.contains(value) else {
-            throw ServiceError.badParameter(name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
+            throw ServiceError.badParameter(
+                name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
         return record(name, value)
     }
@@ -60,7 +64,8 @@ public struct QueryParameters: Sendable {
         }
         let position = value < 0 ? count + value : value
         guard (0..<count).contains(position) else {
-            throw ServiceError.badParameter(name, "\(value) is outside the run's \(count) tokens (0 to \(count - 1), or -1 for the last)")
+            throw ServiceError.badParameter(
+                name, "\(value) is outside the run's \(count) tokens (0 to \(count - 1), or -1 for the last)")
         }
         return record(name, position)
     }
@@ -71,7 +76,8 @@ public struct QueryParameters: Sendable {
             throw ServiceError.badParameter(name, "must be a number, got \"\(text)\"")
         }
         guard range.contains(value) else {
-            throw ServiceError.badParameter(name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
+            throw ServiceError.badParameter(
+                name, "must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
         }
         return record(name, value)
     }
@@ -88,7 +94,9 @@ public struct QueryParameters: Sendable {
     /// One of `choices`.
     public func choice(_ name: String, _ choices: [String], default fallback: String? = nil) throws -> String {
         guard let text = string(name) else {
-            guard let fallback else { throw ServiceError.badParameter(name, "required (one of \(choices.joined(separator: ", ")))") }
+            guard let fallback else {
+                throw ServiceError.badParameter(name, "required (one of \(choices.joined(separator: ", ")))")
+            }
             return record(name, fallback)
         }
         guard choices.contains(text) else {

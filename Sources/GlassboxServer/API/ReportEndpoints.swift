@@ -11,8 +11,9 @@ extension GlassboxAPI {
     func createReport(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         do {
             try QueryParameters(request.query).allow([])
-            let body = try JSONBody(request.body, known: ["model", "prompts", "options"],
-                                    example: "{\"prompts\": [\"The capital of France is\", \"Once upon a time\"]}")
+            let body = try JSONBody(
+                request.body, known: ["model", "prompts", "options"],
+                example: "{\"prompts\": [\"The capital of France is\", \"Once upon a time\"]}")
             let model = try body.model(service.configuration)
             guard let prompts = try body.strings("prompts") else {
                 throw ServiceError.badParameter("prompts", "required: an array of prompt strings")
@@ -27,18 +28,23 @@ extension GlassboxAPI {
                 options.clusters = try o.int("clusters", in: 1...64) ?? options.clusters
                 options.topK = try o.int("top_k", in: 1...50) ?? options.topK
             }
-            try Self.checkPrompts(prompts, limit: options.maxPrompts, bytes: service.configuration.limits.maxPromptBytes)
+            try Self.checkPrompts(
+                prompts, limit: options.maxPrompts, bytes: service.configuration.limits.maxPromptBytes)
             let loaded = try service.registry.model(model)
-            let builder = ReportBuilder(modelName: model, model: loaded.model, tokenizer: loaded.tokenizer,
-                                        options: options)
+            let builder = ReportBuilder(
+                modelName: model, model: loaded.model, tokenizer: loaded.tokenizer,
+                options: options)
             try Self.reportErrors { try builder.validate(prompts) }
-            let started = reports.start(model: model, prompts: prompts.count, total: builder.totalPasses(prompts),
-                                        compute: reportQueue, maxLive: Self.maxLiveReports) { shouldContinue, progress in
+            let started = reports.start(
+                model: model, prompts: prompts.count, total: builder.totalPasses(prompts),
+                compute: reportQueue, maxLive: Self.maxLiveReports
+            ) { shouldContinue, progress in
                 try builder.build(prompts, shouldContinue: shouldContinue) { done, _, prompt in progress(done, prompt) }
             }
             guard let started else {
-                throw ServiceError.busy("\(Self.maxLiveReports) reports are already running or waiting: try again "
-                                        + "once one is done", retryAfter: 30)
+                throw ServiceError.busy(
+                    "\(Self.maxLiveReports) reports are already running or waiting: try again "
+                        + "once one is done", retryAfter: 30)
             }
             respond(.json(202, Self.reportJSON(started)))
         } catch {
@@ -49,7 +55,9 @@ extension GlassboxAPI {
     func reportStatus(_ id: String, _ request: HTTPRequest, html: Bool) -> HTTPResponse {
         do {
             try QueryParameters(request.query).allow([])
-            guard let job = reports.snapshot(id) else { throw ServiceError.notFound("report", "no report with id \(id)") }
+            guard let job = reports.snapshot(id) else {
+                throw ServiceError.notFound("report", "no report with id \(id)")
+            }
             guard html else { return .json(200, Self.reportJSON(job)) }
             guard let page = job.html else {
                 throw ServiceError.conflict("report \(id) is \(job.status.rawValue): its HTML exists once it is done")
@@ -76,11 +84,14 @@ extension GlassboxAPI {
     func compare(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         do {
             try QueryParameters(request.query).allow([])
-            let body = try JSONBody(request.body,
-                                    known: ["model", "kind", "prompts", "labels", "templates", "slot", "targets",
-                                            "metrics", "top_k"],
-                                    example: "{\"prompts\": [\"The doctor said that\", \"The nurse said that\"], "
-                                        + "\"targets\": [\" he\", \" she\"]}")
+            let body = try JSONBody(
+                request.body,
+                known: [
+                    "model", "kind", "prompts", "labels", "templates", "slot", "targets",
+                    "metrics", "top_k"
+                ],
+                example: "{\"prompts\": [\"The doctor said that\", \"The nurse said that\"], "
+                    + "\"targets\": [\" he\", \" she\"]}")
             let model = try body.model(service.configuration)
             var prompts = try body.strings("prompts")
             var labels = try body.strings("labels")
@@ -103,14 +114,17 @@ extension GlassboxAPI {
             guard let prompts else {
                 throw ServiceError.badParameter("prompts", "required: two or more prompts (or templates and a slot)")
             }
-            let kindName = try body.string("kind") ?? (templates != nil ? "templates" : prompts.count == 2 ? "pair" : "set")
+            let kindName =
+                try body.string("kind") ?? (templates != nil ? "templates" : prompts.count == 2 ? "pair" : "set")
             guard let kind = PromptComparison.Kind(rawValue: kindName) else {
                 throw ServiceError.badParameter("kind", "must be pair, templates or set, got \"\(kindName)\"")
             }
             let metrics = try body.strings("metrics") ?? HeadMetrics.metricNames
             if let bad = metrics.first(where: { !HeadMetrics.metricNames.contains($0) }) {
-                throw ServiceError.badParameter("metrics", "unknown metric \"\(bad)\" (known: "
-                                                + HeadMetrics.metricNames.joined(separator: ", ") + ")")
+                throw ServiceError.badParameter(
+                    "metrics",
+                    "unknown metric \"\(bad)\" (known: "
+                        + HeadMetrics.metricNames.joined(separator: ", ") + ")")
             }
             let targets = try body.strings("targets") ?? []
             let topK = try body.int("top_k", in: 1...50) ?? 5
@@ -122,17 +136,24 @@ extension GlassboxAPI {
             let accepted = service.compute.submit {
                 do {
                     let comparison = try Self.reportErrors {
-                        try PromptComparison.compare(kind: kind, prompts: prompts, labels: names, targets: targets,
-                                                     model: loaded.model, tokenizer: loaded.tokenizer, topK: topK,
-                                                     maxTokens: limits.maxPromptTokens, workers: workers)
+                        try PromptComparison.compare(
+                            kind: kind, prompts: prompts, labels: names, targets: targets,
+                            model: loaded.model, tokenizer: loaded.tokenizer, topK: topK,
+                            maxTokens: limits.maxPromptTokens, workers: workers)
                     }
-                    respond(.json(200, ComparisonJSON.data(comparison, model: model, metrics: metrics,
-                                                           display: loaded.tokenizer.displayString(for:))))
+                    respond(
+                        .json(
+                            200,
+                            ComparisonJSON.data(
+                                comparison, model: model, metrics: metrics,
+                                display: loaded.tokenizer.displayString(for:))))
                 } catch {
                     respond(Self.response(ServiceError(error)))
                 }
             }
-            if !accepted { throw ServiceError.busy("the server is busy: try the comparison again shortly", retryAfter: 2) }
+            if !accepted {
+                throw ServiceError.busy("the server is busy: try the comparison again shortly", retryAfter: 2)
+            }
         } catch {
             respond(Self.response(ServiceError(error)))
         }
@@ -145,12 +166,15 @@ extension GlassboxAPI {
     static func checkPrompts(_ prompts: [String], limit: Int, bytes: Int) throws {
         guard !prompts.isEmpty else { throw ServiceError.badParameter("prompts", "the prompt set is empty") }
         guard prompts.count <= limit else {
-            throw ServiceError.badParameter("prompts", "\(prompts.count) prompts is more than this server's limit of "
-                                            + "\(limit) (limits.max_report_prompts)")
+            throw ServiceError.badParameter(
+                "prompts",
+                "\(prompts.count) prompts is more than this server's limit of "
+                    + "\(limit) (limits.max_report_prompts)")
         }
         if let bad = prompts.firstIndex(where: { $0.utf8.count > bytes }) {
-            throw ServiceError.tooLarge("prompt \(bad + 1) has \(prompts[bad].utf8.count) bytes; this server allows at "
-                                        + "most \(bytes)")
+            throw ServiceError.tooLarge(
+                "prompt \(bad + 1) has \(prompts[bad].utf8.count) bytes; this server allows at "
+                    + "most \(bytes)")
         }
     }
 

@@ -5,8 +5,9 @@ import JSON
 /// "options": {"top_k": 1…50}}`. Unknown keys are errors.
 enum RunRequestParser {
     static func parse(_ body: Data, configuration: ServerConfiguration) throws -> RunService.RunRequest {
-        let json = try JSONBody(body, known: ["model", "prompt", "options"],
-                                example: "{\"prompt\": \"The capital of France is\"}")
+        let json = try JSONBody(
+            body, known: ["model", "prompt", "options"],
+            example: "{\"prompt\": \"The capital of France is\"}")
         let model = try json.model(configuration)
         var topK = 5
         if let value = json["options"] {
@@ -17,8 +18,9 @@ enum RunRequestParser {
             throw ServiceError.badParameter("prompt", "required: the text to run")
         }
         guard prompt.utf8.count <= configuration.limits.maxPromptBytes else {
-            throw ServiceError.tooLarge("the prompt has \(prompt.utf8.count) bytes; this server allows at most "
-                                        + "\(configuration.limits.maxPromptBytes)")
+            throw ServiceError.tooLarge(
+                "the prompt has \(prompt.utf8.count) bytes; this server allows at most "
+                    + "\(configuration.limits.maxPromptBytes)")
         }
         return RunService.RunRequest(model: model, prompt: prompt, topK: topK)
     }

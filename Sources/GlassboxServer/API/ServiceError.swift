@@ -40,7 +40,8 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .badParameter(let parameter, let message): return "\(parameter): \(message)"
-        case .notFound(_, let message), .conflict(let message), .tooLarge(let message), .busy(let message, _), .internal(let message):
+        case .notFound(_, let message), .conflict(let message), .tooLarge(let message), .busy(let message, _),
+            .internal(let message):
             return message
         }
     }
@@ -53,7 +54,11 @@ extension ServiceError {
         switch error {
         case let error as ServiceError: self = error
         case let error as PromptError:
-            if case .tooLong = error { self = .tooLarge(error.description) } else { self = .badParameter("prompt", error.description) }
+            if case .tooLong = error {
+                self = .tooLarge(error.description)
+            } else {
+                self = .badParameter("prompt", error.description)
+            }
         default: self = .internal("\(error)")
         }
     }

@@ -40,8 +40,10 @@ public struct ServerConfiguration: Sendable {
         public init() {}
     }
 
-    static let topLevelKeys = ["default_model", "cache", "models", "host", "port", "limits", "threads", "public",
-                               "memory_runs"]
+    static let topLevelKeys = [
+        "default_model", "cache", "models", "host", "port", "limits", "threads", "public",
+        "memory_runs"
+    ]
 
     /// Parses `url`, then applies the environment overrides (`GLASSBOX_HOST`, `GLASSBOX_PORT`, `GLASSBOX_THREADS`,
     /// `GLASSBOX_CACHE_DIR` for the models and the database, `GLASSBOX_DATABASE`, `GLASSBOX_PUBLIC_DIR`).
@@ -49,10 +51,13 @@ public struct ServerConfiguration: Sendable {
         let config = try JSONConfig(contentsOf: url)
         let base = url.deletingLastPathComponent().deletingLastPathComponent()
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : base.appendingPathComponent(path).path }
-        func fail(_ key: String, _ message: String) -> ModelFormatError { ModelFormatError(path: url.path, "key \"\(key)\": \(message)") }
+        func fail(_ key: String, _ message: String) -> ModelFormatError {
+            ModelFormatError(path: url.path, "key \"\(key)\": \(message)")
+        }
 
         for key in config.keys where !Self.topLevelKeys.contains(key) {
-            throw ModelFormatError(path: url.path, "unknown key \"\(key)\" (known: \(Self.topLevelKeys.joined(separator: ", ")))")
+            throw ModelFormatError(
+                path: url.path, "unknown key \"\(key)\" (known: \(Self.topLevelKeys.joined(separator: ", ")))")
         }
         var catalog = try ModelCatalog(contentsOf: url)
         host = try config.string("host", default: host)!
@@ -67,14 +72,18 @@ public struct ServerConfiguration: Sendable {
             }
             database = try cache.string("database", default: database)!
             let megabytes = try cache.int("max_megabytes", default: cacheMaxBytes >> 20)!
-            guard megabytes > 0 && megabytes < 1 << 30 else { throw fail("cache.max_megabytes", "must be a positive number of megabytes") }
+            guard megabytes > 0 && megabytes < 1 << 30 else {
+                throw fail("cache.max_megabytes", "must be a positive number of megabytes")
+            }
             cacheMaxBytes = megabytes << 20
         }
         databasePath = resolve(database)
         if let limits = try config.object("limits") {
-            let known = ["max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
-                         "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
-                         "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts"]
+            let known = [
+                "max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
+                "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
+                "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts"
+            ]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
             }
@@ -92,22 +101,32 @@ public struct ServerConfiguration: Sendable {
             self.limits.maxConcurrentRuns = try positive("max_concurrent_runs", self.limits.maxConcurrentRuns)
             self.limits.maxQueuedRuns = try limits.int("max_queued_runs", default: self.limits.maxQueuedRuns)!
             guard self.limits.maxQueuedRuns >= 0 else { throw fail("limits.max_queued_runs", "must be 0 or more") }
-            self.limits.maxConcurrentAnalyses = try positive("max_concurrent_analyses", self.limits.maxConcurrentAnalyses)
-            self.limits.maxQueuedAnalyses = try limits.int("max_queued_analyses", default: self.limits.maxQueuedAnalyses)!
-            guard self.limits.maxQueuedAnalyses >= 0 else { throw fail("limits.max_queued_analyses", "must be 0 or more") }
+            self.limits.maxConcurrentAnalyses = try positive(
+                "max_concurrent_analyses", self.limits.maxConcurrentAnalyses)
+            self.limits.maxQueuedAnalyses = try limits.int(
+                "max_queued_analyses", default: self.limits.maxQueuedAnalyses)!
+            guard self.limits.maxQueuedAnalyses >= 0 else {
+                throw fail("limits.max_queued_analyses", "must be 0 or more")
+            }
             let timeout = try limits.double("request_timeout_seconds", default: self.limits.requestTimeoutSeconds)
-            guard timeout > 0 && timeout.isFinite else { throw fail("limits.request_timeout_seconds", "must be positive") }
+            guard timeout > 0 && timeout.isFinite else {
+                throw fail("limits.request_timeout_seconds", "must be positive")
+            }
             self.limits.requestTimeoutSeconds = timeout
         }
 
         // Environment overrides (Docker).
         if let value = environment["GLASSBOX_HOST"], !value.isEmpty { host = value }
         if let value = environment["GLASSBOX_PORT"] {
-            guard let number = Int(value) else { throw ModelFormatError(path: "GLASSBOX_PORT", "must be a port number, got \"\(value)\"") }
+            guard let number = Int(value) else {
+                throw ModelFormatError(path: "GLASSBOX_PORT", "must be a port number, got \"\(value)\"")
+            }
             port = number
         }
         if let value = environment["GLASSBOX_THREADS"] {
-            guard let number = Int(value) else { throw ModelFormatError(path: "GLASSBOX_THREADS", "must be a number, got \"\(value)\"") }
+            guard let number = Int(value) else {
+                throw ModelFormatError(path: "GLASSBOX_THREADS", "must be a number, got \"\(value)\"")
+            }
             threads = number
         }
         if let value = environment["GLASSBOX_CACHE_DIR"], !value.isEmpty {

@@ -27,8 +27,10 @@ public final class ModelRegistry: Sendable {
     public func model(_ name: String, log: (String) -> Void = { _ in }) throws -> LoadedModel {
         if let model = loaded.withLock({ $0[name] }) { return model }
         guard let entry = catalog.entry(name) else {
-            throw ServiceError.notFound("model", "no model named \"\(name)\" (configured: "
-                                        + catalog.entries.map(\.name).joined(separator: ", ") + ")")
+            throw ServiceError.notFound(
+                "model",
+                "no model named \"\(name)\" (configured: "
+                    + catalog.entries.map(\.name).joined(separator: ", ") + ")")
         }
         loading.lock()
         defer { loading.unlock() }
@@ -43,8 +45,9 @@ public final class ModelRegistry: Sendable {
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             identity = "path:\(path):\(size):\(modified)"
         }
-        let model = LoadedModel(name: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
-                                weightsIdentity: identity, description: entry.description, license: entry.license)
+        let model = LoadedModel(
+            name: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
+            weightsIdentity: identity, description: entry.description, license: entry.license)
         loaded.withLock { $0[name] = model }
         return model
     }

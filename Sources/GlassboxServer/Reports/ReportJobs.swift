@@ -35,16 +35,23 @@ public final class ReportJobs: Sendable {
 
     /// Starts a job on `compute`; nil when `maxLive` jobs are already queued or running (cancelled ones do not count)
     /// or the queue is full. `work(shouldContinue, progress)` builds the report.
-    public func start(model: String, prompts: Int, total: Int, compute: ComputeQueue, maxLive: Int = .max,
-               work: @escaping @Sendable (_ shouldContinue: @escaping @Sendable () -> Bool,
-                                          _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Report)
-        -> Snapshot? {
+    public func start(
+        model: String, prompts: Int, total: Int, compute: ComputeQueue, maxLive: Int = .max,
+        work:
+            @escaping @Sendable (
+                _ shouldContinue: @escaping @Sendable () -> Bool,
+                _ progress: @escaping @Sendable (Int, Int) -> Void
+            ) throws -> Report
+    )
+        -> Snapshot?
+    {
         var bytes = [UInt8](repeating: 0, count: 8)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
         let id = "r" + bytes.map { String(format: "%02x", $0) }.joined()
         let slot = Slot()
-        let initial = Snapshot(id: id, model: model, prompts: prompts, status: .queued, done: 0, total: total, prompt: 0,
-                               error: nil, json: nil, html: nil)
+        let initial = Snapshot(
+            id: id, model: model, prompts: prompts, status: .queued, done: 0, total: total, prompt: 0,
+            error: nil, json: nil, html: nil)
         let admitted = jobs.withLock { jobs in
             guard jobs.values.filter({ [.queued, .running].contains($0.snapshot.status) }).count < maxLive else {
                 return false
@@ -103,10 +110,13 @@ public final class ReportJobs: Sendable {
 }
 
 extension ReportJobs.Snapshot {
-    func with(status: ReportJobs.Status? = nil, done: Int? = nil, prompt: Int? = nil, error: String? = nil,
-              json: Data? = nil, html: String? = nil) -> Self {
-        Self(id: id, model: model, prompts: prompts, status: status ?? self.status, done: done ?? self.done,
-             total: total, prompt: prompt ?? self.prompt, error: error ?? self.error, json: json ?? self.json,
-             html: html ?? self.html)
+    func with(
+        status: ReportJobs.Status? = nil, done: Int? = nil, prompt: Int? = nil, error: String? = nil,
+        json: Data? = nil, html: String? = nil
+    ) -> Self {
+        Self(
+            id: id, model: model, prompts: prompts, status: status ?? self.status, done: done ?? self.done,
+            total: total, prompt: prompt ?? self.prompt, error: error ?? self.error, json: json ?? self.json,
+            html: html ?? self.html)
     }
 }

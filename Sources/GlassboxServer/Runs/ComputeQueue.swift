@@ -16,8 +16,10 @@ public final class ComputeQueue: Sendable {
         var waiting: [@Sendable () -> Void] = []
     }
 
-    public init(maxConcurrent: Int, maxQueued: Int, label: String = "glassbox.compute",
-                qos: DispatchQoS = .userInitiated) {
+    public init(
+        maxConcurrent: Int, maxQueued: Int, label: String = "glassbox.compute",
+        qos: DispatchQoS = .userInitiated
+    ) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxQueued = max(0, maxQueued)
         queue = DispatchQueue(label: label, qos: qos, attributes: .concurrent)

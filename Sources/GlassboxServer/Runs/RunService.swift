@@ -32,11 +32,13 @@ public final class RunService: Sendable {
         self.configuration = configuration
         self.registry = registry
         self.store = store
-        compute = ComputeQueue(maxConcurrent: configuration.limits.maxConcurrentRuns,
-                               maxQueued: configuration.limits.maxQueuedRuns)
-        analyses = ComputeQueue(maxConcurrent: configuration.limits.maxConcurrentAnalyses,
-                                maxQueued: configuration.limits.maxQueuedAnalyses, label: "glassbox.analyses",
-                                qos: .utility)
+        compute = ComputeQueue(
+            maxConcurrent: configuration.limits.maxConcurrentRuns,
+            maxQueued: configuration.limits.maxQueuedRuns)
+        analyses = ComputeQueue(
+            maxConcurrent: configuration.limits.maxConcurrentAnalyses,
+            maxQueued: configuration.limits.maxQueuedAnalyses, label: "glassbox.analyses",
+            qos: .utility)
     }
 
     /// What `POST /api/runs` asks for.
@@ -56,7 +58,9 @@ public final class RunService: Sendable {
     }
 
     /// Creates (or finds) the run of `request`; `completion` gets the run or the reason it failed.
-    public func createRun(_ request: RunRequest, completion: @escaping @Sendable (Result<RunState, ServiceError>) -> Void) {
+    public func createRun(
+        _ request: RunRequest, completion: @escaping @Sendable (Result<RunState, ServiceError>) -> Void
+    ) {
         // With the model loaded, tokenizing is cheap: a cached run is answered without the compute queue.
         if registry.loadedNames.contains(request.model) {
             do {
@@ -90,8 +94,12 @@ public final class RunService: Sendable {
             finish(key, result)
         }
         if !accepted {
-            finish(key, .failure(.busy("the server is running \(compute.maxConcurrent) prompt(s) with "
-                                       + "\(compute.maxQueued) waiting: try again shortly", retryAfter: 2)))
+            finish(
+                key,
+                .failure(
+                    .busy(
+                        "the server is running \(compute.maxConcurrent) prompt(s) with "
+                            + "\(compute.maxQueued) waiting: try again shortly", retryAfter: 2)))
         }
     }
 
@@ -137,8 +145,11 @@ public final class RunService: Sendable {
     }
 
     private func runID(_ loaded: LoadedModel, ids: [Int], options: String) -> String {
-        SHA256.hex([Self.engineVersion, loaded.name, loaded.weightsIdentity, ids.map(String.init).joined(separator: ","),
-                    options].joined(separator: "\u{0}"))
+        SHA256.hex(
+            [
+                Self.engineVersion, loaded.name, loaded.weightsIdentity, ids.map(String.init).joined(separator: ","),
+                options
+            ].joined(separator: "\u{0}"))
     }
 
     /// The run from memory, or rebuilt from the cache (trace read back, or recomputed when `recompute` allows:
@@ -151,15 +162,17 @@ public final class RunService: Sendable {
         guard let stored = try store.run(id: id), stored.model == loaded.name else { return nil }
         let trace: Trace
         if let data = try store.trace(runID: id), let decoded = try? TraceCodec.decode(data),
-           decoded.tokens == stored.tokenIDs {
+            decoded.tokens == stored.tokenIDs
+        {
             trace = decoded
         } else {
             guard recompute else { return nil }
             trace = try forward(loaded, ids: stored.tokenIDs).trace
             storeTrace(trace, id: id)
         }
-        let state = RunState(id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt,
-                             restored: true)
+        let state = RunState(
+            id: id, model: loaded, trace: trace, summary: stored.summary, prompt: stored.prompt,
+            restored: true)
         remember(state)
         return state
     }
@@ -179,13 +192,16 @@ public final class RunService: Sendable {
         // lens (GET …/lens), computed on demand: an LM head pass over every position costs more than the forward
         // pass itself with a 262k vocabulary.
         let predictions = run.predictions(k: request.topK)
-        let summary = RunSummary.json(id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
-        let state = RunState(id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt,
-                             restored: false)
+        let summary = RunSummary.json(
+            id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
+        let state = RunState(
+            id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt,
+            restored: false)
         remember(state)
-        let stored = StoredRun(id: id, model: loaded.name, prompt: request.prompt, tokenIDs: ids,
-                               options: request.optionsJSON, summary: summary, created: Date().timeIntervalSince1970)
-        try store.save(stored)  // the run itself is durable before it is answered
+        let stored = StoredRun(
+            id: id, model: loaded.name, prompt: request.prompt, tokenIDs: ids,
+            options: request.optionsJSON, summary: summary, created: Date().timeIntervalSince1970)
+        try store.save(stored) // the run itself is durable before it is answered
         storeTrace(trace, id: id)
         return state
     }

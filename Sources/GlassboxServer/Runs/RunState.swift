@@ -64,7 +64,7 @@ public final class RunState: Sendable {
 
     func remember(_ key: String, _ body: Data) {
         results.withLock { cache in
-            if cache.count >= 256 { cache.removeAll() }  // bounded: many distinct parameter sets just recompute
+            if cache.count >= 256 { cache.removeAll() } // bounded: many distinct parameter sets just recompute
             cache[key] = body
         }
     }

@@ -6,8 +6,10 @@ import Transformer
 
 /// The JSON of a run as `POST /api/runs` and `GET /api/runs/{id}` return it.
 enum RunSummary {
-    static func json(id: String, loaded: LoadedModel, ids: [Int], prompt: String,
-                     predictions: [NextTokenTable.Prediction]) -> Data {
+    static func json(
+        id: String, loaded: LoadedModel, ids: [Int], prompt: String,
+        predictions: [NextTokenTable.Prediction]
+    ) -> Data {
         var w = JSONWriter(capacity: 4096 + ids.count * 256)
         let tokenizer = loaded.tokenizer
         w.object { o in

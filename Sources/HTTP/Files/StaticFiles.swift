@@ -24,11 +24,13 @@ public struct StaticFiles: Sendable {
     /// there is no such regular file.
     public func response(for request: HTTPRequest) -> HTTPResponse? {
         guard request.method == "GET" || request.method == "HEAD", let file = resolve(request),
-              let info = Self.status(file)
+            let info = Self.status(file)
         else { return nil }
         let etag = "\"\(String(info.size, radix: 16))-\(String(info.modified, radix: 16))\""
-        var headers = HTTPHeaders([("Content-Type", Self.contentType(file)), ("ETag", etag),
-                                   ("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff")])
+        var headers = HTTPHeaders([
+            ("Content-Type", Self.contentType(file)), ("ETag", etag),
+            ("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff")
+        ])
         if let condition = request.headers["If-None-Match"], Self.matches(condition, etag: etag) {
             return HTTPResponse(status: 304, headers: headers)
         }

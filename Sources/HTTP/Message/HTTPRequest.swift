@@ -19,16 +19,21 @@ public struct HTTPRequest: Sendable {
     ///
     /// - Throws: `HTTPParseError` 400 when the target is neither origin-form (`/…`) nor `*` with `OPTIONS`, or has
     ///   invalid percent-encoding, a percent-encoded NUL in the path, or bytes that are not UTF-8 once decoded.
-    public init(method: String, target: String, version: String = "HTTP/1.1", headers: HTTPHeaders = HTTPHeaders(),
-                body: Data = Data()) throws(HTTPParseError) {
+    public init(
+        method: String, target: String, version: String = "HTTP/1.1", headers: HTTPHeaders = HTTPHeaders(),
+        body: Data = Data()
+    ) throws(HTTPParseError) {
         let (path, query) = try Self.parseTarget(target, method: method)
-        self.init(method: method, target: target, path: path, query: query, version: version, headers: headers,
-                  body: body)
+        self.init(
+            method: method, target: target, path: path, query: query, version: version, headers: headers,
+            body: body)
     }
 
     /// A request whose target was already parsed by `parseTarget`.
-    init(method: String, target: String, path: String, query: [(name: String, value: String)], version: String,
-         headers: HTTPHeaders, body: Data) {
+    init(
+        method: String, target: String, path: String, query: [(name: String, value: String)], version: String,
+        headers: HTTPHeaders, body: Data
+    ) {
         self.method = method
         self.target = target
         self.path = path
@@ -74,7 +79,7 @@ public struct HTTPRequest: Sendable {
                 value = ""
             }
             guard let decodedName = PercentDecoding.decode(name, plusIsSpace: true),
-                  let decodedValue = PercentDecoding.decode(value, plusIsSpace: true)
+                let decodedValue = PercentDecoding.decode(value, plusIsSpace: true)
             else { throw .badRequest("invalid percent-encoding in the query") }
             parameters.append((name: decodedName, value: decodedValue))
         }

@@ -50,8 +50,9 @@ public struct HTTPResponse: Sendable {
     /// The 405 error response with the `Allow` header listing `allowed`.
     public static func methodNotAllowed(_ method: String, allowed: [String]) -> HTTPResponse {
         let list = allowed.joined(separator: ", ")
-        var response = error(405, code: HTTPStatus.errorCode(405), message: "method \(method) is not allowed here",
-                             details: ["allowed": list])
+        var response = error(
+            405, code: HTTPStatus.errorCode(405), message: "method \(method) is not allowed here",
+            details: ["allowed": list])
         response.headers.set("Allow", list)
         return response
     }

@@ -30,8 +30,13 @@ public struct HTTPRequestParser: Sendable {
     public let maxBodyBytes: Int
 
     private enum State {
-        case requestLine, headers, fixedBody(remaining: Int), chunkSize, chunkData(remaining: Int), chunkEnd
-        case trailers, failed(HTTPParseError)
+        case requestLine, headers
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkEnd
+        case trailers
+        case failed(HTTPParseError)
     }
 
     private static let maxChunkSizeLineBytes = 1024
@@ -115,7 +120,7 @@ public struct HTTPRequestParser: Sendable {
                     if pending > maxHeaderBytes { throw headTooLarge() }
                     return nil
                 }
-                if line.isEmpty { continue }   // RFC 9112 §2.2: ignore empty lines before the request line
+                if line.isEmpty { continue } // RFC 9112 §2.2: ignore empty lines before the request line
                 if line.count > maxRequestLineBytes { throw requestLineTooLong() }
                 headBytes = length
                 if headBytes > maxHeaderBytes { throw headTooLarge() }
@@ -137,7 +142,7 @@ public struct HTTPRequestParser: Sendable {
 
             case .fixedBody(let remaining):
                 let count = min(remaining, bufferedByteCount)
-                body.append(contentsOf: buffer[position ..< position + count])
+                body.append(contentsOf: buffer[position..<position + count])
                 position += count
                 scanned = 0
                 if remaining == count { return finishRequest() }
@@ -160,7 +165,7 @@ public struct HTTPRequestParser: Sendable {
 
             case .chunkData(let remaining):
                 let count = min(remaining, bufferedByteCount)
-                body.append(contentsOf: buffer[position ..< position + count])
+                body.append(contentsOf: buffer[position..<position + count])
                 position += count
                 scanned = 0
                 if remaining == count {
@@ -205,7 +210,7 @@ public struct HTTPRequestParser: Sendable {
         }
         var end = lf
         if end > position && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        let line = buffer[position ..< end]
+        let line = buffer[position..<end]
         let consumed = lf + 1 - position
         position = lf + 1
         scanned = 0
@@ -215,7 +220,7 @@ public struct HTTPRequestParser: Sendable {
     /// Drops consumed bytes once they are at least half the buffer, so appends stay amortised O(1).
     private mutating func compact() {
         if position > 0 && position >= buffer.count / 2 {
-            buffer.removeSubrange(0 ..< position)
+            buffer.removeSubrange(0..<position)
             position = 0
         }
     }
@@ -241,7 +246,7 @@ public struct HTTPRequestParser: Sendable {
         let text = Array(bytes)
         let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         guard text.count == 8, text.starts(with: Array("HTTP/".utf8)), isDigit(text[5]),
-              text[6] == UInt8(ascii: "."), isDigit(text[7])
+            text[6] == UInt8(ascii: "."), isDigit(text[7])
         else { throw .badRequest("malformed HTTP version") }
         let version = String(decoding: text, as: UTF8.self)
         guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
@@ -257,7 +262,7 @@ public struct HTTPRequestParser: Sendable {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
             throw .badRequest("header field without a colon")
         }
-        let name = line[line.startIndex ..< colon]
+        let name = line[line.startIndex..<colon]
         guard !name.isEmpty, name.allSatisfy(HTTPSyntax.isTokenByte) else {
             throw .badRequest("malformed header field name")
         }
@@ -337,8 +342,9 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private mutating func finishRequest() -> HTTPRequest {
-        let request = HTTPRequest(method: method, target: target, path: path, query: query, version: version,
-                                  headers: headers, body: body)
+        let request = HTTPRequest(
+            method: method, target: target, path: path, query: query, version: version,
+            headers: headers, body: body)
         state = .requestLine
         headers = HTTPHeaders()
         body = Data()
@@ -368,7 +374,7 @@ enum HTTPSyntax {
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             "!#$%&'*+-.^_`|~".utf8.contains(byte)

@@ -83,10 +83,10 @@ final class Connection: @unchecked Sendable {
         var endOfStream = false
         var failed = false
         withUnsafeTemporaryAllocation(byteCount: Self.readBufferSize, alignment: 16) { buffer in
-            for _ in 0 ..< 16 {
+            for _ in 0..<16 {
                 let count = recv(fd, buffer.baseAddress, buffer.count, 0)
                 if count > 0 {
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                     if count < buffer.count { break }
                 } else if count == 0 {
                     endOfStream = true
@@ -124,7 +124,8 @@ final class Connection: @unchecked Sendable {
                 case .resumeReading: setReading(true)
                 case .watchWritable: setWatchingWritable(true)
                 case .stopWatchingWritable: setWatchingWritable(false)
-                case .setTimer(let deadline): timer?.schedule(deadline: deadline.dispatchTime, leeway: .milliseconds(50))
+                case .setTimer(let deadline):
+                    timer?.schedule(deadline: deadline.dispatchTime, leeway: .milliseconds(50))
                 case .shutdownWrite: _ = shutdown(fd, Int32(SHUT_WR))
                 case .close: closeSocket()
                 }

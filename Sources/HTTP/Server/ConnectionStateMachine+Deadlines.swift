@@ -23,7 +23,8 @@ extension ConnectionStateMachine {
             switch self {
             case .closed, .handlers: .never
             case .linger(let until), .writeStall(let until), .body(let until), .head(let until),
-                 .idle(let until): until
+                .idle(let until):
+                until
             }
         }
     }
@@ -75,9 +76,10 @@ extension ConnectionStateMachine {
         case .head, .body:
             let isHead = if case .head = wait { true } else { false }
             let seconds = isHead ? configuration.headerTimeout : configuration.bodyTimeout
-            let response = HTTPResponse.error(408, code: HTTPStatus.errorCode(408),
-                                              message: "the \(isHead ? "request head" : "request body") did not "
-                                                  + "arrive within \(seconds) s")
+            let response = HTTPResponse.error(
+                408, code: HTTPStatus.errorCode(408),
+                message: "the \(isHead ? "request head" : "request body") did not "
+                    + "arrive within \(seconds) s")
             requestStarted = nil
             bodyStarted = nil
             state = .finishing(Ending())

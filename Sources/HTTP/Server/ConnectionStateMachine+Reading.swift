@@ -7,9 +7,9 @@ extension ConnectionStateMachine {
         case .reading:
             parser.append(bytes)
         case .finishing, .flushing:
-            break   // no more requests wanted: the bytes are dropped (see `syncReading`)
+            break // no more requests wanted: the bytes are dropped (see `syncReading`)
         case .lingering, .closed:
-            return   // dropped, and not activity
+            return // dropped, and not activity
         }
         lastActivity = now
         processInput(at: now)
@@ -58,8 +58,10 @@ extension ConnectionStateMachine {
         nextID += 1
         let close = !request.keepAlive
         if close { state = .finishing(Ending()) }
-        pending.append(Slot(id: id, method: request.method, target: request.target, version: request.version,
-                            isHead: request.method == "HEAD", close: close, received: now))
+        pending.append(
+            Slot(
+                id: id, method: request.method, target: request.target, version: request.version,
+                isHead: request.method == "HEAD", close: close, received: now))
         actions.append(.deliver(id, request))
     }
 
@@ -81,7 +83,7 @@ extension ConnectionStateMachine {
         }
         lastActivity = now
         if pending.isEmpty && !outputQueued {
-            close()   // without pausing reading first: no suspend and resume of the read source around its close
+            close() // without pausing reading first: no suspend and resume of the read source around its close
             return
         }
         syncReading()

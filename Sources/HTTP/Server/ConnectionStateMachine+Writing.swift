@@ -5,7 +5,7 @@ extension ConnectionStateMachine {
     /// The handler answered: store the response; release it (and finished ones behind it) if it is first in line.
     mutating func responseReady(_ id: RequestID, _ response: HTTPResponse) {
         guard let index = pending.firstIndex(where: { $0.id == id }), pending[index].response == nil else {
-            return   // already answered, or dropped by a close
+            return // already answered, or dropped by a close
         }
         pending[index].response = response
         flushReady()
@@ -16,8 +16,10 @@ extension ConnectionStateMachine {
     mutating func enqueueLast(_ response: HTTPResponse, at now: Uptime) {
         let id = nextID
         nextID += 1
-        pending.append(Slot(id: id, method: "-", target: "-", version: "HTTP/1.1", isHead: false, close: true,
-                            received: now, response: response))
+        pending.append(
+            Slot(
+                id: id, method: "-", target: "-", version: "HTTP/1.1", isHead: false, close: true,
+                received: now, response: response))
     }
 
     /// Releases the finished responses at the front of the pipeline, then flushes. A response is the last one
@@ -29,11 +31,15 @@ extension ConnectionStateMachine {
         while let slot = pending.first, let response = slot.response {
             released = true
             pending.removeFirst()
-            let last = slot.close || response.headers.tokens("Connection").contains("close")
+            let last =
+                slot.close || response.headers.tokens("Connection").contains("close")
                 || (state != .reading && pending.isEmpty)
-            actions.append(.send(OutgoingResponse(id: slot.id, response: response, method: slot.method,
-                                                  target: slot.target, version: slot.version, isHead: slot.isHead,
-                                                  close: last, received: slot.received)))
+            actions.append(
+                .send(
+                    OutgoingResponse(
+                        id: slot.id, response: response, method: slot.method,
+                        target: slot.target, version: slot.version, isHead: slot.isHead,
+                        close: last, received: slot.received)))
             outputQueued = true
             if last {
                 switch state {
@@ -75,7 +81,7 @@ extension ConnectionStateMachine {
         case .finishing(let ending) where ending.peerClosed && pending.isEmpty:
             close()
         case .reading where pending.count < configuration.maxPipelinedRequests && parser.bufferedByteCount > 0:
-            processInput(at: now)   // requests that waited for room in the pipeline
+            processInput(at: now) // requests that waited for room in the pipeline
         default:
             syncReading()
             syncTimer()

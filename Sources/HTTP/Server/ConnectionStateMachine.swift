@@ -86,9 +86,10 @@ package struct ConnectionStateMachine: Sendable {
 
     package init(configuration: HTTPServerConfiguration) {
         self.configuration = configuration
-        parser = HTTPRequestParser(maxHeaderBytes: configuration.maxHeaderBytes,
-                                   maxRequestLineBytes: configuration.maxRequestLineBytes,
-                                   maxBodyBytes: configuration.maxBodyBytes)
+        parser = HTTPRequestParser(
+            maxHeaderBytes: configuration.maxHeaderBytes,
+            maxRequestLineBytes: configuration.maxRequestLineBytes,
+            maxBodyBytes: configuration.maxBodyBytes)
     }
 
     /// Requests read and not yet answered (including a queued error response).
@@ -124,7 +125,7 @@ package struct ConnectionStateMachine: Sendable {
         case .reading: ending = Ending()
         case .finishing(let current), .flushing(let current): ending = current
         case .lingering, .closed:
-            close()   // lingering: the last response is out already
+            close() // lingering: the last response is out already
             return
         }
         ending.shuttingDown = true

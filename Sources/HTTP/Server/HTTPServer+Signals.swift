@@ -11,8 +11,10 @@ extension HTTPServer {
     /// second Ctrl-C during the grace period doesn't kill the process halfway; the caller is expected to exit
     /// afterwards. Safe to call from `main` or an `@main` type: no closure here is main-actor isolated.
     @discardableResult
-    public static func runUntilSignalled(_ server: HTTPServer, gracePeriod: TimeInterval = 5,
-                                         signals: [Int32] = [SIGINT, SIGTERM]) -> Int32 {
+    public static func runUntilSignalled(
+        _ server: HTTPServer, gracePeriod: TimeInterval = 5,
+        signals: [Int32] = [SIGINT, SIGTERM]
+    ) -> Int32 {
         let received = ReceivedSignal()
         let semaphore = DispatchSemaphore(value: 0)
         let queue = DispatchQueue(label: "glassbox.http.signals")

@@ -22,15 +22,16 @@ public final class HTTPServer: Sendable {
     /// Serial "event loop" queues, one per core (at most 4); connections are spread over them round-robin. Serial
     /// queues are overcommit queues in libdispatch: they get a thread even when blocking work elsewhere in the
     /// process has used up the worker pool, so I/O keeps moving when handlers or other code block.
-    private let ioQueues: [DispatchQueue] = (0 ..< max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
+    private let ioQueues: [DispatchQueue] = (0..<max(1, min(4, ProcessInfo.processInfo.activeProcessorCount)))
         .map { DispatchQueue(label: "glassbox.http.io.\($0)") }
     /// Signalled once the listening socket is closed (by the accept source's cancel handler).
     private let listenerClosed = DispatchSemaphore(value: 0)
     /// Handlers run here. Its own QoS class gives it its own share of libdispatch's worker pool, so blocking work
     /// at the default QoS elsewhere in the process doesn't hold up request handling (measured: 0.7 s stalls in tests
     /// whose clients blocked default-QoS workers).
-    private let handlerQueue = DispatchQueue(label: "glassbox.http.handlers", qos: .userInitiated,
-                                             attributes: .concurrent)
+    private let handlerQueue = DispatchQueue(
+        label: "glassbox.http.handlers", qos: .userInitiated,
+        attributes: .concurrent)
 
     private struct State {
         var listener: Int32 = -1
@@ -51,8 +52,10 @@ public final class HTTPServer: Sendable {
     /// How long accepting pauses when the process is out of file descriptors.
     private static let acceptBackoff = 0.1
 
-    public init(configuration: HTTPServerConfiguration,
-                handler: @escaping @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void) {
+    public init(
+        configuration: HTTPServerConfiguration,
+        handler: @escaping @Sendable (HTTPRequest, @escaping @Sendable (HTTPResponse) -> Void) -> Void
+    ) {
         self.configuration = configuration
         self.handler = handler
     }
@@ -96,8 +99,9 @@ public final class HTTPServer: Sendable {
     private func connectionContext() -> ConnectionContext {
         context.withLock { context in
             if let context { return context }
-            let made = ConnectionContext(configuration: configuration, handler: handler, handlerQueue: handlerQueue,
-                                         onClose: { [weak self] connection in self?.connectionClosed(connection) })
+            let made = ConnectionContext(
+                configuration: configuration, handler: handler, handlerQueue: handlerQueue,
+                onClose: { [weak self] connection in self?.connectionClosed(connection) })
             context = made
             return made
         }
@@ -117,7 +121,7 @@ public final class HTTPServer: Sendable {
                     pauseAccepting()
                     return
                 default:
-                    return   // EAGAIN: backlog empty
+                    return // EAGAIN: backlog empty
                 }
             }
             Socket.setNoDelay(fd)
@@ -125,9 +129,12 @@ public final class HTTPServer: Sendable {
                 guard !state.stopping, state.connections.count < configuration.maxConnections else { return nil }
                 let ioQueue = ioQueues[state.accepted % ioQueues.count]
                 state.accepted += 1
-                let connection = Connection(fd: fd, queue: DispatchQueue(label: "glassbox.http.connection",
-                                                                         target: ioQueue),
-                                            context: context)
+                let connection = Connection(
+                    fd: fd,
+                    queue: DispatchQueue(
+                        label: "glassbox.http.connection",
+                        target: ioQueue),
+                    context: context)
                 state.connections[ObjectIdentifier(connection)] = connection
                 return connection
             }
@@ -141,11 +148,15 @@ public final class HTTPServer: Sendable {
 
     /// Answers a connection over `maxConnections` with 503 and closes it, without waiting for its request.
     private static func reject(_ fd: Int32) {
-        var response = HTTPResponse.error(503, code: HTTPStatus.errorCode(503),
-                                          message: "too many open connections, try again shortly")
+        var response = HTTPResponse.error(
+            503, code: HTTPStatus.errorCode(503),
+            message: "too many open connections, try again shortly")
         response.headers.set("Retry-After", "1")
-        var bytes = Data(ResponseHead.serialize(response, headRequest: false, requestVersion: "HTTP/1.1", close: true,
-                                                date: HTTPDate.now()).utf8)
+        var bytes = Data(
+            ResponseHead.serialize(
+                response, headRequest: false, requestVersion: "HTTP/1.1", close: true,
+                date: HTTPDate.now()
+            ).utf8)
         bytes.append(response.body)
         _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }
         _ = shutdown(fd, Int32(SHUT_WR))
@@ -198,7 +209,7 @@ public final class HTTPServer: Sendable {
             // New connections are refused from here on.
             _ = listenerClosed.wait(timeout: .now() + 5)
         }
-        acceptQueue.sync {}   // no accept in progress after this
+        acceptQueue.sync {} // no accept in progress after this
         let deadline = Date().addingTimeInterval(gracePeriod)
         while openConnections > 0 && Date() < deadline {
             Thread.sleep(forTimeInterval: 0.01)

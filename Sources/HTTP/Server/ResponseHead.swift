@@ -6,8 +6,10 @@ enum ResponseHead {
     /// The head for `response` answering a request (HEAD or not), with `Content-Length`, `Date`, `Server` and
     /// `Connection` set by the server. Header fields with CR, LF or NUL in the name or value are dropped, so a
     /// handler can't split the response.
-    static func serialize(_ response: HTTPResponse, headRequest: Bool, requestVersion: String, close: Bool,
-                          date: String) -> String {
+    static func serialize(
+        _ response: HTTPResponse, headRequest: Bool, requestVersion: String, close: Bool,
+        date: String
+    ) -> String {
         var text = "HTTP/1.1 \(response.status) \(HTTPStatus.reasonPhrase(response.status))\r\n"
         let managed = ["content-length", "connection", "transfer-encoding", "date", "server"]
         var hasDate = false, hasServer = false

@@ -14,11 +14,14 @@ struct SendQueue {
 
     /// Serialises `outgoing` (head, and the body unless it is a HEAD request or a status without one), queues it,
     /// and writes its access-log line.
-    mutating func append(_ outgoing: ConnectionStateMachine.OutgoingResponse,
-                         accessLog: (@Sendable (String) -> Void)?) {
+    mutating func append(
+        _ outgoing: ConnectionStateMachine.OutgoingResponse,
+        accessLog: (@Sendable (String) -> Void)?
+    ) {
         let response = outgoing.response
-        let head = ResponseHead.serialize(response, headRequest: outgoing.isHead, requestVersion: outgoing.version,
-                                          close: outgoing.close, date: HTTPDate.now())
+        let head = ResponseHead.serialize(
+            response, headRequest: outgoing.isHead, requestVersion: outgoing.version,
+            close: outgoing.close, date: HTTPDate.now())
         let sendsBody = !outgoing.isHead && !HTTPStatus.forbidsBody(response.status)
         var data = Data(head.utf8)
         if sendsBody && !response.body.isEmpty {
@@ -35,8 +38,9 @@ struct SendQueue {
         if let accessLog {
             let nanoseconds = Uptime.now.nanoseconds &- outgoing.received.nanoseconds
             let bytes = sendsBody ? response.body.count : 0
-            accessLog("\(outgoing.method) \(outgoing.target) \(response.status) \(bytes) "
-                + String(format: "%.1f", Double(nanoseconds) / 1e6))
+            accessLog(
+                "\(outgoing.method) \(outgoing.target) \(response.status) \(bytes) "
+                    + String(format: "%.1f", Double(nanoseconds) / 1e6))
         }
     }
 

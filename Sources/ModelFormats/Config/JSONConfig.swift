@@ -113,7 +113,8 @@ extension ModelFormatError {
             self.init(path: error.source, error.syntax.map { "not valid JSON (\($0))" } ?? error.problem)
             return
         }
-        self.init(path: error.source + error.keyPath.dropLast().map { " (\($0))" }.joined(),
-                  "key \"\(last)\" \(error.problem)")
+        self.init(
+            path: error.source + error.keyPath.dropLast().map { " (\($0))" }.joined(),
+            "key \"\(last)\" \(error.problem)")
     }
 }

@@ -5,8 +5,11 @@ extension Dequantization {
         UnsafeMutableRawPointer(destination).copyMemory(from: source, byteCount: count * 4)
         #else
         for i in 0..<count {
-            destination[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i,
-                                                                                         as: UInt32.self)))
+            destination[i] = Float(
+                bitPattern: UInt32(
+                    littleEndian: source.loadUnaligned(
+                        fromByteOffset: 4 * i,
+                        as: UInt32.self)))
         }
         #endif
     }

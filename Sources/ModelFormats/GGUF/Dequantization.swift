@@ -42,8 +42,10 @@ public enum Dequantization {
     /// Dequantises whole blocks of `type` in `source` into a new array; nil when the type is not supported or
     /// `source.count` is not a whole number of blocks. `workers` splits the blocks between threads; each block is
     /// converted the same way whatever the split, so the result does not depend on it.
-    public static func dequantize(_ type: GGUFTensorType, _ source: UnsafeRawBufferPointer,
-                                  workers: WorkerPool = .serial) -> [Float]? {
+    public static func dequantize(
+        _ type: GGUFTensorType, _ source: UnsafeRawBufferPointer,
+        workers: WorkerPool = .serial
+    ) -> [Float]? {
         guard let kernel = kernel(for: type), source.count % type.blockBytes == 0 else { return nil }
         let blocks = source.count / type.blockBytes
         let blockBytes = type.blockBytes, blockElements = type.blockElements
@@ -55,8 +57,9 @@ public enum Dequantization {
                 let minimumBlocks = max(1, 65_536 / blockElements)
                 let pool = WorkerPool(workers: min(workers.workers, max(1, blocks / minimumBlocks)))
                 pool.forEachChunk(of: blocks) { range in
-                    kernel(input.base + range.lowerBound * blockBytes, output.base + range.lowerBound * blockElements,
-                           range.count)
+                    kernel(
+                        input.base + range.lowerBound * blockBytes, output.base + range.lowerBound * blockElements,
+                        range.count)
                 }
             }
             initialized = count

@@ -42,9 +42,10 @@ public struct GGUFFile: Sendable {
             throw fail("not a GGUF file: \(file.count) bytes, too short for the 4-byte magic")
         }
         let magic = try reader.read(UInt32.self, "the magic")
-        guard magic == 0x4655_4747 else {   // "GGUF" read little-endian
+        guard magic == 0x4655_4747 else { // "GGUF" read little-endian
             let shown = withUnsafeBytes(of: magic.littleEndian) { $0.map { String($0, radix: 16) } }
-            throw fail("not a GGUF file: the magic is [\(shown.joined(separator: " "))], expected 47 47 55 46 (\"GGUF\")")
+            throw fail(
+                "not a GGUF file: the magic is [\(shown.joined(separator: " "))], expected 47 47 55 46 (\"GGUF\")")
         }
         let version = try reader.read(UInt32.self, "the version")
         if version != 2 && version != 3 {
@@ -52,8 +53,9 @@ public struct GGUFFile: Sendable {
                 throw fail("GGUF version 1 is not supported (it used 32-bit counts); only versions 2 and 3 are")
             }
             if version & 0xFFFF == 0, (1...3).contains(version.byteSwapped) {
-                throw fail("big-endian GGUF file (version reads as 0x\(String(version, radix: 16))); only "
-                           + "little-endian files are supported")
+                throw fail(
+                    "big-endian GGUF file (version reads as 0x\(String(version, radix: 16))); only "
+                        + "little-endian files are supported")
             }
             throw fail("unsupported GGUF version \(version); only versions 2 and 3 are supported")
         }
@@ -64,8 +66,9 @@ public struct GGUFFile: Sendable {
         let tensorCount = try reader.read(UInt64.self, "the tensor count")
         let kvCount = try reader.readCount("the metadata KV count", minimumSize: 13)
         guard tensorCount <= UInt64(reader.remaining / 24) else {
-            throw fail("the tensor count is \(tensorCount), but the \(reader.remaining) bytes left in the file can "
-                       + "hold at most \(reader.remaining / 24) tensor infos; the file is corrupt or truncated")
+            throw fail(
+                "the tensor count is \(tensorCount), but the \(reader.remaining) bytes left in the file can "
+                    + "hold at most \(reader.remaining / 24) tensor infos; the file is corrupt or truncated")
         }
 
         var keys: [String] = []
@@ -119,8 +122,9 @@ public struct GGUFFile: Sendable {
 
             let rowLength = ne.first ?? 1
             guard rowLength % type.blockElements == 0 else {
-                throw fail("tensor '\(name)' of type \(type.name) has ne[0] = \(rowLength), which is not a multiple "
-                           + "of the block size \(type.blockElements)")
+                throw fail(
+                    "tensor '\(name)' of type \(type.name) has ne[0] = \(rowLength), which is not a multiple "
+                        + "of the block size \(type.blockElements)")
             }
             var blocks = rowLength / type.blockElements
             var overflow = false
@@ -134,8 +138,9 @@ public struct GGUFFile: Sendable {
                 throw fail("tensor '\(name)' is too large: ne \(ne) of \(type.name) at offset \(rawOffset)")
             }
             guard offset % alignment == 0 else {
-                throw fail("tensor '\(name)' has offset \(offset), which is not a multiple of the alignment "
-                           + "\(alignment)")
+                throw fail(
+                    "tensor '\(name)' has offset \(offset), which is not a multiple of the alignment "
+                        + "\(alignment)")
             }
             guard index.updateValue(infos.count, forKey: name) == nil else {
                 throw fail("duplicate tensor name '\(name)'")
@@ -153,16 +158,20 @@ public struct GGUFFile: Sendable {
             let (begin, o1) = dataStart.addingReportingOverflow(info.offset)
             let (end, o2) = begin.addingReportingOverflow(info.byteCount)
             guard !o1, begin <= file.count else {
-                throw fail("tensor '\(info.name)' starts at byte \(dataStart) + \(info.offset), beyond the end of the "
-                           + "file (\(file.count) bytes)")
+                throw fail(
+                    "tensor '\(info.name)' starts at byte \(dataStart) + \(info.offset), beyond the end of the "
+                        + "file (\(file.count) bytes)")
             }
             guard !o2, end <= file.count else {
-                throw fail("tensor '\(info.name)' (\(info.type.name), ne \(info.ne)) ends at byte \(dataStart) + "
-                           + "\(info.offset) + \(info.byteCount), but the file has only \(file.count) bytes "
-                           + "(truncated file?)")
+                throw fail(
+                    "tensor '\(info.name)' (\(info.type.name), ne \(info.ne)) ends at byte \(dataStart) + "
+                        + "\(info.offset) + \(info.byteCount), but the file has only \(file.count) bytes "
+                        + "(truncated file?)")
             }
-            tensors.append(GGUFTensorInfo(name: info.name, ne: info.ne, type: info.type, offset: info.offset,
-                                          byteRange: begin..<end))
+            tensors.append(
+                GGUFTensorInfo(
+                    name: info.name, ne: info.ne, type: info.type, offset: info.offset,
+                    byteRange: begin..<end))
         }
         self.tensors = tensors
         self.tensorIndex = index
@@ -202,12 +211,16 @@ public struct GGUFFile: Sendable {
     /// The tensor of `info` (an entry of `tensors`) dequantised to float32, with the HF / PyTorch shape.
     public func tensor(_ info: GGUFTensorInfo, workers: WorkerPool = .serial) throws -> Tensor {
         guard Dequantization.supports(info.type) else {
-            throw ModelFormatError(path: path, "tensor '\(info.name)' has type \(info.type.name), which Glassbox "
-                                   + "cannot dequantise yet")
+            throw ModelFormatError(
+                path: path,
+                "tensor '\(info.name)' has type \(info.type.name), which Glassbox "
+                    + "cannot dequantise yet")
         }
         guard let elements = Dequantization.dequantize(info.type, file.buffer(info.byteRange), workers: workers) else {
-            throw ModelFormatError(path: path, "tensor '\(info.name)': \(info.byteCount) bytes are not whole "
-                                   + "\(info.type.name) blocks")
+            throw ModelFormatError(
+                path: path,
+                "tensor '\(info.name)': \(info.byteCount) bytes are not whole "
+                    + "\(info.type.name) blocks")
         }
         file.release(info.byteRange)
         return Tensor(shape: info.shape, elements: elements)

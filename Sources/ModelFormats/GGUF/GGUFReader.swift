@@ -26,8 +26,9 @@ struct GGUFReader {
     /// Throws unless `count` more bytes follow `position`.
     func require(_ count: Int, for what: @autoclosure () -> String) throws {
         guard count <= remaining else {
-            throw error("truncated GGUF file: reading \(what()) at byte \(position) needs \(count) bytes but only "
-                        + "\(remaining) remain")
+            throw error(
+                "truncated GGUF file: reading \(what()) at byte \(position) needs \(count) bytes but only "
+                    + "\(remaining) remain")
         }
     }
 
@@ -46,8 +47,9 @@ struct GGUFReader {
         let raw = try read(UInt64.self, what())
         let limit = UInt64(remaining / max(minimumSize, 1))
         guard raw <= limit else {
-            throw error("\(what()) is \(raw), but the \(remaining) bytes left in the file can hold at most \(limit); "
-                        + "the file is corrupt or truncated")
+            throw error(
+                "\(what()) is \(raw), but the \(remaining) bytes left in the file can hold at most \(limit); "
+                    + "the file is corrupt or truncated")
         }
         return Int(raw)
     }
@@ -55,14 +57,17 @@ struct GGUFReader {
     /// Reads a gguf string: a u64 byte length, then that many UTF-8 bytes (invalid sequences are replaced by U+FFFD).
     mutating func readString(_ what: @autoclosure () -> String) throws -> String {
         let length = try readCount("the length of \(what())", minimumSize: 1)
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]),
-                          as: UTF8.self)
+        let text = String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<(position + length)]),
+            as: UTF8.self)
         position += length
         return text
     }
 
     /// Reads a value of `type`; `what` names it for error messages and `depth` counts enclosing arrays.
-    mutating func readValue(_ type: GGUFValueType, _ what: @autoclosure () -> String, depth: Int = 0) throws -> GGUFValue {
+    mutating func readValue(_ type: GGUFValueType, _ what: @autoclosure () -> String, depth: Int = 0) throws
+        -> GGUFValue
+    {
         switch type {
         case .uint8: return .uint8(try read(UInt8.self, what()))
         case .int8: return .int8(try read(Int8.self, what()))

@@ -88,7 +88,8 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable, CustomStringConverti
         case .nvfp4: 64
         case .q1_0: 128
         case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K, .iq2_XXS, .iq2_XS, .iq3_XXS, .iq1_S, .iq3_S, .iq2_S,
-             .iq4_XS, .iq1_M, .tq1_0, .tq2_0: 256
+            .iq4_XS, .iq1_M, .tq1_0, .tq2_0:
+            256
         }
     }
 
@@ -106,7 +107,7 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable, CustomStringConverti
         case .q5_0: 22
         case .q5_1: 24
         case .q8_0: 34
-        case .q8_1: 36     // ggml's block_q8_1: f16 d, f16 s, int8[32].
+        case .q8_1: 36 // ggml's block_q8_1: f16 d, f16 s, int8[32].
         case .q2_K: 84
         case .q3_K: 110
         case .q4_K: 144

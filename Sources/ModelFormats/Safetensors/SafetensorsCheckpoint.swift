@@ -22,7 +22,8 @@ public struct SafetensorsCheckpoint: Sendable {
         if manager.fileExists(atPath: index.path) {
             let indexConfig = try JSONConfig(contentsOf: index)
             guard let mapObject = indexConfig["weight_map"]?.objectMembers,
-                  mapObject.allSatisfy({ $0.value.stringValue != nil }) else {
+                mapObject.allSatisfy({ $0.value.stringValue != nil })
+            else {
                 throw ModelFormatError(path: index.path, "missing \"weight_map\" object of tensor name → file name")
             }
             var map: [String: String] = [:]
@@ -35,8 +36,9 @@ public struct SafetensorsCheckpoint: Sendable {
             }
             for (tensor, fileName) in map {
                 guard files[fileName]?.entries[tensor] != nil else {
-                    throw ModelFormatError(path: directory.appendingPathComponent(fileName).path,
-                                           "the index says it holds tensor '\(tensor)', but it does not")
+                    throw ModelFormatError(
+                        path: directory.appendingPathComponent(fileName).path,
+                        "the index says it holds tensor '\(tensor)', but it does not")
                 }
                 fileOfTensor[tensor] = fileName
             }
@@ -45,8 +47,9 @@ public struct SafetensorsCheckpoint: Sendable {
             files["model.safetensors"] = file
             for name in file.entries.keys { fileOfTensor[name] = "model.safetensors" }
         } else {
-            throw ModelFormatError(path: directory.path,
-                                   "no model.safetensors or model.safetensors.index.json in this directory")
+            throw ModelFormatError(
+                path: directory.path,
+                "no model.safetensors or model.safetensors.index.json in this directory")
         }
         self.files = files
         self.fileOfTensor = fileOfTensor
@@ -75,8 +78,9 @@ public struct SafetensorsCheckpoint: Sendable {
     public func tensor(_ name: String, shape expected: [Int]) throws -> Tensor {
         let t = try tensor(name)
         guard t.shape == expected else {
-            throw ModelFormatError(path: directory.path,
-                                   "tensor '\(name)' has shape \(t.shape), expected \(expected) from config.json")
+            throw ModelFormatError(
+                path: directory.path,
+                "tensor '\(name)' has shape \(t.shape), expected \(expected) from config.json")
         }
         return t
     }

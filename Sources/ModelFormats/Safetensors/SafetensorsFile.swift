@@ -25,8 +25,9 @@ public struct SafetensorsFile: Sendable {
         }
         let headerLength = file.loadLittleEndian(UInt64.self, at: 0)
         guard headerLength <= UInt64(file.count - 8) else {
-            throw fail("truncated safetensors file: the header claims \(headerLength) bytes but only "
-                       + "\(file.count - 8) follow")
+            throw fail(
+                "truncated safetensors file: the header claims \(headerLength) bytes but only "
+                    + "\(file.count - 8) follow")
         }
         let dataStart = 8 + Int(headerLength)
         let root: JSONValue
@@ -53,7 +54,8 @@ public struct SafetensorsFile: Sendable {
                 return values.count == items.count ? values : nil
             }
             guard let dtypeName = member.value["dtype"]?.stringValue, let shape = integers("shape"),
-                  let offsets = integers("data_offsets"), offsets.count == 2 else {
+                let offsets = integers("data_offsets"), offsets.count == 2
+            else {
                 throw fail("tensor '\(name)': entry must have dtype, shape and two data_offsets")
             }
             guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
@@ -73,15 +75,18 @@ public struct SafetensorsFile: Sendable {
                 throw fail("tensor '\(name)': invalid data_offsets [\(begin), \(end)]")
             }
             guard end - begin == byteCount else {
-                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] hold \(end - begin) bytes but shape "
-                           + "\(shape) of \(dtypeName) needs \(byteCount)")
+                throw fail(
+                    "tensor '\(name)': data_offsets [\(begin), \(end)] hold \(end - begin) bytes but shape "
+                        + "\(shape) of \(dtypeName) needs \(byteCount)")
             }
             guard end <= file.count - dataStart else {
-                throw fail("tensor '\(name)' ends at byte \(dataStart + end) but the file has only \(file.count) "
-                           + "bytes (truncated file?)")
+                throw fail(
+                    "tensor '\(name)' ends at byte \(dataStart + end) but the file has only \(file.count) "
+                        + "bytes (truncated file?)")
             }
-            entries[name] = SafetensorsEntry(name: name, dtype: dtype, shape: shape,
-                                             byteRange: (dataStart + begin)..<(dataStart + end))
+            entries[name] = SafetensorsEntry(
+                name: name, dtype: dtype, shape: shape,
+                byteRange: (dataStart + begin)..<(dataStart + end))
         }
         self.entries = entries
         self.metadata = metadata
@@ -106,13 +111,19 @@ public struct SafetensorsFile: Sendable {
             for i in 0..<count { elements[i] = Float(bitPattern: UInt32(littleEndian: elements[i].bitPattern)) }
         case .f16:
             for i in 0..<count {
-                elements[i] = FloatConversion.half(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i,
-                                                                                          as: UInt16.self)))
+                elements[i] = FloatConversion.half(
+                    UInt16(
+                        littleEndian: raw.loadUnaligned(
+                            fromByteOffset: 2 * i,
+                            as: UInt16.self)))
             }
         case .bf16:
             for i in 0..<count {
-                elements[i] = FloatConversion.bfloat16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i,
-                                                                                              as: UInt16.self)))
+                elements[i] = FloatConversion.bfloat16(
+                    UInt16(
+                        littleEndian: raw.loadUnaligned(
+                            fromByteOffset: 2 * i,
+                            as: UInt16.self)))
             }
         case .f64:
             for i in 0..<count {
@@ -120,8 +131,9 @@ public struct SafetensorsFile: Sendable {
                 elements[i] = Float(Double(bitPattern: bits))
             }
         default:
-            throw ModelFormatError(path: file.path,
-                                   "tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected a float type")
+            throw ModelFormatError(
+                path: file.path,
+                "tensor '\(entry.name)' has dtype \(entry.dtype.rawValue), expected a float type")
         }
         file.release(entry.byteRange)
         return Tensor(shape: entry.shape, elements: elements)

@@ -93,7 +93,11 @@ public enum ComparisonJSON {
                         o.field("values") { w in
                             w.object { v in
                                 for name in metrics {
-                                    v.field(name) { w in ReportJSON.list(c.sides, &w) { s, w in w.number(s.metrics[l][h].value(of: name)!) } }
+                                    v.field(name) { w in
+                                        ReportJSON.list(c.sides, &w) { s, w in
+                                            w.number(s.metrics[l][h].value(of: name)!)
+                                        }
+                                    }
                                 }
                             }
                         }

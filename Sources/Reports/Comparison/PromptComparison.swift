@@ -53,22 +53,28 @@ public struct PromptComparison: Sendable {
     public let groups: [Group]
 
     /// Runs the prompts. `labels` name them (languages, templates); `targets` are texts whose first token is scored.
-    public static func compare(kind: Kind, prompts: [String], labels: [String]? = nil, targets: [String],
-                               model: DecoderModel, tokenizer: any Tokenizer, topK: Int = 5, maxTokens: Int = 512,
-                               workers: Int = 1) throws -> PromptComparison {
-        guard prompts.count >= 2 else { throw ReportError("a comparison needs at least two prompts, got \(prompts.count)") }
+    public static func compare(
+        kind: Kind, prompts: [String], labels: [String]? = nil, targets: [String],
+        model: DecoderModel, tokenizer: any Tokenizer, topK: Int = 5, maxTokens: Int = 512,
+        workers: Int = 1
+    ) throws -> PromptComparison {
+        guard prompts.count >= 2 else {
+            throw ReportError("a comparison needs at least two prompts, got \(prompts.count)")
+        }
         if kind == .pair && prompts.count != 2 {
             throw ReportError("a pair has exactly two prompts, got \(prompts.count)")
         }
         if let labels, labels.count != prompts.count {
-            throw ReportError("\(labels.count) labels for \(prompts.count) prompts: give one label per prompt",
-                              parameter: "labels")
+            throw ReportError(
+                "\(labels.count) labels for \(prompts.count) prompts: give one label per prompt",
+                parameter: "labels")
         }
         let marked = try prompts.map(MarkedPrompt.init)
         let spanCounts = marked.map(\.spans.count)
         if let bad = spanCounts.indices.first(where: { spanCounts[$0] != spanCounts[0] }) {
-            throw ReportError("mismatched prompts: prompt 1 marks \(spanCounts[0]) span(s) with [[...]] but prompt "
-                              + "\(bad + 1) marks \(spanCounts[bad]); mark the same spans in every prompt")
+            throw ReportError(
+                "mismatched prompts: prompt 1 marks \(spanCounts[0]) span(s) with [[...]] but prompt "
+                    + "\(bad + 1) marks \(spanCounts[bad]); mark the same spans in every prompt")
         }
         let resolved = try targets.map { text -> Target in
             guard !text.isEmpty else { throw ReportError("a target is empty", parameter: "targets") }
@@ -120,7 +126,9 @@ public struct PromptComparison: Sendable {
             let aligned = (0..<trace.shape.layers).map { l in
                 (0..<trace.shape.heads).map { h in
                     let a = trace.attention(layer: l, head: h)
-                    return groups.map { g in g.positions[i].reduce(0.0) { $0 + Double(a[a.startIndex + (n - 1) * n + $1]) } }
+                    return groups.map { g in
+                        g.positions[i].reduce(0.0) { $0 + Double(a[a.startIndex + (n - 1) * n + $1]) }
+                    }
                 }
             }
             var share: Double? = nil
@@ -128,10 +136,11 @@ public struct PromptComparison: Sendable {
                 let rollout = try AttentionRollout.compute(trace: trace)
                 share = first.reduce(0.0) { $0 + rollout[(n - 1) * n + $1] }
             }
-            return Side(label: labels?[i] ?? "prompt \(i + 1)", text: marked[i].text, tokens: tokenLists[i],
-                        displays: displays[i], spans: spans[i], predictions: run.predictions(k: topK),
-                        targetLogProbabilities: resolved.map { logp[$0.id] },
-                        metrics: try HeadMetrics.all(trace: trace), alignedAttention: aligned, spanRolloutShare: share)
+            return Side(
+                label: labels?[i] ?? "prompt \(i + 1)", text: marked[i].text, tokens: tokenLists[i],
+                displays: displays[i], spans: spans[i], predictions: run.predictions(k: topK),
+                targetLogProbabilities: resolved.map { logp[$0.id] },
+                metrics: try HeadMetrics.all(trace: trace), alignedAttention: aligned, spanRolloutShare: share)
         }
         return PromptComparison(kind: kind, alignment: alignment, targets: resolved, sides: sides, groups: groups)
     }

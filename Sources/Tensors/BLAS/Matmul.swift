@@ -24,20 +24,24 @@ public func matmul(
     if rows == 1 {
         switch layout {
         case .outIn:
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
-                        weight, ldw, input, 1, beta, output, 1)
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures), 1,
+                weight, ldw, input, 1, beta, output, 1)
         case .inOut:
-            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(inFeatures), Int32(outFeatures), 1,
-                        weight, ldw, input, 1, beta, output, 1)
+            cblas_sgemv(
+                CblasRowMajor, CblasTrans, Int32(inFeatures), Int32(outFeatures), 1,
+                weight, ldw, input, 1, beta, output, 1)
         }
     } else {
         switch layout {
         case .outIn:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
+                1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
         case .inOut:
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
-                        1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
+                1, input, Int32(inputStride), weight, ldw, beta, output, Int32(outputStride))
         }
     }
     if let bias {
@@ -59,6 +63,7 @@ public func gemm(
     m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
 ) {
     guard m > 0, n > 0 else { return }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

@@ -13,7 +13,7 @@ public enum VectorExp {
     public static func exp(_ x: Vector) -> Vector {
         var clamped = x.replacing(with: -87, where: x .< -87)
         clamped.replace(with: 88, where: clamped .> 88)
-        let magic = Vector(repeating: 12_582_912)  // 1.5 · 2²³
+        let magic = Vector(repeating: 12_582_912) // 1.5 · 2²³
         let shifted = clamped * 1.442_695_040_888_963_4 + magic
         let n = shifted - magic
         // ln 2 split in a part exact in Float and the rest, so that x − n·ln2 loses nothing.

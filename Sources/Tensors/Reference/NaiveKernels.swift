@@ -5,8 +5,10 @@ import Foundation
 /// Shapes follow the fast kernels; inputs and outputs are row-major `[Float]`. Never used on a hot path.
 public enum NaiveKernels {
     /// `[rows, out] = x[rows, in] · W`, W `[out, in]` (`.outIn`) or `[in, out]` (`.inOut`), plus `bias`.
-    public static func matmul(_ x: [Float], weight: [Float], layout: WeightLayout, bias: [Float]?,
-                              rows: Int, inFeatures: Int, outFeatures: Int) -> [Float] {
+    public static func matmul(
+        _ x: [Float], weight: [Float], layout: WeightLayout, bias: [Float]?,
+        rows: Int, inFeatures: Int, outFeatures: Int
+    ) -> [Float] {
         var y = [Float](repeating: 0, count: rows * outFeatures)
         for r in 0..<rows {
             for o in 0..<outFeatures {
@@ -22,8 +24,10 @@ public enum NaiveKernels {
     }
 
     /// LayerNorm of each row of `[rows, dim]`.
-    public static func layerNorm(_ x: [Float], weight: [Float], bias: [Float]?, eps: Double,
-                                 rows: Int, dim: Int) -> [Float] {
+    public static func layerNorm(
+        _ x: [Float], weight: [Float], bias: [Float]?, eps: Double,
+        rows: Int, dim: Int
+    ) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         for r in 0..<rows {
             let row = x[(r * dim)..<((r + 1) * dim)].map(Double.init)
@@ -38,15 +42,18 @@ public enum NaiveKernels {
     }
 
     /// RMSNorm of each row of `[rows, dim]` with weight `(offset + w)`.
-    public static func rmsNorm(_ x: [Float], weight: [Float], weightOffset: Float, eps: Double,
-                               rows: Int, dim: Int) -> [Float] {
+    public static func rmsNorm(
+        _ x: [Float], weight: [Float], weightOffset: Float, eps: Double,
+        rows: Int, dim: Int
+    ) -> [Float] {
         var y = [Float](repeating: 0, count: x.count)
         for r in 0..<rows {
             let row = x[(r * dim)..<((r + 1) * dim)].map(Double.init)
             let meanSquare = row.map { $0 * $0 }.reduce(0, +) / Double(dim)
             for j in 0..<dim {
-                y[r * dim + j] = Float(row[j] / (meanSquare + eps).squareRoot()
-                                       * (Double(weightOffset) + Double(weight[j])))
+                y[r * dim + j] = Float(
+                    row[j] / (meanSquare + eps).squareRoot()
+                        * (Double(weightOffset) + Double(weight[j])))
             }
         }
         return y
@@ -54,8 +61,10 @@ public enum NaiveKernels {
 
     /// Masked softmax of `[rows, keys]` scores (query `q` at position `queryOffset + q`), with optional window
     /// and soft-cap, as `causalSoftmax`.
-    public static func causalSoftmax(_ scores: [Float], rows: Int, keys: Int, queryOffset: Int = 0,
-                                     window: Int? = nil, softcap: Float? = nil) -> [Float] {
+    public static func causalSoftmax(
+        _ scores: [Float], rows: Int, keys: Int, queryOffset: Int = 0,
+        window: Int? = nil, softcap: Float? = nil
+    ) -> [Float] {
         var y = [Float](repeating: 0, count: scores.count)
         for q in 0..<rows {
             let p = queryOffset + q
@@ -73,8 +82,10 @@ public enum NaiveKernels {
     }
 
     /// Rotary embedding of `[rows, heads·headDim]` at positions `0..<rows`.
-    public static func rope(_ x: [Float], rows: Int, heads: Int, headDim: Int, inverseFrequencies: [Double],
-                            style: RoPEStyle) -> [Float] {
+    public static func rope(
+        _ x: [Float], rows: Int, heads: Int, headDim: Int, inverseFrequencies: [Double],
+        style: RoPEStyle
+    ) -> [Float] {
         var y = x
         let pairs = inverseFrequencies.count
         for r in 0..<rows {
@@ -98,8 +109,13 @@ public enum NaiveKernels {
         x.map { v in
             let d = Double(v)
             switch activation {
-            case .geluTanh: return Float(0.5 * d * (1 + Foundation.tanh((2 / Double.pi).squareRoot()
-                                                                          * (d + 0.044715 * d * d * d))))
+            case .geluTanh:
+                return Float(
+                    0.5 * d
+                        * (1
+                            + Foundation.tanh(
+                                (2 / Double.pi).squareRoot()
+                                    * (d + 0.044715 * d * d * d))))
             case .geluErf: return Float(0.5 * d * (1 + Foundation.erf(d / 2.0.squareRoot())))
             case .silu: return Float(d / (1 + Foundation.exp(-d)))
             case .relu: return Float(max(0, d))

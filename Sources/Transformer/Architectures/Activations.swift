@@ -10,8 +10,10 @@ enum Activations {
         case "silu", "swish": return .silu
         case "relu": return .relu
         default:
-            throw ModelFormatError(path: path, "key \"\(key)\": activation \"\(name)\" is not supported "
-                                   + "(supported: gelu_new, gelu_pytorch_tanh, gelu, silu, relu)")
+            throw ModelFormatError(
+                path: path,
+                "key \"\(key)\": activation \"\(name)\" is not supported "
+                    + "(supported: gelu_new, gelu_pytorch_tanh, gelu, silu, relu)")
         }
     }
 }

@@ -12,12 +12,13 @@ public enum ArchitectureRegistry {
             try Llama.load(config: config, checkpoint: checkpoint, modelType: "llama", architecture: "LlamaForCausalLM")
         },
         "mistral": { config, checkpoint in
-            try Llama.load(config: config, checkpoint: checkpoint, modelType: "mistral",
-                           architecture: "MistralForCausalLM")
+            try Llama.load(
+                config: config, checkpoint: checkpoint, modelType: "mistral",
+                architecture: "MistralForCausalLM")
         },
         "qwen2": { config, checkpoint in
             try Llama.load(config: config, checkpoint: checkpoint, modelType: "qwen2", architecture: "Qwen2ForCausalLM")
-        },
+        }
     ]
 
     /// The `model_type` values that load.
@@ -29,7 +30,7 @@ public enum ModelLoader {
     /// Architectures that load from GGUF files, by `general.architecture`.
     static let ggufBuilders: [String: @Sendable (GGUFFile) throws -> DecoderModel] = [
         "gemma3": { file in try Gemma3.load(gguf: file) },
-        "llama": { file in try Llama.load(gguf: file) },
+        "llama": { file in try Llama.load(gguf: file) }
     ]
 
     /// Loads the directory or GGUF file at `url`.
@@ -50,8 +51,10 @@ public enum ModelLoader {
         let config = try JSONConfig(contentsOf: configURL)
         let modelType = try config.string("model_type")
         guard let build = ArchitectureRegistry.builders[modelType] else {
-            throw ModelFormatError(path: configURL.path, "model_type \"\(modelType)\" is not supported (supported: "
-                                   + ArchitectureRegistry.supportedModelTypes.joined(separator: ", ") + ")")
+            throw ModelFormatError(
+                path: configURL.path,
+                "model_type \"\(modelType)\" is not supported (supported: "
+                    + ArchitectureRegistry.supportedModelTypes.joined(separator: ", ") + ")")
         }
         let checkpoint = try SafetensorsCheckpoint(directory: directory)
         return try build(config, checkpoint)
@@ -62,8 +65,10 @@ public enum ModelLoader {
         let file = try GGUFFile(path: url.path)
         let meta = try GGUFHyperparameters(file: file)
         guard let build = ggufBuilders[meta.architecture] else {
-            throw ModelFormatError(path: url.path, "GGUF architecture \"\(meta.architecture)\" is not supported "
-                                   + "(supported: " + ggufBuilders.keys.sorted().joined(separator: ", ") + ")")
+            throw ModelFormatError(
+                path: url.path,
+                "GGUF architecture \"\(meta.architecture)\" is not supported "
+                    + "(supported: " + ggufBuilders.keys.sorted().joined(separator: ", ") + ")")
         }
         return try build(file)
     }

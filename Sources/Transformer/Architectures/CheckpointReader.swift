@@ -26,9 +26,11 @@ struct CheckpointReader {
     func expectShape(_ name: String, _ shape: [Int]) throws {
         let stored = source.shape(of: name)
         guard stored == shape else {
-            throw ModelFormatError(path: source.location, stored.map {
-                "tensor '\(name)' has shape \($0), expected \(shape) from the model's configuration"
-            } ?? "missing tensor '\(name)'")
+            throw ModelFormatError(
+                path: source.location,
+                stored.map {
+                    "tensor '\(name)' has shape \($0), expected \(shape) from the model's configuration"
+                } ?? "missing tensor '\(name)'")
         }
     }
 

@@ -60,15 +60,18 @@ struct GGUFHyperparameters {
         case nil, "none"?: return .none
         case "linear"?: return .linear(factor: try double("rope.scaling.factor", default: 1))
         case let other?:
-            throw ModelFormatError(path: file.path, "RoPE scaling type \"\(other)\" is not supported for \(architecture)")
+            throw ModelFormatError(
+                path: file.path, "RoPE scaling type \"\(other)\" is not supported for \(architecture)")
         }
     }
 
     /// Checks that the query heads group evenly over the key/value heads and that the head size is even.
     func checkHeads(heads: Int, kvHeads: Int, headDim: Int) throws {
         guard heads % kvHeads == 0, headDim % 2 == 0 else {
-            throw ModelFormatError(path: file.path, "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
-                                   + "must divide evenly, with an even head_dim")
+            throw ModelFormatError(
+                path: file.path,
+                "attention heads \(heads)/\(kvHeads) and head_dim \(headDim) "
+                    + "must divide evenly, with an even head_dim")
         }
     }
 }
@@ -91,8 +94,10 @@ struct GGUFWeights: WeightSource {
             throw ModelFormatError(path: file.path, "missing tensor '\(ggufName(name) ?? name)'")
         }
         guard info.shape == shape else {
-            throw ModelFormatError(path: file.path, "tensor '\(mapped)' has shape \(info.shape), expected \(shape) "
-                                   + "from the model's metadata")
+            throw ModelFormatError(
+                path: file.path,
+                "tensor '\(mapped)' has shape \(info.shape), expected \(shape) "
+                    + "from the model's metadata")
         }
         let tensor = try file.tensor(info)
         file.file.release(info.byteRange)
@@ -112,7 +117,7 @@ struct GGUFWeights: WeightSource {
         "pre_feedforward_layernorm.weight": "ffn_norm.weight",
         "post_feedforward_layernorm.weight": "post_ffw_norm.weight",
         "mlp.gate_proj.weight": "ffn_gate.weight", "mlp.up_proj.weight": "ffn_up.weight",
-        "mlp.down_proj.weight": "ffn_down.weight",
+        "mlp.down_proj.weight": "ffn_down.weight"
     ]
 
     /// The llama.cpp names of Llama-family decoder-layer tensors, by HF suffix.
@@ -124,7 +129,7 @@ struct GGUFWeights: WeightSource {
         "self_attn.o_proj.weight": "attn_output.weight",
         "post_attention_layernorm.weight": "ffn_norm.weight",
         "mlp.gate_proj.weight": "ffn_gate.weight", "mlp.up_proj.weight": "ffn_up.weight",
-        "mlp.down_proj.weight": "ffn_down.weight",
+        "mlp.down_proj.weight": "ffn_down.weight"
     ]
 
     /// HF name → GGUF name for the Llama family (names carry `model.`, except `lm_head`).
@@ -143,7 +148,8 @@ struct GGUFWeights: WeightSource {
     private static func layerName(_ name: String, _ names: [String: String]) -> String? {
         let parts = name.split(separator: ".", maxSplits: 2)
         guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]),
-              let suffix = names[String(parts[2])] else { return nil }
+            let suffix = names[String(parts[2])]
+        else { return nil }
         return "blk.\(index).\(suffix)"
     }
 

@@ -30,8 +30,9 @@ enum GPT2 {
             vocabSize = try config.positiveInt("vocab_size")
             ffnDim = try config.positiveInt("n_inner", default: 4 * dModel)
             eps = try config.double("layer_norm_epsilon", default: 1e-5)
-            activation = try Activations.named(config.string("activation_function", default: "gelu_new") ?? "gelu_new",
-                                               key: "activation_function", path: config.path)
+            activation = try Activations.named(
+                config.string("activation_function", default: "gelu_new") ?? "gelu_new",
+                key: "activation_function", path: config.path)
             tied = try config.bool("tie_word_embeddings", default: true)
             scaleAttention = try config.bool("scale_attn_weights", default: true)
             guard dModel % heads == 0 else {
@@ -55,13 +56,15 @@ enum GPT2 {
         for i in 0..<c.layers {
             let p = "h.\(i)."
             func norm(_ name: String) throws -> Norm {
-                Norm(kind: .layerNorm, weight: try reader.tensor(p + name + ".weight", [d]),
-                     bias: try reader.tensor(p + name + ".bias", [d]), eps: c.eps)
+                Norm(
+                    kind: .layerNorm, weight: try reader.tensor(p + name + ".weight", [d]),
+                    bias: try reader.tensor(p + name + ".bias", [d]), eps: c.eps)
             }
             func conv1D(_ name: String, in inF: Int, out outF: Int) throws -> Linear {
-                Linear(weight: try reader.tensor(p + name + ".weight", [inF, outF]),
-                       bias: try reader.tensor(p + name + ".bias", [outF]), layout: .inOut,
-                       inFeatures: inF, outFeatures: outF)
+                Linear(
+                    weight: try reader.tensor(p + name + ".weight", [inF, outF]),
+                    bias: try reader.tensor(p + name + ".bias", [outF]), layout: .inOut,
+                    inFeatures: inF, outFeatures: outF)
             }
             // c_attn is [d, 3d]: output columns [0, d) are q, [d, 2d) k, [2d, 3d) v.
             let fused = try reader.tensor(p + "attn.c_attn.weight", [d, 3 * d])
@@ -71,33 +74,43 @@ enum GPT2 {
                 for row in 0..<d {
                     w[(row * d)..<((row + 1) * d)] = fused[(row * 3 * d + j * d)..<(row * 3 * d + (j + 1) * d)]
                 }
-                return Linear(weight: w, bias: Array(fusedBias[(j * d)..<((j + 1) * d)]), layout: .inOut,
-                              inFeatures: d, outFeatures: d)
+                return Linear(
+                    weight: w, bias: Array(fusedBias[(j * d)..<((j + 1) * d)]), layout: .inOut,
+                    inFeatures: d, outFeatures: d)
             }
-            let attention = AttentionBlock(query: part(0), key: part(1), value: part(2),
-                                           output: try conv1D("attn.c_proj", in: d, out: d), heads: c.heads,
-                                           kvHeads: c.heads, headDim: headDim,
-                                           scale: c.scaleAttention ? 1 / Float(headDim).squareRoot() : 1, rope: nil)
-            let ffn = FeedForward(up: try conv1D("mlp.c_fc", in: d, out: c.ffnDim), gate: nil,
-                                  down: try conv1D("mlp.c_proj", in: c.ffnDim, out: d), activation: c.activation)
-            layers.append(DecoderLayer(inputNorm: try norm("ln_1"), attention: attention, ffnNorm: try norm("ln_2"),
-                                       ffn: ffn))
+            let attention = AttentionBlock(
+                query: part(0), key: part(1), value: part(2),
+                output: try conv1D("attn.c_proj", in: d, out: d), heads: c.heads,
+                kvHeads: c.heads, headDim: headDim,
+                scale: c.scaleAttention ? 1 / Float(headDim).squareRoot() : 1, rope: nil)
+            let ffn = FeedForward(
+                up: try conv1D("mlp.c_fc", in: d, out: c.ffnDim), gate: nil,
+                down: try conv1D("mlp.c_proj", in: c.ffnDim, out: d), activation: c.activation)
+            layers.append(
+                DecoderLayer(
+                    inputNorm: try norm("ln_1"), attention: attention, ffnNorm: try norm("ln_2"),
+                    ffn: ffn))
         }
-        let finalNorm = Norm(kind: .layerNorm, weight: try reader.tensor("ln_f.weight", [d]),
-                             bias: try reader.tensor("ln_f.bias", [d]), eps: c.eps)
+        let finalNorm = Norm(
+            kind: .layerNorm, weight: try reader.tensor("ln_f.weight", [d]),
+            bias: try reader.tensor("ln_f.bias", [d]), eps: c.eps)
         // lm_head lives outside the `transformer.` prefix.
         let untiedHead = c.tied ? nil : try checkpoint.tensor("lm_head.weight", shape: [c.vocabSize, d]).elements
-        let lmHead = Linear(weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
-                            outFeatures: c.vocabSize)
-        let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding,
-                                                  layers: layers, finalNorm: finalNorm, lmHead: lmHead,
-                                                  tied: untiedHead == nil)
-        let info = ModelInfo(architecture: "GPT2LMHeadModel", modelType: "gpt2", layers: c.layers, dModel: d,
-                             heads: c.heads, kvHeads: c.heads, headDim: headDim, ffnDim: c.ffnDim,
-                             vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
-                             nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
-        return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding,
-                            embeddingScale: nil, layers: layers, finalNorm: finalNorm, lmHead: lmHead,
-                            logitSoftcap: nil)
+        let lmHead = Linear(
+            weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
+            outFeatures: c.vocabSize)
+        let counts = DecoderModel.parameterCounts(
+            tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding,
+            layers: layers, finalNorm: finalNorm, lmHead: lmHead,
+            tied: untiedHead == nil)
+        let info = ModelInfo(
+            architecture: "GPT2LMHeadModel", modelType: "gpt2", layers: c.layers, dModel: d,
+            heads: c.heads, kvHeads: c.heads, headDim: headDim, ffnDim: c.ffnDim,
+            vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
+            nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
+        return DecoderModel(
+            info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: positionEmbedding,
+            embeddingScale: nil, layers: layers, finalNorm: finalNorm, lmHead: lmHead,
+            logitSoftcap: nil)
     }
 }

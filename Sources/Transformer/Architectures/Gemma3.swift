@@ -45,7 +45,8 @@ enum Gemma3 {
             vocabSize = try config.positiveInt("vocab_size")
             contextLength = try config.positiveInt("max_position_embeddings")
             eps = try config.double("rms_norm_eps", default: 1e-6)
-            let activationName = try config.string("hidden_activation", default: nil)
+            let activationName =
+                try config.string("hidden_activation", default: nil)
                 ?? config.string("hidden_act", default: "gelu_pytorch_tanh") ?? "gelu_pytorch_tanh"
             activation = try Activations.named(activationName, key: "hidden_activation", path: config.path)
             let scalar = try config.double("query_pre_attn_scalar", default: Double(headDim))
@@ -57,17 +58,21 @@ enum Gemma3 {
             window = try config.positiveInt("sliding_window", default: 4096)
             tied = try config.bool("tie_word_embeddings", default: true)
             guard heads % kvHeads == 0 else {
-                throw ModelFormatError(path: config.path,
-                                       "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
+                throw ModelFormatError(
+                    path: config.path,
+                    "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
             }
             guard headDim % 2 == 0 else {
                 throw ModelFormatError(path: config.path, "head_dim \(headDim) must be even for RoPE")
             }
             if config.has("attn_logit_softcapping") {
-                throw ModelFormatError(path: config.path, "attn_logit_softcapping is not supported for gemma3_text "
-                                       + "(Gemma 3 checkpoints set it to null)")
+                throw ModelFormatError(
+                    path: config.path,
+                    "attn_logit_softcapping is not supported for gemma3_text "
+                        + "(Gemma 3 checkpoints set it to null)")
             }
-            finalSoftcap = try config.has("final_logit_softcapping")
+            finalSoftcap =
+                try config.has("final_logit_softcapping")
                 ? Float(config.double("final_logit_softcapping")) : nil
             if let cap = finalSoftcap, !(cap > 0) {
                 throw ModelFormatError(path: config.path, "final_logit_softcapping must be positive, found \(cap)")
@@ -75,7 +80,8 @@ enum Gemma3 {
 
             if let types = try config.strings("layer_types") {
                 guard types.count == layers else {
-                    throw ModelFormatError(path: config.path, "layer_types has \(types.count) entries for \(layers) layers")
+                    throw ModelFormatError(
+                        path: config.path, "layer_types has \(types.count) entries for \(layers) layers")
                 }
                 sliding = try types.map { type in
                     switch type {
@@ -90,7 +96,8 @@ enum Gemma3 {
             }
 
             if let parameters = try config.object("rope_parameters"),
-               parameters.has("full_attention") || parameters.has("sliding_attention") {
+                parameters.has("full_attention") || parameters.has("sliding_attention")
+            {
                 func perType(_ key: String, _ base: Double) throws -> (base: Double, scaling: RoPEScaling) {
                     guard let object = try parameters.object(key) else { return (base, .none) }
                     return try RoPEScaling.read(parameters: object, defaultBase: base)
@@ -108,7 +115,8 @@ enum Gemma3 {
     static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint) throws -> DecoderModel {
         let c = try Configuration(json)
         // Gemma3ForCausalLM uses `model.`; the text part of multimodal checkpoints sits under `language_model.model.`.
-        let prefix = checkpoint.contains("language_model.model.embed_tokens.weight") ? "language_model.model." : "model."
+        let prefix =
+            checkpoint.contains("language_model.model.embed_tokens.weight") ? "language_model.model." : "model."
         // HF checkpoints store RMSNorm weights as w − 1.
         return try build(c, reader: CheckpointReader(checkpoint: checkpoint, prefix: prefix), normOffset: 1)
     }
@@ -116,8 +124,9 @@ enum Gemma3 {
     /// Loads a `gemma3` GGUF file (llama.cpp names; norm weights already include the +1).
     static func load(gguf file: GGUFFile) throws -> DecoderModel {
         let c = try Configuration(GGUFHyperparameters(file: file))
-        return try build(c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.gemma3Name)),
-                         normOffset: 0)
+        return try build(
+            c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.gemma3Name)),
+            normOffset: 0)
     }
 
     /// The model from a configuration and weights addressed by HF names without the `model.` prefix.
@@ -133,43 +142,57 @@ enum Gemma3 {
             style: .rotateHalf)
 
         func norm(_ name: String, _ dim: Int) throws -> Norm {
-            Norm(kind: .rmsNorm(weightOffset: normOffset), weight: try reader.tensor(name + ".weight", [dim]), eps: c.eps)
+            Norm(
+                kind: .rmsNorm(weightOffset: normOffset), weight: try reader.tensor(name + ".weight", [dim]), eps: c.eps
+            )
         }
         var layers: [DecoderLayer] = []
         for i in 0..<c.layers {
             let p = "layers.\(i)."
             let attention = AttentionBlock(
-                query: try reader.linear(p + "self_attn.q_proj", in: d, out: c.heads * c.headDim, bias: c.attentionBias),
-                key: try reader.linear(p + "self_attn.k_proj", in: d, out: c.kvHeads * c.headDim, bias: c.attentionBias),
-                value: try reader.linear(p + "self_attn.v_proj", in: d, out: c.kvHeads * c.headDim, bias: c.attentionBias),
-                output: try reader.linear(p + "self_attn.o_proj", in: c.heads * c.headDim, out: d, bias: c.attentionBias),
+                query: try reader.linear(
+                    p + "self_attn.q_proj", in: d, out: c.heads * c.headDim, bias: c.attentionBias),
+                key: try reader.linear(
+                    p + "self_attn.k_proj", in: d, out: c.kvHeads * c.headDim, bias: c.attentionBias),
+                value: try reader.linear(
+                    p + "self_attn.v_proj", in: d, out: c.kvHeads * c.headDim, bias: c.attentionBias),
+                output: try reader.linear(
+                    p + "self_attn.o_proj", in: c.heads * c.headDim, out: d, bias: c.attentionBias),
                 heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, scale: c.attentionScale,
-                queryNorm: try norm(p + "self_attn.q_norm", c.headDim), keyNorm: try norm(p + "self_attn.k_norm", c.headDim),
+                queryNorm: try norm(p + "self_attn.q_norm", c.headDim),
+                keyNorm: try norm(p + "self_attn.k_norm", c.headDim),
                 rope: c.sliding[i] ? localRope : globalRope, window: c.sliding[i] ? c.window : nil)
-            let ffn = FeedForward(up: try reader.linear(p + "mlp.up_proj", in: d, out: c.ffnDim, bias: false),
-                                  gate: try reader.linear(p + "mlp.gate_proj", in: d, out: c.ffnDim, bias: false),
-                                  down: try reader.linear(p + "mlp.down_proj", in: c.ffnDim, out: d, bias: false),
-                                  activation: c.activation)
-            layers.append(DecoderLayer(inputNorm: try norm(p + "input_layernorm", d), attention: attention,
-                                       postAttentionNorm: try norm(p + "post_attention_layernorm", d),
-                                       ffnNorm: try norm(p + "pre_feedforward_layernorm", d), ffn: ffn,
-                                       postFFNNorm: try norm(p + "post_feedforward_layernorm", d)))
+            let ffn = FeedForward(
+                up: try reader.linear(p + "mlp.up_proj", in: d, out: c.ffnDim, bias: false),
+                gate: try reader.linear(p + "mlp.gate_proj", in: d, out: c.ffnDim, bias: false),
+                down: try reader.linear(p + "mlp.down_proj", in: c.ffnDim, out: d, bias: false),
+                activation: c.activation)
+            layers.append(
+                DecoderLayer(
+                    inputNorm: try norm(p + "input_layernorm", d), attention: attention,
+                    postAttentionNorm: try norm(p + "post_attention_layernorm", d),
+                    ffnNorm: try norm(p + "pre_feedforward_layernorm", d), ffn: ffn,
+                    postFFNNorm: try norm(p + "post_feedforward_layernorm", d)))
         }
         let finalNorm = try norm("norm", d)
         let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
-        let lmHead = Linear(weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
-                            outFeatures: c.vocabSize)
-        let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
-                                                  layers: layers, finalNorm: finalNorm, lmHead: lmHead,
-                                                  tied: untiedHead == nil)
-        let info = ModelInfo(architecture: "Gemma3ForCausalLM", modelType: c.modelType, layers: c.layers, dModel: d,
-                             heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
-                             vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
-                             nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
+        let lmHead = Linear(
+            weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
+            outFeatures: c.vocabSize)
+        let counts = DecoderModel.parameterCounts(
+            tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
+            layers: layers, finalNorm: finalNorm, lmHead: lmHead,
+            tied: untiedHead == nil)
+        let info = ModelInfo(
+            architecture: "Gemma3ForCausalLM", modelType: c.modelType, layers: c.layers, dModel: d,
+            heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
+            vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
+            nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
         // HF multiplies by `hidden_size ** 0.5` cast to the weights' dtype (float32 here): 25.298222 for d = 640.
-        return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
-                            embeddingScale: Float(Double(d).squareRoot()), layers: layers, finalNorm: finalNorm,
-                            lmHead: lmHead, logitSoftcap: c.finalSoftcap)
+        return DecoderModel(
+            info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
+            embeddingScale: Float(Double(d).squareRoot()), layers: layers, finalNorm: finalNorm,
+            lmHead: lmHead, logitSoftcap: c.finalSoftcap)
     }
 }
 
@@ -179,7 +202,8 @@ extension Gemma3.Configuration {
     /// scale `1/√head_dim`, no soft-caps.
     init(_ meta: GGUFHyperparameters) throws {
         guard meta.architecture == "gemma3" else {
-            throw ModelFormatError(path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"gemma3\"")
+            throw ModelFormatError(
+                path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"gemma3\"")
         }
         modelType = "gemma3"
         layers = try meta.positiveInt("block_count")
@@ -199,7 +223,8 @@ extension Gemma3.Configuration {
         sliding = (0..<layers).map { $0 % 6 < 5 }
         global = (try meta.double("rope.freq_base", default: 1_000_000), try meta.ropeScaling())
         local = (try meta.double("rope.freq_base_swa", default: 10_000), .none)
-        finalSoftcap = try meta.has("final_logit_softcapping")
+        finalSoftcap =
+            try meta.has("final_logit_softcapping")
             ? Float(meta.double("final_logit_softcapping", default: 0)) : nil
         tied = meta.file.tensorInfo(named: "output.weight") == nil
         try meta.checkHeads(heads: heads, kvHeads: kvHeads, headDim: headDim)

@@ -39,16 +39,18 @@ enum Llama {
             vocabSize = try config.positiveInt("vocab_size")
             contextLength = try config.positiveInt("max_position_embeddings")
             eps = try config.double("rms_norm_eps", default: 1e-6)
-            activation = try Activations.named(config.string("hidden_act", default: "silu") ?? "silu",
-                                               key: "hidden_act", path: config.path)
+            activation = try Activations.named(
+                config.string("hidden_act", default: "silu") ?? "silu",
+                key: "hidden_act", path: config.path)
             let attentionBias = try config.bool("attention_bias", default: false)
             qkvBias = modelType == "qwen2" || attentionBias
             outputBias = modelType != "qwen2" && attentionBias
             mlpBias = try config.bool("mlp_bias", default: false)
             tied = try config.bool("tie_word_embeddings", default: false)
             guard heads % kvHeads == 0 else {
-                throw ModelFormatError(path: config.path,
-                                       "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
+                throw ModelFormatError(
+                    path: config.path,
+                    "num_attention_heads \(heads) is not a multiple of num_key_value_heads \(kvHeads)")
             }
             guard headDim % 2 == 0 else {
                 throw ModelFormatError(path: config.path, "head_dim \(headDim) must be even for RoPE")
@@ -71,41 +73,51 @@ enum Llama {
             }
             // transformers' Llama, Mistral and Qwen2 rotate the whole head; a partial factor is another family's.
             let parameters = try config.object("rope_parameters")
-            let partial = try parameters.flatMap { $0.has("partial_rotary_factor") ? $0 : nil }?
+            let partial =
+                try parameters.flatMap { $0.has("partial_rotary_factor") ? $0 : nil }?
                 .double("partial_rotary_factor") ?? config.double("partial_rotary_factor", default: 1)
             guard partial == 1 else {
-                throw ModelFormatError(path: config.path,
-                                       "partial_rotary_factor \(partial) is not supported for \(modelType) (only 1)")
+                throw ModelFormatError(
+                    path: config.path,
+                    "partial_rotary_factor \(partial) is not supported for \(modelType) (only 1)")
             }
             (ropeBase, ropeScaling) = try RoPEScaling.read(from: config, defaultBase: 10_000)
         }
     }
 
-    static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint, modelType: String,
-                     architecture: String) throws -> DecoderModel {
+    static func load(
+        config json: JSONConfig, checkpoint: SafetensorsCheckpoint, modelType: String,
+        architecture: String
+    ) throws -> DecoderModel {
         let c = try Configuration(json, modelType: modelType)
-        return try build(c, reader: CheckpointReader(checkpoint: checkpoint, prefix: ""), architecture: architecture,
-                         permutedQueryKey: false)
+        return try build(
+            c, reader: CheckpointReader(checkpoint: checkpoint, prefix: ""), architecture: architecture,
+            permutedQueryKey: false)
     }
 
     /// Loads a `llama`-architecture GGUF file (SmolLM2, Llama, Mistral conversions by llama.cpp).
     static func load(gguf file: GGUFFile) throws -> DecoderModel {
         let c = try Configuration(GGUFHyperparameters(file: file))
-        return try build(c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName)),
-                         architecture: "LlamaForCausalLM", permutedQueryKey: true)
+        return try build(
+            c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName)),
+            architecture: "LlamaForCausalLM", permutedQueryKey: true)
     }
 
     /// The model from a configuration and weights addressed by HF names. `permutedQueryKey`: the q/k rows are in
     /// llama.cpp's interleaved order (llama-arch GGUF files) and are put back in HF's rotate-half order.
-    private static func build(_ c: Configuration, reader: CheckpointReader, architecture: String,
-                              permutedQueryKey: Bool) throws -> DecoderModel {
+    private static func build(
+        _ c: Configuration, reader: CheckpointReader, architecture: String,
+        permutedQueryKey: Bool
+    ) throws -> DecoderModel {
         let d = c.dModel
         let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
         // Check the head geometry against the weights before sizing anything from it.
         try reader.expectShape("model.layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
-        let rope = RotaryEmbedding(inverseFrequencies: c.ropeScaling.inverseFrequencies(base: c.ropeBase,
-                                                                                          rotaryDim: c.headDim),
-                                   style: .rotateHalf)
+        let rope = RotaryEmbedding(
+            inverseFrequencies: c.ropeScaling.inverseFrequencies(
+                base: c.ropeBase,
+                rotaryDim: c.headDim),
+            style: .rotateHalf)
         var layers: [DecoderLayer] = []
         for i in 0..<c.layers {
             let p = "model.layers.\(i)."
@@ -130,24 +142,31 @@ enum Llama {
                 gate: try reader.linear(p + "mlp.gate_proj", in: d, out: c.ffnDim, bias: c.mlpBias),
                 down: try reader.linear(p + "mlp.down_proj", in: c.ffnDim, out: d, bias: c.mlpBias),
                 activation: c.activation)
-            layers.append(DecoderLayer(inputNorm: try norm("input_layernorm"), attention: attention,
-                                       ffnNorm: try norm("post_attention_layernorm"), ffn: ffn))
+            layers.append(
+                DecoderLayer(
+                    inputNorm: try norm("input_layernorm"), attention: attention,
+                    ffnNorm: try norm("post_attention_layernorm"), ffn: ffn))
         }
-        let finalNorm = Norm(kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor("model.norm.weight", [d]),
-                             eps: c.eps)
+        let finalNorm = Norm(
+            kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor("model.norm.weight", [d]),
+            eps: c.eps)
         // Some tied checkpoints still store lm_head.weight as a copy; an untied config requires it.
         let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
-        let lmHead = Linear(weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
-                            outFeatures: c.vocabSize)
-        let counts = DecoderModel.parameterCounts(tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
-                                                  layers: layers, finalNorm: finalNorm, lmHead: lmHead,
-                                                  tied: untiedHead == nil)
-        let info = ModelInfo(architecture: architecture, modelType: c.modelType, layers: c.layers, dModel: d,
-                             heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
-                             vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
-                             nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
-        return DecoderModel(info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil, embeddingScale: nil,
-                            layers: layers, finalNorm: finalNorm, lmHead: lmHead, logitSoftcap: nil)
+        let lmHead = Linear(
+            weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
+            outFeatures: c.vocabSize)
+        let counts = DecoderModel.parameterCounts(
+            tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
+            layers: layers, finalNorm: finalNorm, lmHead: lmHead,
+            tied: untiedHead == nil)
+        let info = ModelInfo(
+            architecture: architecture, modelType: c.modelType, layers: c.layers, dModel: d,
+            heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, ffnDim: c.ffnDim,
+            vocabSize: c.vocabSize, contextLength: c.contextLength, parameters: counts.total,
+            nonEmbeddingParameters: counts.nonEmbedding, tiedEmbeddings: untiedHead == nil)
+        return DecoderModel(
+            info: info, tokenEmbedding: tokenEmbedding, positionEmbedding: nil, embeddingScale: nil,
+            layers: layers, finalNorm: finalNorm, lmHead: lmHead, logitSoftcap: nil)
     }
 }
 
@@ -155,7 +174,8 @@ extension Llama.Configuration {
     /// Reads the `llama.*` keys of a GGUF file (`docs/models.md` §6.3).
     init(_ meta: GGUFHyperparameters) throws {
         guard meta.architecture == "llama" else {
-            throw ModelFormatError(path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"llama\"")
+            throw ModelFormatError(
+                path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"llama\"")
         }
         modelType = "llama"
         layers = try meta.positiveInt("block_count")
@@ -176,12 +196,16 @@ extension Llama.Configuration {
         try meta.checkHeads(heads: heads, kvHeads: kvHeads, headDim: headDim)
         let rotary = try meta.positiveInt("rope.dimension_count", default: headDim)
         guard rotary == headDim else {
-            throw ModelFormatError(path: meta.file.path, "rope.dimension_count \(rotary) differs from the head size "
-                                   + "\(headDim): partial rotary embeddings are not supported for llama")
+            throw ModelFormatError(
+                path: meta.file.path,
+                "rope.dimension_count \(rotary) differs from the head size "
+                    + "\(headDim): partial rotary embeddings are not supported for llama")
         }
         if meta.file.tensorInfo(named: "rope_freqs.weight") != nil {
-            throw ModelFormatError(path: meta.file.path, "rope_freqs.weight (Llama 3.1 frequency scaling in GGUF) is "
-                                   + "not supported yet")
+            throw ModelFormatError(
+                path: meta.file.path,
+                "rope_freqs.weight (Llama 3.1 frequency scaling in GGUF) is "
+                    + "not supported yet")
         }
         ropeBase = try meta.double("rope.freq_base", default: 10_000)
         ropeScaling = try meta.ropeScaling()
@@ -200,8 +224,10 @@ enum LlamaCppPermutation {
         var bias = linear.bias.map { [Float](repeating: 0, count: $0.count) }
         for h in 0..<heads {
             for i in 0..<half {
-                for (target, source) in [(h * headDim + i, h * headDim + 2 * i),
-                                         (h * headDim + half + i, h * headDim + 2 * i + 1)] {
+                for (target, source) in [
+                    (h * headDim + i, h * headDim + 2 * i),
+                    (h * headDim + half + i, h * headDim + 2 * i + 1)
+                ] {
                     weight[(target * width)..<((target + 1) * width)] =
                         linear.weight[(source * width)..<((source + 1) * width)]
                     if let old = linear.bias { bias?[target] = old[source] }

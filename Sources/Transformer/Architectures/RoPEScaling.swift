@@ -13,9 +13,12 @@ public enum RoPEScaling: Sendable, Equatable {
 
     /// Reads the base and scaling of `config`: `rope_parameters` (transformers 5) or `rope_theta` + `rope_scaling`
     /// (transformers 4). Unsupported scaling types are errors naming the type.
-    public static func read(from config: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
+    public static func read(from config: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling)
+    {
         if let parameters = try config.object("rope_parameters") {
-            let base = try parameters.has("rope_theta") ? parameters.double("rope_theta")
+            let base =
+                try parameters.has("rope_theta")
+                ? parameters.double("rope_theta")
                 : config.double("rope_theta", default: defaultBase)
             return (base, try scaling(parameters))
         }
@@ -24,7 +27,8 @@ public enum RoPEScaling: Sendable, Equatable {
     }
 
     /// Reads one parameter object (`{"rope_type", "rope_theta", "factor", …}`), as Gemma 3 keeps per layer type.
-    public static func read(parameters: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling) {
+    public static func read(parameters: JSONConfig, defaultBase: Double) throws -> (base: Double, scaling: RoPEScaling)
+    {
         (try parameters.double("rope_theta", default: defaultBase), try scaling(parameters))
     }
 
@@ -37,13 +41,15 @@ public enum RoPEScaling: Sendable, Equatable {
         case "linear":
             return .linear(factor: try object.double("factor"))
         case "llama3":
-            return .llama3(factor: try object.double("factor"),
-                           lowFrequencyFactor: try object.double("low_freq_factor"),
-                           highFrequencyFactor: try object.double("high_freq_factor"),
-                           originalContext: try object.double("original_max_position_embeddings"))
+            return .llama3(
+                factor: try object.double("factor"),
+                lowFrequencyFactor: try object.double("low_freq_factor"),
+                highFrequencyFactor: try object.double("high_freq_factor"),
+                originalContext: try object.double("original_max_position_embeddings"))
         case let other?:
-            throw ModelFormatError(path: object.path,
-                                   "RoPE scaling type \"\(other)\" is not supported (supported: default, linear, llama3)")
+            throw ModelFormatError(
+                path: object.path,
+                "RoPE scaling type \"\(other)\" is not supported (supported: default, linear, llama3)")
         }
     }
 

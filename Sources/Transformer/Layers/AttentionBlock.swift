@@ -23,9 +23,11 @@ public struct AttentionBlock: Sendable {
     /// Keys at distance `≥ window` from the query are masked (sliding-window layers), or nil.
     public let window: Int?
 
-    public init(query: Linear, key: Linear, value: Linear, output: Linear, heads: Int, kvHeads: Int, headDim: Int,
-                scale: Float, queryNorm: Norm? = nil, keyNorm: Norm? = nil, rope: RotaryEmbedding?,
-                window: Int? = nil) {
+    public init(
+        query: Linear, key: Linear, value: Linear, output: Linear, heads: Int, kvHeads: Int, headDim: Int,
+        scale: Float, queryNorm: Norm? = nil, keyNorm: Norm? = nil, rope: RotaryEmbedding?,
+        window: Int? = nil
+    ) {
         precondition(heads % kvHeads == 0, "heads must be a multiple of kv heads")
         self.query = query
         self.key = key

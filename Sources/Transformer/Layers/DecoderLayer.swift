@@ -9,8 +9,10 @@ public struct DecoderLayer: Sendable {
     /// Norm of the FFN output before the residual add (Gemma 3), or nil.
     public let postFFNNorm: Norm?
 
-    public init(inputNorm: Norm, attention: AttentionBlock, postAttentionNorm: Norm? = nil, ffnNorm: Norm,
-                ffn: FeedForward, postFFNNorm: Norm? = nil) {
+    public init(
+        inputNorm: Norm, attention: AttentionBlock, postAttentionNorm: Norm? = nil, ffnNorm: Norm,
+        ffn: FeedForward, postFFNNorm: Norm? = nil
+    ) {
         self.inputNorm = inputNorm
         self.attention = attention
         self.postAttentionNorm = postAttentionNorm

@@ -12,8 +12,10 @@ public struct Linear: Sendable {
 
     /// Wraps weights, checking that the sizes agree with the declared features.
     public init(weight: [Float], bias: [Float]?, layout: WeightLayout, inFeatures: Int, outFeatures: Int) {
-        precondition(weight.count == inFeatures * outFeatures, "weight has \(weight.count) elements, "
-                     + "expected \(inFeatures)×\(outFeatures)")
+        precondition(
+            weight.count == inFeatures * outFeatures,
+            "weight has \(weight.count) elements, "
+                + "expected \(inFeatures)×\(outFeatures)")
         precondition(bias == nil || bias!.count == outFeatures, "bias size mismatch")
         self.weight = weight
         self.bias = bias
@@ -43,15 +45,18 @@ public struct Linear: Sendable {
     }
 
     /// `output[rows, out] = input[rows, in] · W (+ b)`, rows strided as given, output columns split over `pool`.
-    public func apply(_ output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
-                      _ input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int,
-                      pool: WorkerPool = .serial) {
+    public func apply(
+        _ output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
+        _ input: UnsafePointer<Float>, inputStride: Int? = nil, rows: Int,
+        pool: WorkerPool = .serial
+    ) {
         weight.withUnsafeBufferPointer { w in
             (bias ?? []).withUnsafeBufferPointer { b in
-                matmul(pool: pool, output, outputStride: outputStride ?? outFeatures, input,
-                       inputStride: inputStride ?? inFeatures, weight: w.baseAddress!, layout: layout,
-                       bias: bias == nil ? nil : b.baseAddress, rows: rows, inFeatures: inFeatures,
-                       outFeatures: outFeatures)
+                matmul(
+                    pool: pool, output, outputStride: outputStride ?? outFeatures, input,
+                    inputStride: inputStride ?? inFeatures, weight: w.baseAddress!, layout: layout,
+                    bias: bias == nil ? nil : b.baseAddress, rows: rows, inFeatures: inFeatures,
+                    outFeatures: outFeatures)
             }
         }
     }

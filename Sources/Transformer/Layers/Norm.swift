@@ -32,35 +32,43 @@ public struct Norm: Sendable {
 
     /// Normalises `rows` rows of `input` into `output` (may alias), recording the mean and scale per row; rows are
     /// split over `pool`.
-    public func apply(_ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
-                      scale: UnsafeMutablePointer<Float>?, _ input: UnsafePointer<Float>, rows: Int,
-                      pool: WorkerPool) {
+    public func apply(
+        _ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
+        scale: UnsafeMutablePointer<Float>?, _ input: UnsafePointer<Float>, rows: Int,
+        pool: WorkerPool
+    ) {
         let o = DisjointPointer(output), x = SharedReadPointer(input)
         let m = mean.map(DisjointPointer.init), s = scale.map(DisjointPointer.init)
         pool.forEachChunk(of: rows) { r in
-            apply(o.base + r.lowerBound * dim, mean: m.map { $0.base + r.lowerBound },
-                  scale: s.map { $0.base + r.lowerBound }, x.base + r.lowerBound * dim, rows: r.count)
+            apply(
+                o.base + r.lowerBound * dim, mean: m.map { $0.base + r.lowerBound },
+                scale: s.map { $0.base + r.lowerBound }, x.base + r.lowerBound * dim, rows: r.count)
         }
     }
 
     /// Normalises `rows` rows of `input` into `output` (may alias), recording the mean and scale per row.
-    public func apply(_ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
-                      scale: UnsafeMutablePointer<Float>?, _ input: UnsafePointer<Float>, rows: Int) {
+    public func apply(
+        _ output: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
+        scale: UnsafeMutablePointer<Float>?, _ input: UnsafePointer<Float>, rows: Int
+    ) {
         weight.withUnsafeBufferPointer { w in
             switch kind {
             case .layerNorm:
                 if let bias {
                     bias.withUnsafeBufferPointer { b in
-                        layerNormForward(output, mean: mean, rstd: scale, input, weight: w.baseAddress!,
-                                         bias: b.baseAddress, eps: eps, rows: rows, dim: dim)
+                        layerNormForward(
+                            output, mean: mean, rstd: scale, input, weight: w.baseAddress!,
+                            bias: b.baseAddress, eps: eps, rows: rows, dim: dim)
                     }
                 } else {
-                    layerNormForward(output, mean: mean, rstd: scale, input, weight: w.baseAddress!, bias: nil,
-                                     eps: eps, rows: rows, dim: dim)
+                    layerNormForward(
+                        output, mean: mean, rstd: scale, input, weight: w.baseAddress!, bias: nil,
+                        eps: eps, rows: rows, dim: dim)
                 }
             case .rmsNorm(let offset):
-                rmsNormForward(output, rstd: scale, input, weight: w.baseAddress!, weightOffset: offset, eps: eps,
-                               rows: rows, dim: dim)
+                rmsNormForward(
+                    output, rstd: scale, input, weight: w.baseAddress!, weightOffset: offset, eps: eps,
+                    rows: rows, dim: dim)
                 if let mean { mean.update(repeating: 0, count: rows) }
             }
         }

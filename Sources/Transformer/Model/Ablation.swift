@@ -17,7 +17,9 @@ public struct Ablation: Sendable, Equatable, Hashable {
     }
 
     /// Zeroes one head.
-    public static func head(layer: Int, head: Int) -> Ablation { Ablation(heads: [HeadIndex(layer: layer, head: head)]) }
+    public static func head(layer: Int, head: Int) -> Ablation {
+        Ablation(heads: [HeadIndex(layer: layer, head: head)])
+    }
 
     /// Skips one layer.
     public static func layer(_ layer: Int) -> Ablation { Ablation(skippedLayers: [layer]) }
@@ -31,8 +33,9 @@ public struct Ablation: Sendable, Equatable, Hashable {
     /// Throws for a layer or head the model does not have.
     func validate(layers: Int, heads count: Int) throws {
         if let bad = heads.first(where: { !(0..<layers).contains($0.layer) || !(0..<count).contains($0.head) }) {
-            throw TransformerError("cannot ablate head \(bad.head) of layer \(bad.layer): the model has \(layers) layers "
-                                   + "of \(count) heads")
+            throw TransformerError(
+                "cannot ablate head \(bad.head) of layer \(bad.layer): the model has \(layers) layers "
+                    + "of \(count) heads")
         }
         if let bad = skippedLayers.first(where: { !(0..<layers).contains($0) }) {
             throw TransformerError("cannot skip layer \(bad): the model has \(layers) layers")

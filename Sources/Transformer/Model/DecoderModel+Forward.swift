@@ -16,8 +16,9 @@ extension DecoderModel {
     /// storage, so the pass holds two traces at once. `baseline` must come from an unablated pass of this model.
     public func forward(tokens: [Int], options: ForwardOptions, reusing baseline: Trace) throws -> Trace {
         guard baseline.tokens == tokens,
-              baseline.shape.logitPositions == (options.logitPositions ?? [tokens.count - 1]),
-              baseline.shape.layers == info.layers, baseline.shape.dModel == info.dModel else {
+            baseline.shape.logitPositions == (options.logitPositions ?? [tokens.count - 1]),
+            baseline.shape.layers == info.layers, baseline.shape.dModel == info.dModel
+        else {
             throw TransformerError("the baseline trace is of other tokens, logit positions or another model")
         }
         return try forward(tokens: tokens, options: options, baseline: baseline)
@@ -37,21 +38,24 @@ extension DecoderModel {
             throw TransformerError("logit position \(bad) is outside the prompt (0..<\(n))")
         }
         try options.ablation.validate(layers: info.layers, heads: info.heads)
-        let shape = TraceShape(layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
-                               kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
-                               vocabSize: info.vocabSize, logitPositions: positions,
-                               hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
-                               hasPostFFNNorm: layers.first?.postFFNNorm != nil)
+        let shape = TraceShape(
+            layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
+            kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
+            vocabSize: info.vocabSize, logitPositions: positions,
+            hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
+            hasPostFFNNorm: layers.first?.postFFNNorm != nil)
         let layout = TraceLayout(shape: shape)
         if let baseline, baseline.shape != shape || baseline.storage.count != layout.totalCount {
-            throw TransformerError("the baseline trace has another shape than this pass (\(baseline.shape) vs \(shape))")
+            throw TransformerError(
+                "the baseline trace has another shape than this pass (\(baseline.shape) vs \(shape))")
         }
         let bytes = layout.totalCount * MemoryLayout<Float>.size
         let limit = options.maxTraceBytes ?? Int(ProcessInfo.processInfo.physicalMemory / 2)
         guard bytes <= limit else {
-            throw TransformerError("recording \(n) tokens needs a " + String(format: "%.1f", Double(bytes) / 1e6)
-                                   + " MB trace, more than the " + String(format: "%.1f", Double(limit) / 1e6)
-                                   + " MB allowed: use a shorter prompt")
+            throw TransformerError(
+                "recording \(n) tokens needs a " + String(format: "%.1f", Double(bytes) / 1e6)
+                    + " MB trace, more than the " + String(format: "%.1f", Double(limit) / 1e6)
+                    + " MB allowed: use a shorter prompt")
         }
         if options.workers > 1 {
             // The workers split the pass; BLAS threads inside them would oversubscribe the cores.
@@ -63,14 +67,17 @@ extension DecoderModel {
         var storage = baseline?.storage ?? TraceStorage.allocate(count: layout.totalCount, fill: options.prefill)
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
-            run(tokens: tokens, shape: shape, ablation: options.ablation, from: start, logits: options.computeLogits,
+            run(
+                tokens: tokens, shape: shape, ablation: options.ablation, from: start, logits: options.computeLogits,
                 pool: WorkerPool(workers: options.workers), into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }
 
-    private func run(tokens: [Int], shape: TraceShape, ablation: Ablation, from start: Int, logits computeLogits: Bool,
-                     pool: WorkerPool, into trace: TraceWriter) {
+    private func run(
+        tokens: [Int], shape: TraceShape, ablation: Ablation, from start: Int, logits computeLogits: Bool,
+        pool: WorkerPool, into trace: TraceWriter
+    ) {
         let n = shape.tokens, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
@@ -91,28 +98,34 @@ extension DecoderModel {
             let mlpOut = trace.block(.mlpOutput, l)
 
             // Attention block.
-            layer.inputNorm.apply(scratch.normed, mean: trace.block(.inputNormMean, l),
-                                  scale: trace.block(.inputNormScale, l), pre, rows: n, pool: pool)
-            attend(layer.attention, layer: l, normed: scratch.normed, rope: layer.attention.rope.flatMap { ropeTables[$0] },
-                   zeroedHeads: ablation.zeroedHeads(in: l), scratch: scratch, trace: trace, output: attentionOut,
-                   tokens: n, pool: pool)
+            layer.inputNorm.apply(
+                scratch.normed, mean: trace.block(.inputNormMean, l),
+                scale: trace.block(.inputNormScale, l), pre, rows: n, pool: pool)
+            attend(
+                layer.attention, layer: l, normed: scratch.normed,
+                rope: layer.attention.rope.flatMap { ropeTables[$0] },
+                zeroedHeads: ablation.zeroedHeads(in: l), scratch: scratch, trace: trace, output: attentionOut,
+                tokens: n, pool: pool)
             if let norm = layer.postAttentionNorm {
-                norm.apply(attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n,
-                           pool: pool)
+                norm.apply(
+                    attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n,
+                    pool: pool)
             }
             addForward(pool: pool, mid, pre, attentionOut, count: n * d)
 
             // Feed-forward block.
-            layer.ffnNorm.apply(scratch.normed, mean: trace.block(.ffnNormMean, l), scale: trace.block(.ffnNormScale, l),
-                                mid, rows: n, pool: pool)
+            layer.ffnNorm.apply(
+                scratch.normed, mean: trace.block(.ffnNormMean, l), scale: trace.block(.ffnNormScale, l),
+                mid, rows: n, pool: pool)
             let ffn = layer.ffn
             let ffnPre = trace.block(.ffnPre, l)
             let ffnPost = trace.block(.ffnPost, l)
             if let gate = ffn.gate {
                 gate.apply(ffnPre, scratch.normed, rows: n, pool: pool)
                 ffn.up.apply(scratch.up, scratch.normed, rows: n, pool: pool)
-                gatedActivationForward(pool: pool, ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
-                                       count: n * ffn.hiddenDim)
+                gatedActivationForward(
+                    pool: pool, ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
+                    count: n * ffn.hiddenDim)
             } else {
                 ffn.up.apply(ffnPre, scratch.normed, rows: n, pool: pool)
                 activationForward(pool: pool, ffnPost, ffnPre, activation: ffn.activation, count: n * ffn.hiddenDim)
@@ -134,8 +147,9 @@ extension DecoderModel {
         // Final norm for every position (its statistics are cheap and the lens needs them); the LM head only for
         // the requested positions.
         let last = trace.block(.residual, layers.count)
-        finalNorm.apply(scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
-                        last, rows: n, pool: pool)
+        finalNorm.apply(
+            scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
+            last, rows: n, pool: pool)
         for (i, p) in shape.logitPositions.enumerated() {
             (scratch.headInput + i * d).update(from: scratch.normed + p * d, count: d)
         }
@@ -168,10 +182,12 @@ extension DecoderModel {
 
     /// Self-attention of one layer: projections, q/k norms, RoPE, per-head softmax(q·kᵀ)·v, output projection.
     /// Heads are split over the workers; each head writes only its own probabilities and context columns.
-    private func attend(_ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
-                        zeroedHeads: [Int], scratch: ForwardScratch, trace: TraceWriter,
-                        output: UnsafeMutablePointer<Float>, tokens n: Int,
-                        pool: WorkerPool) {
+    private func attend(
+        _ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
+        zeroedHeads: [Int], scratch: ForwardScratch, trace: TraceWriter,
+        output: UnsafeMutablePointer<Float>, tokens n: Int,
+        pool: WorkerPool
+    ) {
         let hd = block.headDim
         let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
         let values = trace.block(.values, l)
@@ -185,10 +201,12 @@ extension DecoderModel {
             norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: n * block.kvHeads, pool: pool)
         }
         if let rope, let embedding = block.rope {
-            ropeForward(scratch.query, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd, table: rope,
-                        style: embedding.style)
-            ropeForward(scratch.key, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd, table: rope,
-                        style: embedding.style)
+            ropeForward(
+                scratch.query, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd, table: rope,
+                style: embedding.style)
+            ropeForward(
+                scratch.key, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd, table: rope,
+                style: embedding.style)
         }
         let probabilities = DisjointPointer(trace.block(.attention, l))
         let context = DisjointPointer(scratch.context)
@@ -198,11 +216,13 @@ extension DecoderModel {
             for h in heads {
                 let kv = block.kvHead(of: h)
                 let scores = probabilities.base + h * n * n
-                gemm(scores, ldc: n, query.base + h * hd, lda: qWidth, key.base + kv * hd, ldb: kvWidth,
-                     transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
+                gemm(
+                    scores, ldc: n, query.base + h * hd, lda: qWidth, key.base + kv * hd, ldb: kvWidth,
+                    transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
                 causalSoftmax(scores, rowStride: n, rows: n, keys: n, window: block.window)
-                gemm(context.base + h * hd, ldc: qWidth, scores, lda: n, value.base + kv * hd, ldb: kvWidth,
-                     m: n, n: hd, k: n)
+                gemm(
+                    context.base + h * hd, ldc: qWidth, scores, lda: n, value.base + kv * hd, ldb: kvWidth,
+                    m: n, n: hd, k: n)
             }
         }
         for h in zeroedHeads {

@@ -19,8 +19,10 @@ public struct DecoderModel: Sendable {
     /// Final logit soft-cap `c·tanh(z/c)`, or nil.
     public let logitSoftcap: Float?
 
-    public init(info: ModelInfo, tokenEmbedding: [Float], positionEmbedding: [Float]?, embeddingScale: Float?,
-                layers: [DecoderLayer], finalNorm: Norm, lmHead: Linear, logitSoftcap: Float?) {
+    public init(
+        info: ModelInfo, tokenEmbedding: [Float], positionEmbedding: [Float]?, embeddingScale: Float?,
+        layers: [DecoderLayer], finalNorm: Norm, lmHead: Linear, logitSoftcap: Float?
+    ) {
         precondition(tokenEmbedding.count == info.vocabSize * info.dModel, "token embedding size mismatch")
         precondition(layers.count == info.layers, "layer count mismatch")
         self.info = info
@@ -34,8 +36,10 @@ public struct DecoderModel: Sendable {
     }
 
     /// Parameter counts (total, non-embedding) of a model assembled from these parts.
-    public static func parameterCounts(tokenEmbedding: [Float], positionEmbedding: [Float]?, layers: [DecoderLayer],
-                                       finalNorm: Norm, lmHead: Linear, tied: Bool) -> (total: Int, nonEmbedding: Int) {
+    public static func parameterCounts(
+        tokenEmbedding: [Float], positionEmbedding: [Float]?, layers: [DecoderLayer],
+        finalNorm: Norm, lmHead: Linear, tied: Bool
+    ) -> (total: Int, nonEmbedding: Int) {
         let embedding = tokenEmbedding.count + (positionEmbedding?.count ?? 0)
         let body = layers.reduce(0) { $0 + $1.parameterCount } + finalNorm.parameterCount
         let head = tied ? (lmHead.bias?.count ?? 0) : lmHead.parameterCount

@@ -18,8 +18,10 @@ public struct ForwardOptions: Sendable, Equatable {
     /// one batch (the LM head is the largest single weight of small models).
     public var computeLogits = true
 
-    public init(logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,
-                ablation: Ablation = Ablation()) {
+    public init(
+        logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,
+        ablation: Ablation = Ablation()
+    ) {
         self.logitPositions = logitPositions
         self.workers = max(1, workers)
         self.prefill = prefill

@@ -16,8 +16,10 @@ struct ForwardScratch {
 
     init(shape s: TraceShape, gated: Bool) {
         let n = s.tokens
-        let sizes = [n * s.dModel, n * s.heads * s.headDim, n * s.kvHeads * s.headDim, n * s.heads * s.headDim,
-                     gated ? n * s.ffnDim : 0, s.logitPositions.count * s.dModel]
+        let sizes = [
+            n * s.dModel, n * s.heads * s.headDim, n * s.kvHeads * s.headDim, n * s.heads * s.headDim,
+            gated ? n * s.ffnDim : 0, s.logitPositions.count * s.dModel
+        ]
         block = .allocate(capacity: sizes.reduce(0, +))
         block.initialize(repeating: 0, count: sizes.reduce(0, +))
         var offset = 0
@@ -26,8 +28,10 @@ struct ForwardScratch {
             pointers.append(block + offset)
             offset += size
         }
-        (normed, query, key, context, up, headInput) = (pointers[0], pointers[1], pointers[2], pointers[3],
-                                                        pointers[4], pointers[5])
+        (normed, query, key, context, up, headInput) = (
+            pointers[0], pointers[1], pointers[2], pointers[3],
+            pointers[4], pointers[5]
+        )
     }
 
     func deallocate() { block.deallocate() }

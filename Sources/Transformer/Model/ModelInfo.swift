@@ -20,9 +20,11 @@ public struct ModelInfo: Sendable, Equatable, Codable {
     /// Whether the LM head shares the token embedding matrix.
     public let tiedEmbeddings: Bool
 
-    public init(architecture: String, modelType: String, layers: Int, dModel: Int, heads: Int, kvHeads: Int,
-                headDim: Int, ffnDim: Int, vocabSize: Int, contextLength: Int, parameters: Int,
-                nonEmbeddingParameters: Int, tiedEmbeddings: Bool) {
+    public init(
+        architecture: String, modelType: String, layers: Int, dModel: Int, heads: Int, kvHeads: Int,
+        headDim: Int, ffnDim: Int, vocabSize: Int, contextLength: Int, parameters: Int,
+        nonEmbeddingParameters: Int, tiedEmbeddings: Bool
+    ) {
         self.architecture = architecture
         self.modelType = modelType
         self.layers = layers

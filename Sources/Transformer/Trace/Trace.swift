@@ -16,8 +16,9 @@ public struct Trace: Sendable {
     public init(shape: TraceShape, tokens: [Int], storage: [Float]) throws {
         let layout = TraceLayout(shape: shape)
         guard storage.count == layout.totalCount, tokens.count == shape.tokens else {
-            throw TransformerError("a stored trace has \(storage.count) values for \(tokens.count) tokens; its shape "
-                                   + "needs \(layout.totalCount) values for \(shape.tokens) tokens")
+            throw TransformerError(
+                "a stored trace has \(storage.count) values for \(tokens.count) tokens; its shape "
+                    + "needs \(layout.totalCount) values for \(shape.tokens) tokens")
         }
         self.init(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }

@@ -23,9 +23,11 @@ public struct TraceShape: Sendable, Equatable {
     /// Whether FFN outputs pass a norm before joining the residual (Gemma 3).
     public let hasPostFFNNorm: Bool
 
-    public init(layers: Int, tokens: Int, dModel: Int, heads: Int, kvHeads: Int, headDim: Int, ffnDim: Int,
-                vocabSize: Int, logitPositions: [Int], hasPostAttentionNorm: Bool = false,
-                hasPostFFNNorm: Bool = false) {
+    public init(
+        layers: Int, tokens: Int, dModel: Int, heads: Int, kvHeads: Int, headDim: Int, ffnDim: Int,
+        vocabSize: Int, logitPositions: [Int], hasPostAttentionNorm: Bool = false,
+        hasPostFFNNorm: Bool = false
+    ) {
         self.layers = layers
         self.tokens = tokens
         self.dModel = dModel

@@ -24,7 +24,7 @@ enum TraceStorage {
         let start = (Int(bitPattern: base) + hugePage - 1) / hugePage * hugePage
         let end = (Int(bitPattern: base) + buffer.count) / hugePage * hugePage
         guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_HUGEPAGE)  // advice only: failure changes nothing but speed
+        _ = madvise(pointer, end - start, MADV_HUGEPAGE) // advice only: failure changes nothing but speed
         #endif
     }
 }

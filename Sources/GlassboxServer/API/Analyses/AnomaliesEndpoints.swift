@@ -9,8 +9,10 @@ extension AnalysisEndpoints {
     /// dead_fraction&outlier_factor`: every finding with where it is, its value and the threshold that fired it,
     /// and the logit-lens settling layer of every position.
     static func anomalies(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AnalysisEndpoints.Prepared {
-        try q.allow(["high_attention", "include_first_token", "uniform_threshold", "uniform_min_row", "dead_fraction",
-                     "outlier_factor"])
+        try q.allow([
+            "high_attention", "include_first_token", "uniform_threshold", "uniform_min_row", "dead_fraction",
+            "outlier_factor"
+        ])
         var p = AnomalyParameters()
         p.highAttention = try q.double("high_attention", in: 0...1, default: p.highAttention)
         p.includeFirstToken = try q.bool("include_first_token", default: p.includeFirstToken)
@@ -20,8 +22,9 @@ extension AnalysisEndpoints {
         p.outlierFactor = try q.double("outlier_factor", in: 1...1e9, default: p.outlierFactor)
         return AnalysisEndpoints.Prepared { [p] in
             let model = run.model.model, trace = run.trace
-            let found = AttentionAnomalies(trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
-                                           parameters: p)
+            let found = AttentionAnomalies(
+                trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
+                parameters: p)
             let flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
             let display = { AnalysisEndpoints.display(run, $0) }
             var w = JSONWriter(capacity: 4096)

@@ -5,12 +5,16 @@ import JSON
 /// `value` and the `threshold` that fired it (high attention grouped by key, outlier activations by dimension,
 /// lens flips only for positions whose prediction does not stay once it appears).
 enum AnomalyJSON {
-    static func write(_ found: AttentionAnomalies, flips: [LensFlip], tokens: [Int], display: (Int) -> String,
-                      into w: inout JSONWriter) {
+    static func write(
+        _ found: AttentionAnomalies, flips: [LensFlip], tokens: [Int], display: (Int) -> String,
+        into w: inout JSONWriter
+    ) {
         let p = found.parameters
         var first = true
-        func entry(_ type: String, layer: Int?, head: Int?, positions: [Int], value: Double, threshold: Double?,
-                   _ extra: (inout JSONWriter.ObjectFields) -> Void = { _ in }) {
+        func entry(
+            _ type: String, layer: Int?, head: Int?, positions: [Int], value: Double, threshold: Double?,
+            _ extra: (inout JSONWriter.ObjectFields) -> Void = { _ in }
+        ) {
             w.raw(first ? "[" : ",")
             first = false
             w.object { o in
@@ -26,8 +30,10 @@ enum AnomalyJSON {
         }
         for group in found.highAttention {
             let top = group.strongest
-            entry("high_attention", layer: top.layer, head: top.head, positions: [top.query, group.key], value: top.value,
-                  threshold: p.highAttention) { o in
+            entry(
+                "high_attention", layer: top.layer, head: top.head, positions: [top.query, group.key], value: top.value,
+                threshold: p.highAttention
+            ) { o in
                 o.field("key", group.key)
                 o.field("count", group.hits.count)
                 o.field("hits") { w in
@@ -40,8 +46,9 @@ enum AnomalyJSON {
             }
         }
         for f in found.uniformAttention {
-            entry("uniform_attention", layer: f.layer, head: f.head, positions: [], value: f.value,
-                  threshold: p.uniformThreshold)
+            entry(
+                "uniform_attention", layer: f.layer, head: f.head, positions: [], value: f.value,
+                threshold: p.uniformThreshold)
         }
         for f in found.deadHeads {
             entry("dead_head", layer: f.layer, head: f.head, positions: [], value: f.value, threshold: p.deadFraction)
@@ -50,8 +57,10 @@ enum AnomalyJSON {
         for dimension in found.outlierDimensions {
             let hits = byDimension[dimension]!
             let top = hits.max { $0.ratio < $1.ratio }!
-            entry("outlier_activation", layer: top.layer, head: nil, positions: Array(Set(hits.map(\.position))).sorted(),
-                  value: top.ratio, threshold: p.outlierFactor) { o in
+            entry(
+                "outlier_activation", layer: top.layer, head: nil, positions: Array(Set(hits.map(\.position))).sorted(),
+                value: top.ratio, threshold: p.outlierFactor
+            ) { o in
                 o.field("dimension", dimension)
                 o.field("count", hits.count)
                 o.field("hits") { w in
@@ -66,8 +75,10 @@ enum AnomalyJSON {
             }
         }
         for f in flips where !f.stays {
-            entry("logit_lens_flip", layer: f.firstLayer, head: nil, positions: [f.position],
-                  value: Double(f.settledLayer), threshold: nil) { o in
+            entry(
+                "logit_lens_flip", layer: f.firstLayer, head: nil, positions: [f.position],
+                value: Double(f.settledLayer), threshold: nil
+            ) { o in
                 o.field("first_layer", f.firstLayer)
                 o.field("settled_layer", f.settledLayer)
                 o.token("final", f.final, display(f.final))
@@ -100,6 +111,11 @@ enum AblationJSON {
 extension JSONWriter.ObjectFields {
     /// `name: {"id": id, "display": display}`: a token as the analysis endpoints show one.
     mutating func token(_ name: String, _ id: Int, _ display: String) {
-        field(name) { w in w.object { $0.field("id", id); $0.field("display", display) } }
+        field(name) { w in
+            w.object {
+                $0.field("id", id)
+                $0.field("display", display)
+            }
+        }
     }
 }

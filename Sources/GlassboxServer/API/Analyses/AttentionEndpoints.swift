@@ -73,7 +73,8 @@ extension AnalysisEndpoints {
         if let text = q.string("heads"), text != "all" {
             let parsed = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
             guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil && (0..<H).contains($0!) }) else {
-                throw ServiceError.badParameter("heads", "must be \"all\" or a comma-separated list of heads from 0 to \(H - 1), got \"\(text)\"")
+                throw ServiceError.badParameter(
+                    "heads", "must be \"all\" or a comma-separated list of heads from 0 to \(H - 1), got \"\(text)\"")
             }
             heads = parsed.map { $0! }
         }

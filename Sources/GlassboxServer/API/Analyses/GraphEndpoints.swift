@@ -13,7 +13,10 @@ extension AnalysisEndpoints {
         let threshold = try q.double("threshold", in: 0...1, default: GraphOptions.defaultThreshold)
         let renormalize = try q.bool("renormalize", default: true)
         let n = run.trace.shape.tokens
-        enum Target { case full, all, token(Int) }
+        enum Target {
+            case full, all
+            case token(Int)
+        }
         let target: Target
         switch q.string("target") {
         case nil: target = .full
@@ -22,8 +25,9 @@ extension AnalysisEndpoints {
         }
         return AnalysisEndpoints.Prepared {
             let contributions = try run.contributions(workers: workers)
-            let graph = ContributionGraph(contributions: contributions,
-                                          options: try GraphOptions(threshold: threshold, renormalize: renormalize))
+            let graph = ContributionGraph(
+                contributions: contributions,
+                options: try GraphOptions(threshold: threshold, renormalize: renormalize))
             let edges: [GraphEdge]
             var paths: [[Int]]? = nil
             switch target {

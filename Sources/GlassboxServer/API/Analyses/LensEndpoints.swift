@@ -9,13 +9,15 @@ extension AnalysisEndpoints {
     static func lens(_ run: RunState, _ q: QueryParameters) throws -> Prepared {
         try q.allow(["layer", "point", "token", "k", "normalize"])
         let n = run.trace.shape.tokens
-        let r = Representation(layer: try layer(q, run),
-                               point: ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!,
-                               token: try q.token("token", count: n, default: n - 1))
+        let r = Representation(
+            layer: try layer(q, run),
+            point: ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!,
+            token: try q.token("token", count: n, default: n - 1))
         let k = try q.int("k", in: 1...200, default: 10)
         let normalize = try q.bool("normalize", default: true)
         return AnalysisEndpoints.Prepared {
-            let top = try LogitLens.top(model: run.model.model, trace: run.trace, representation: r, k: k, normalize: normalize)
+            let top = try LogitLens.top(
+                model: run.model.model, trace: run.trace, representation: r, k: k, normalize: normalize)
             var w = JSONWriter()
             w.object { o in
                 o.field("layer", r.layer)
@@ -24,7 +26,10 @@ extension AnalysisEndpoints {
                 o.field("normalize", normalize)
                 o.field("predecessor") { w in
                     guard let p = r.predecessor else { return w.raw("null") }
-                    w.object { $0.field("layer", p.layer); $0.field("point", p.point.rawValue) }
+                    w.object {
+                        $0.field("layer", p.layer)
+                        $0.field("point", p.point.rawValue)
+                    }
                 }
                 o.field("top") { w in
                     w.array(top) { w, e in
@@ -51,8 +56,9 @@ extension AnalysisEndpoints {
         let point = ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!
         let normalize = try q.bool("normalize", default: true)
         return AnalysisEndpoints.Prepared {
-            let grid = try NextTokenTable.lensGrid(model: run.model.model, trace: run.trace, point: point, k: 1,
-                                                   normalize: normalize, workers: workers)
+            let grid = try NextTokenTable.lensGrid(
+                model: run.model.model, trace: run.trace, point: point, k: 1,
+                normalize: normalize, workers: workers)
             var w = JSONWriter(capacity: 256 + grid.count * run.trace.shape.tokens * 96)
             w.object { o in
                 o.field("layers", grid.count)
@@ -98,13 +104,18 @@ extension AnalysisEndpoints {
         return AnalysisEndpoints.Prepared {
             let result: PromotedTokens
             do {
-                result = try PromotedTokens.compute(model: run.model.model, trace: run.trace, block: block, k: k,
-                                                    normalize: normalize)
+                result = try PromotedTokens.compute(
+                    model: run.model.model, trace: run.trace, block: block, k: k,
+                    normalize: normalize)
             } catch { throw ServiceError(error) }
             var w = JSONWriter()
             func list(_ tokens: [PromotedTokens.Token], _ w: inout JSONWriter) {
                 w.array(tokens) { w, t in
-                    w.object { o in o.field("id", t.id); o.field("display", display(run, t.id)); o.field("logit", t.logit) }
+                    w.object { o in
+                        o.field("id", t.id)
+                        o.field("display", display(run, t.id))
+                        o.field("logit", t.logit)
+                    }
                 }
             }
             w.object { o in
