@@ -38,6 +38,10 @@ extension DecoderModel {
             throw TransformerError("logit position \(bad) is outside the prompt (0..<\(n))")
         }
         try options.ablation.validate(layers: info.layers, heads: info.heads)
+        if let rows = options.inputEmbeddings, rows.count != n * info.dModel {
+            throw TransformerError(
+                "the input embeddings have \(rows.count) values; \(n) tokens × \(info.dModel) need \(n * info.dModel)")
+        }
         let shape = TraceShape(
             layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
             kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
@@ -68,21 +72,30 @@ extension DecoderModel {
         storage.withUnsafeMutableBufferPointer { buffer in
             let recorder = TraceWriter(base: buffer.baseAddress!, layout: layout)
             run(
-                tokens: tokens, shape: shape, ablation: options.ablation, from: start, logits: options.computeLogits,
-                pool: WorkerPool(workers: options.workers), into: recorder)
+                tokens: tokens, embeddings: options.inputEmbeddings, shape: shape, ablation: options.ablation,
+                from: start, logits: options.computeLogits, pool: WorkerPool(workers: options.workers), into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
     }
 
     private func run(
-        tokens: [Int], shape: TraceShape, ablation: Ablation, from start: Int, logits computeLogits: Bool,
+        tokens: [Int], embeddings: [Float]?, shape: TraceShape, ablation: Ablation, from start: Int,
+        logits computeLogits: Bool,
         pool: WorkerPool, into trace: TraceWriter
     ) {
         let n = shape.tokens, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
 
-        if start == 0 { embed(tokens: tokens, into: trace.block(.residual, 0), dModel: d) }
+        if start == 0 {
+            let first = trace.block(.residual, 0)
+            if let embeddings {
+                embeddings.withUnsafeBufferPointer { first.update(from: $0.baseAddress!, count: n * d) }
+            } else {
+                writeInputEmbeddings(tokens: tokens, into: first)
+            }
+            addPositionEmbeddings(tokens: n, into: first)
+        }
         var ropeTables: [RotaryEmbedding: RoPETable] = [:]
         for layer in layers {
             if let rope = layer.attention.rope, ropeTables[rope] == nil {
@@ -164,19 +177,12 @@ extension DecoderModel {
         }
     }
 
-    /// Token (× scale) plus learned position embeddings into `out` (`[n, d]`).
-    private func embed(tokens: [Int], into out: UnsafeMutablePointer<Float>, dModel d: Int) {
-        tokenEmbedding.withUnsafeBufferPointer { table in
-            for (t, id) in tokens.enumerated() {
-                let row = out + t * d
-                row.update(from: table.baseAddress! + id * d, count: d)
-                if let scale = embeddingScale { scaleForward(row, row, factor: scale, count: d) }
-            }
-        }
-        if let positions = positionEmbedding {
-            positions.withUnsafeBufferPointer { table in
-                for t in 0..<tokens.count { addForward(out + t * d, out + t * d, table.baseAddress! + t * d, count: d) }
-            }
+    /// Learned position embeddings (GPT-2) added to `out` (`[n, d]`); nothing for rotary models.
+    private func addPositionEmbeddings(tokens n: Int, into out: UnsafeMutablePointer<Float>) {
+        guard let positions = positionEmbedding else { return }
+        let d = info.dModel
+        positions.withUnsafeBufferPointer { table in
+            for t in 0..<n { addForward(out + t * d, out + t * d, table.baseAddress! + t * d, count: d) }
         }
     }
 

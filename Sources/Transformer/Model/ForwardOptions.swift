@@ -17,6 +17,10 @@ public struct ForwardOptions: Sendable, Equatable {
     /// Whether to run the LM head. False leaves the logits NaN, for callers that unembed many passes' final rows in
     /// one batch (the LM head is the largest single weight of small models).
     public var computeLogits = true
+    /// The input embeddings `e_t` (`[n, d]`) to run instead of the tokens' own rows, or nil. `e_t` is what the first
+    /// layer receives before anything positional is added (Gemma: the scaled row); GPT-2's position embeddings are
+    /// still added. Integrated gradients and occlusion run interpolated or replaced rows this way.
+    public var inputEmbeddings: [Float]?
 
     public init(
         logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,

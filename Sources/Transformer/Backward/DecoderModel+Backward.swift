@@ -1,0 +1,135 @@
+import Tensors
+
+extension DecoderModel {
+    /// Reverse mode from the scalar `target` to every residual point and the input embeddings (and, with
+    /// `options.recordAttention`, every attention pattern), reusing what the forward recorded in `trace`.
+    ///
+    /// A plain sweep: the head (final norm, LM head, soft-cap) at the target position, then each layer from the
+    /// last to the first: the FFN block, its norm and residual, the attention block, its norm and residual.
+    /// `trace` must be an unablated pass of this model (any logit positions); gradients are float32, reductions
+    /// (norm and softmax statistics, `f`) in Double.
+    public func backward(trace: Trace, target: GradientTarget, options: BackwardOptions = BackwardOptions()) throws
+        -> Gradients
+    {
+        let s = trace.shape, n = s.tokens, d = s.dModel, L = s.layers
+        guard L == info.layers, d == info.dModel, s.vocabSize == info.vocabSize, s.heads == info.heads else {
+            throw TransformerError("the trace is of another model (\(s) vs this model's \(info.layers) layers)")
+        }
+        try target.validate(tokens: n, vocabSize: s.vocabSize)
+        if options.workers > 1 { BLASThreads.set(1) }
+        let pool = WorkerPool(workers: options.workers)
+        let scratch = BackwardScratch(shape: s)
+        defer { scratch.deallocate() }
+        var residual = [Float](repeating: 0, count: (L + 1) * n * d)
+        var mid = [Float](repeating: 0, count: L * n * d)
+        var attention = options.recordAttention ? [Float](repeating: 0, count: L * s.heads * n * n) : []
+        var value = 0.0
+        trace.storage.withUnsafeBufferPointer { storage in
+            residual.withUnsafeMutableBufferPointer { dResidual in
+                mid.withUnsafeMutableBufferPointer { dMid in
+                    attention.withUnsafeMutableBufferPointer { dAttention in
+                        let reader = TraceReader(base: storage.baseAddress!, layout: trace.layout)
+                        value = headBackward(
+                            reader: reader, target: target, tokens: n, scratch: scratch,
+                            into: dResidual.baseAddress! + L * n * d, pool: pool)
+                        var ropeTables: [RotaryEmbedding: RoPETable] = [:]
+                        for l in stride(from: L - 1, through: 0, by: -1) {
+                            let layer = layers[l]
+                            let table = layer.attention.rope.map { rope in
+                                if let table = ropeTables[rope] { return table }
+                                let table = RoPETable(positions: n, inverseFrequencies: rope.inverseFrequencies)
+                                ropeTables[rope] = table
+                                return table
+                            }
+                            layerBackward(
+                                layer, index: l, reader: reader, rope: table, scratch: scratch,
+                                dPost: dResidual.baseAddress! + (l + 1) * n * d, dMid: dMid.baseAddress! + l * n * d,
+                                dPre: dResidual.baseAddress! + l * n * d,
+                                dAttention: options.recordAttention
+                                    ? dAttention.baseAddress! + l * s.heads * n * n : nil,
+                                tokens: n, pool: pool)
+                        }
+                    }
+                }
+            }
+        }
+        return Gradients(
+            shape: s, target: target, value: value,
+            logits: Array(UnsafeBufferPointer(start: scratch.logits, count: s.vocabSize)), residual: residual,
+            mid: mid, attention: options.recordAttention ? attention : nil)
+    }
+
+    /// The target's head: final norm of the target row, LM head, soft-cap, `f` and `∂f/∂z`, back to
+    /// `∂f/∂post(L−1)` at the target position (`dPost`, `[n, d]`, zero elsewhere). Returns `f`.
+    private func headBackward(
+        reader: TraceReader, target: GradientTarget, tokens n: Int, scratch: BackwardScratch,
+        into dPost: UnsafeMutablePointer<Float>, pool: WorkerPool
+    ) -> Double {
+        let d = info.dModel, V = info.vocabSize, q = target.position
+        let row = reader.block(.residual, info.layers) + q * d
+        let mean = reader.block(.finalNormMean, 0) + q, rstd = reader.block(.finalNormScale, 0) + q
+        finalNorm.apply(scratch.headRow, mean: nil, scale: nil, row, rows: 1)
+        lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool)
+        if let cap = logitSoftcap { softcapForward(scratch.logits, scratch.logits, cap: cap, count: V) }
+        let logits = UnsafeBufferPointer(start: UnsafePointer(scratch.logits), count: V)
+        let value = target.value(logits: logits)
+        target.logitGradient(logits: logits, into: UnsafeMutableBufferPointer(start: scratch.dLogits, count: V))
+        if let cap = logitSoftcap {
+            softcapBackward(scratch.dLogits, scratch.dLogits, output: scratch.logits, cap: cap, count: V)
+        }
+        lmHead.backward(scratch.dHeadRow, scratch.dLogits, rows: 1, pool: pool)
+        finalNorm.backward(dPost + q * d, scratch.dHeadRow, input: row, mean: mean, rstd: rstd, rows: 1)
+        return value
+    }
+
+    /// One decoder layer backwards: `dMid` and `dPre` from `dPost`.
+    private func layerBackward(
+        _ layer: DecoderLayer, index l: Int, reader: TraceReader, rope: RoPETable?, scratch: BackwardScratch,
+        dPost: UnsafePointer<Float>, dMid: UnsafeMutablePointer<Float>, dPre: UnsafeMutablePointer<Float>,
+        dAttention: UnsafeMutablePointer<Float>?, tokens n: Int, pool: WorkerPool
+    ) {
+        let d = info.dModel
+        let pre = reader.block(.residual, l), midRow = reader.block(.mid, l)
+
+        // Feed-forward block: post = mid + [postNorm](down(...)(norm(mid))).
+        var dFFNOutput = dPost
+        if let norm = layer.postFFNNorm {
+            layer.ffn.down.apply(scratch.raw, reader.block(.ffnPost, l), rows: n, pool: pool)
+            norm.backward(
+                scratch.dRaw, dPost, input: scratch.raw, mean: nil, rstd: reader.block(.postFFNNormScale, l), rows: n)
+            dFFNOutput = UnsafePointer(scratch.dRaw)
+        }
+        if layer.ffn.gate != nil {
+            layer.ffnNorm.apply(scratch.normed, mean: nil, scale: nil, midRow, rows: n, pool: pool)
+        }
+        layer.ffn.backward(
+            dNormed: scratch.dNormed, dOutput: dFFNOutput, normed: scratch.normed,
+            preActivations: reader.block(.ffnPre, l), scratch: scratch, tokens: n, pool: pool)
+        dMid.update(from: dPost, count: n * d)
+        layer.ffnNorm.backward(
+            dMid, scratch.dNormed, input: midRow, mean: reader.block(.ffnNormMean, l),
+            rstd: reader.block(.ffnNormScale, l), rows: n, accumulate: true)
+
+        // Attention block: mid = pre + [postNorm](attention(norm(pre))).
+        let probabilities = reader.block(.attention, l), values = reader.block(.values, l)
+        var dAttentionOutput = UnsafePointer(dMid)
+        if let norm = layer.postAttentionNorm {
+            layer.attention.recomputeContext(
+                scratch.context, probabilities: probabilities, values: values, tokens: n, pool: pool)
+            layer.attention.output.apply(scratch.raw, scratch.context, rows: n, pool: pool)
+            norm.backward(
+                scratch.dRaw, dMid, input: scratch.raw, mean: nil, rstd: reader.block(.postAttentionNormScale, l),
+                rows: n)
+            dAttentionOutput = UnsafePointer(scratch.dRaw)
+        }
+        layer.inputNorm.apply(scratch.normed, mean: nil, scale: nil, pre, rows: n, pool: pool)
+        layer.attention.backward(
+            dNormed: scratch.dNormed, dOutput: dAttentionOutput, normed: scratch.normed,
+            probabilities: probabilities, values: values, rope: rope, scratch: scratch,
+            attentionGradient: dAttention, tokens: n, pool: pool)
+        dPre.update(from: dMid, count: n * d)
+        layer.inputNorm.backward(
+            dPre, scratch.dNormed, input: pre, mean: reader.block(.inputNormMean, l),
+            rstd: reader.block(.inputNormScale, l), rows: n, accumulate: true)
+    }
+}
