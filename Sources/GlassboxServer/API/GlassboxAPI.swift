@@ -67,7 +67,8 @@ public final class GlassboxAPI: Sendable {
                 ("rollout", .analysisQueue, { try AnalysisEndpoints.rollout($0, $1) }),
                 ("flow", .analysisQueue, { try AnalysisEndpoints.flow($0, $1) }),
                 ("anomalies", .computeQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
-                ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) })
+                ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) }),
+                ("attributions", .computeQueue, { try AnalysisEndpoints.attributions($0, $1, workers: workers) })
             ]
         for (name, placement, analysis) in analyses {
             router.add("GET", "/api/runs/{id}/\(name)") { api, request, parameters, respond in

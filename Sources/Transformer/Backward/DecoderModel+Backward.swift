@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 extension DecoderModel {
@@ -30,7 +31,7 @@ extension DecoderModel {
                     attention.withUnsafeMutableBufferPointer { dAttention in
                         let reader = TraceReader(base: storage.baseAddress!, layout: trace.layout)
                         value = headBackward(
-                            reader: reader, target: target, tokens: n, scratch: scratch,
+                            reader: reader, trace: trace, target: target, scratch: scratch,
                             into: dResidual.baseAddress! + L * n * d, pool: pool)
                         var ropeTables: [RotaryEmbedding: RoPETable] = [:]
                         for l in stride(from: L - 1, through: 0, by: -1) {
@@ -54,30 +55,59 @@ extension DecoderModel {
             }
         }
         return Gradients(
-            shape: s, target: target, value: value,
-            logits: Array(UnsafeBufferPointer(start: scratch.logits, count: s.vocabSize)), residual: residual,
+            shape: s, target: target, value: value, residual: residual,
             mid: mid, attention: options.recordAttention ? attention : nil)
     }
 
     /// The target's head: final norm of the target row, LM head, soft-cap, `f` and `∂f/∂z`, back to
     /// `∂f/∂post(L−1)` at the target position (`dPost`, `[n, d]`, zero elsewhere). Returns `f`.
+    ///
+    /// A logit or a contrast needs one or two rows of the head (`f` and its gradient are sparse in `z`); a
+    /// log-probability needs every logit: the trace's when it kept that position, else one LM-head pass.
     private func headBackward(
-        reader: TraceReader, target: GradientTarget, tokens n: Int, scratch: BackwardScratch,
+        reader: TraceReader, trace: Trace, target: GradientTarget, scratch: BackwardScratch,
         into dPost: UnsafeMutablePointer<Float>, pool: WorkerPool
     ) -> Double {
-        let d = info.dModel, V = info.vocabSize, q = target.position
+        let d = info.dModel, q = target.position
         let row = reader.block(.residual, info.layers) + q * d
         let mean = reader.block(.finalNormMean, 0) + q, rstd = reader.block(.finalNormScale, 0) + q
         finalNorm.apply(scratch.headRow, mean: nil, scale: nil, row, rows: 1)
-        lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool)
-        if let cap = logitSoftcap { softcapForward(scratch.logits, scratch.logits, cap: cap, count: V) }
-        let logits = UnsafeBufferPointer(start: UnsafePointer(scratch.logits), count: V)
-        let value = target.value(logits: logits)
-        target.logitGradient(logits: logits, into: UnsafeMutableBufferPointer(start: scratch.dLogits, count: V))
-        if let cap = logitSoftcap {
-            softcapBackward(scratch.dLogits, scratch.dLogits, output: scratch.logits, cap: cap, count: V)
+        let value: Double
+        if target.contrast != nil || target.objective == .logit {
+            var terms = [(token: target.token, sign: 1.0)]
+            if let contrast = target.contrast { terms.append((contrast, -1)) }
+            scratch.dHeadRow.update(repeating: 0, count: d)
+            var f = 0.0
+            for (token, sign) in terms {
+                let weights = lmHead.outputRow(token)
+                var u = Double(lmHead.bias?[token] ?? 0)
+                for j in 0..<d { u += Double(weights[j]) * Double(scratch.headRow[j]) }
+                var slope = 1.0
+                if let cap = logitSoftcap.map(Double.init) {
+                    let t = Foundation.tanh(u / cap)
+                    u = cap * t
+                    slope = 1 - t * t
+                }
+                f += sign * Double(Float(u))
+                for j in 0..<d { scratch.dHeadRow[j] += Float(sign * slope * Double(weights[j])) }
+            }
+            value = f
+        } else {
+            let V = info.vocabSize
+            if let kept = trace.logits(at: q), !kept.contains(where: \.isNaN) {
+                kept.withUnsafeBufferPointer { scratch.logits.update(from: $0.baseAddress!, count: V) }
+            } else {
+                lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool)
+                if let cap = logitSoftcap { softcapForward(scratch.logits, scratch.logits, cap: cap, count: V) }
+            }
+            let logits = UnsafeBufferPointer(start: UnsafePointer(scratch.logits), count: V)
+            value = target.value(logits: logits)
+            target.logitGradient(logits: logits, into: UnsafeMutableBufferPointer(start: scratch.dLogits, count: V))
+            if let cap = logitSoftcap {
+                softcapBackward(scratch.dLogits, scratch.dLogits, output: scratch.logits, cap: cap, count: V)
+            }
+            lmHead.backward(scratch.dHeadRow, scratch.dLogits, rows: 1, pool: pool)
         }
-        lmHead.backward(scratch.dHeadRow, scratch.dLogits, rows: 1, pool: pool)
         finalNorm.backward(dPost + q * d, scratch.dHeadRow, input: row, mean: mean, rstd: rstd, rows: 1)
         return value
     }
@@ -131,5 +161,33 @@ extension DecoderModel {
         layer.inputNorm.backward(
             dPre, scratch.dNormed, input: pre, mean: reader.block(.inputNormMean, l),
             rstd: reader.block(.inputNormScale, l), rows: n, accumulate: true)
+    }
+}
+
+extension DecoderModel {
+    /// `f` of `target` from a trace's final residual, as the backward computes it (for a logit or contrast, from
+    /// the head rows it needs only; the trace need not have computed its logits).
+    public func targetValue(trace: Trace, target: GradientTarget) -> Double {
+        let d = info.dModel
+        let row = Array(
+            trace.post(info.layers - 1)[(trace.post(info.layers - 1).startIndex + target.position * d)...]
+                .prefix(d))
+        var normed = [Float](repeating: 0, count: d)
+        finalNorm.apply(&normed, mean: nil, scale: nil, row, rows: 1)
+        func logit(_ token: Int) -> Double {
+            let weights = lmHead.outputRow(token)
+            var u = Double(lmHead.bias?[token] ?? 0)
+            for j in 0..<d { u += Double(weights[j]) * Double(normed[j]) }
+            if let cap = logitSoftcap.map(Double.init) { u = cap * Foundation.tanh(u / cap) }
+            return Double(Float(u))
+        }
+        if let contrast = target.contrast { return logit(target.token) - logit(contrast) }
+        if target.objective == .logit { return logit(target.token) }
+        var logits = [Float](repeating: 0, count: info.vocabSize)
+        lmHead.apply(&logits, normed, rows: 1)
+        return logits.withUnsafeMutableBufferPointer { z in
+            if let cap = logitSoftcap { softcapForward(z.baseAddress!, z.baseAddress!, cap: cap, count: z.count) }
+            return target.value(logits: UnsafeBufferPointer(z))
+        }
     }
 }

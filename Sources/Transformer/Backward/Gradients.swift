@@ -7,8 +7,6 @@ public struct Gradients: Sendable {
     public let target: GradientTarget
     /// `f` itself.
     public let value: Double
-    /// The logits after `target.position` (`[V]`, capped where the model caps), as the backward recomputed them.
-    public let logits: [Float]
     /// `∂f/∂residual`, `[L + 1][n, d]`: block 0 is `∂f/∂pre(0)`, which equals `∂f/∂e` (the input embeddings), block
     /// `l + 1` is `∂f/∂post(l)` (= `∂f/∂pre(l + 1)`).
     public let residual: [Float]
