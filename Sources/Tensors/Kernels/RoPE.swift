@@ -48,6 +48,16 @@ public func ropeForward(
     _ x: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, heads: Int, headDim: Int,
     table: RoPETable, style: RoPEStyle, firstPosition: Int = 0
 ) {
+    rotatePairs(
+        x, rowStride: rowStride, rows: rows, heads: heads, headDim: headDim, table: table, style: style,
+        firstPosition: firstPosition, sineSign: 1)
+}
+
+/// Rotates every pair by its angle (`sineSign` 1) or by minus its angle (`sineSign` −1, the transpose).
+func rotatePairs(
+    _ x: UnsafeMutablePointer<Float>, rowStride: Int, rows: Int, heads: Int, headDim: Int,
+    table: RoPETable, style: RoPEStyle, firstPosition: Int, sineSign: Float
+) {
     let pairs = table.pairs
     precondition(2 * pairs <= headDim, "rotary dimension exceeds head dimension")
     precondition(firstPosition + rows <= table.positions, "RoPE table too short")
@@ -63,8 +73,9 @@ public func ropeForward(
                         let (ia, ib) = style == .rotateHalf ? (i, i + pairs) : (2 * i, 2 * i + 1)
                         let a = head[ia]
                         let b = head[ib]
-                        head[ia] = a * c[i] - b * s[i]
-                        head[ib] = b * c[i] + a * s[i]
+                        let sine = sineSign * s[i]
+                        head[ia] = a * c[i] - b * sine
+                        head[ib] = b * c[i] + a * sine
                     }
                 }
             }
