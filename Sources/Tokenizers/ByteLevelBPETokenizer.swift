@@ -28,6 +28,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     public let vocabularySize: Int
     public let bosTokenID: Int?
     public let eosTokenID: Int?
+    public let padTokenID: Int?
+    public let unkTokenID: Int?
 
     /// Builds a tokenizer from in-memory parts, e.g. read from a GGUF file.
     ///
@@ -42,7 +44,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
     public init(
         vocabulary: [String], merges: [(String, String)], kind: PreTokenizerKind,
         addedTokens: [AddedToken] = [], bosTokenID: Int? = nil, eosTokenID: Int? = nil,
-        addsBOS: Bool = false, ignoreMerges: Bool? = nil, normalizer: TextNormalizer? = nil
+        padTokenID: Int? = nil, unkTokenID: Int? = nil, addsBOS: Bool = false, ignoreMerges: Bool? = nil,
+        normalizer: TextNormalizer? = nil
     )
         throws(TokenizerError)
     {
@@ -56,6 +59,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         components.addedTokens = addedTokens
         components.bosTokenID = bosTokenID
         components.eosTokenID = eosTokenID
+        components.padTokenID = padTokenID
+        components.unkTokenID = unkTokenID
         if addsBOS {
             guard let bosTokenID else {
                 throw TokenizerError(.idOutOfRange, "vocabulary: addsBOS is true but bosTokenID is nil")
@@ -107,7 +112,11 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         addedTokenContents = contents
         vocabularyIndex = index
 
-        for (name, id) in [("BOS", components.bosTokenID), ("EOS", components.eosTokenID)] {
+        let named = [
+            ("BOS", components.bosTokenID), ("EOS", components.eosTokenID), ("pad", components.padTokenID),
+            ("unk", components.unkTokenID)
+        ]
+        for (name, id) in named {
             if let id, !(0..<vocabularySize).contains(id) {
                 throw .idOutOfRange(file, "\(name) token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
             }
@@ -117,6 +126,8 @@ public struct ByteLevelBPETokenizer: Tokenizer {
         }
         bosTokenID = components.bosTokenID
         eosTokenID = components.eosTokenID
+        padTokenID = components.padTokenID
+        unkTokenID = components.unkTokenID
         template = components.template
         normalizer = components.normalizer
         preTokenizer = components.preTokenizer

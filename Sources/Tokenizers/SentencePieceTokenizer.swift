@@ -33,6 +33,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     private let spaceRuns: [(bytes: [UInt8], id: Int)]
     public let bosTokenID: Int?
     public let eosTokenID: Int?
+    public let padTokenID: Int?
+    public let unkTokenID: Int?
     private let addsBOS: Bool
     private let addSpacePrefix: Bool
 
@@ -41,7 +43,7 @@ public struct SentencePieceTokenizer: Tokenizer {
     /// A tokenizer from a GGUF vocabulary: pieces, scores and types indexed by id.
     public init(
         tokens: [String], scores: [Float], types: [Int32], bosTokenID: Int?, eosTokenID: Int?,
-        addsBOS: Bool, addSpacePrefix: Bool
+        padTokenID: Int? = nil, unkTokenID: Int? = nil, addsBOS: Bool, addSpacePrefix: Bool
     ) throws(TokenizerError) {
         guard !tokens.isEmpty, scores.count == tokens.count, types.count == tokens.count else {
             throw TokenizerError(
@@ -49,7 +51,8 @@ public struct SentencePieceTokenizer: Tokenizer {
                 "SentencePiece vocabulary: \(tokens.count) tokens, "
                     + "\(scores.count) scores and \(types.count) types must be equal in number and non-zero")
         }
-        for id in [bosTokenID, eosTokenID].compactMap({ $0 }) where id < 0 || id >= tokens.count {
+        for id in [bosTokenID, eosTokenID, padTokenID, unkTokenID].compactMap({ $0 }) where id < 0 || id >= tokens.count
+        {
             throw TokenizerError(
                 .idOutOfRange, "special token id \(id) is outside the vocabulary (0..<\(tokens.count))")
         }
@@ -84,6 +87,8 @@ public struct SentencePieceTokenizer: Tokenizer {
         self.spaceRuns = spaceRuns.sorted(by: longestFirst)
         self.bosTokenID = bosTokenID
         self.eosTokenID = eosTokenID
+        self.padTokenID = padTokenID
+        self.unkTokenID = unkTokenID
         self.addsBOS = addsBOS
         self.addSpacePrefix = addSpacePrefix
     }

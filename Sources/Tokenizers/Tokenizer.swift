@@ -14,4 +14,14 @@ public protocol Tokenizer: Sendable {
     var bosTokenID: Int? { get }
     /// The end-of-sequence token id, if the tokenizer has one.
     var eosTokenID: Int? { get }
+    /// The padding token id, if the tokenizer names one (`pad_token`, GGUF `tokenizer.ggml.padding_token_id`).
+    var padTokenID: Int? { get }
+    /// The unknown-token id, if the tokenizer names one (`unk_token`, the BPE model's `unk_token`, GGUF
+    /// `tokenizer.ggml.unknown_token_id`).
+    var unkTokenID: Int? { get }
+}
+
+extension Tokenizer {
+    public var padTokenID: Int? { nil }
+    public var unkTokenID: Int? { nil }
 }

@@ -10,6 +10,8 @@ struct TokenizerComponents {
     var template = SpecialTokenTemplate()
     var bosTokenID: Int?
     var eosTokenID: Int?
+    var padTokenID: Int?
+    var unkTokenID: Int?
 
     /// Components from a parsed tokenizer.json, before any tokenizer_config.json is applied.
     init(_ json: TokenizerJSON) {
@@ -67,6 +69,8 @@ struct TokenizerComponents {
         }
         bosTokenID = resolve(config.bosToken)
         eosTokenID = resolve(config.eosToken)
+        padTokenID = resolve(config.padToken)
+        unkTokenID = resolve(config.unkToken) ?? unknownToken.flatMap(id(of:))
         if !fromTokenizerJSON {
             var rebuilt = SpecialTokenTemplate()
             if config.addBOSToken == true, let bosTokenID { rebuilt.prefix = [bosTokenID] }
@@ -84,5 +88,6 @@ struct TokenizerComponents {
             ?? ["<|begin_of_text|>", "<s>", "<|endoftext|>"].first(where: addedContents.contains).flatMap(id(of:))
         eosTokenID = ["<|end_of_text|>", "<|endoftext|>", "</s>", "<|im_end|>"]
             .first(where: addedContents.contains).flatMap(id(of:))
+        unkTokenID = unknownToken.flatMap(id(of:))
     }
 }

@@ -34,6 +34,8 @@ extension TokenizerLoader {
             tokens: tokens, scores: scores, types: types.map { Int32(truncatingIfNeeded: $0) },
             bosTokenID: meta["tokenizer.ggml.bos_token_id"]?.intValue,
             eosTokenID: meta["tokenizer.ggml.eos_token_id"]?.intValue,
+            padTokenID: meta["tokenizer.ggml.padding_token_id"]?.intValue,
+            unkTokenID: meta["tokenizer.ggml.unknown_token_id"]?.intValue,
             addsBOS: meta["tokenizer.ggml.add_bos_token"]?.boolValue ?? true,
             addSpacePrefix: meta["tokenizer.ggml.add_space_prefix"]?.boolValue ?? true)
     }
@@ -72,6 +74,8 @@ extension TokenizerLoader {
             vocabulary: tokens, merges: merges, kind: kind, addedTokens: added,
             bosTokenID: meta["tokenizer.ggml.bos_token_id"]?.intValue,
             eosTokenID: meta["tokenizer.ggml.eos_token_id"]?.intValue,
+            padTokenID: meta["tokenizer.ggml.padding_token_id"]?.intValue,
+            unkTokenID: meta["tokenizer.ggml.unknown_token_id"]?.intValue,
             addsBOS: meta["tokenizer.ggml.add_bos_token"]?.boolValue ?? false)
     }
 }

@@ -23,7 +23,7 @@ struct AttributeCommand: ParsableCommand {
     @Option(name: .long, help: "Integrated-gradient steps m (1 to 1024).")
     var steps = 32
 
-    @Option(name: .long, help: "Baseline of ig and occlusion: zero or a token id.")
+    @Option(name: .long, help: "Baseline of ig and occlusion: zero, pad, unk or a token id.")
     var baseline = "zero"
 
     @Option(name: .long, help: "The token to explain: top (the top-1 prediction), an id, or a one-token text.")
@@ -57,8 +57,8 @@ struct AttributeCommand: ParsableCommand {
         guard AttributionNorm(rawValue: norm) != nil else {
             throw ValidationError("--norm must be l2 or l1, got \"\(norm)\"")
         }
-        guard baseline == "zero" || Int(baseline) != nil else {
-            throw ValidationError("--baseline must be zero or a token id, got \"\(baseline)\"")
+        guard ["zero", "pad", "unk"].contains(baseline) || Int(baseline) != nil else {
+            throw ValidationError("--baseline must be zero, pad, unk or a token id, got \"\(baseline)\"")
         }
         if contrast == "top" { throw ValidationError("--contrast must be a token id or text, not top") }
     }
@@ -79,9 +79,15 @@ struct AttributeCommand: ParsableCommand {
             }
             let goal = GradientTarget(
                 position: q, token: token, objective: GradientTarget.Objective(rawValue: objective)!, contrast: other)
+            let start: AttributionBaseline
+            do {
+                start = try AttributionBaseline(
+                    parsing: baseline, vocabSize: V, padTokenID: run.tokenizer.padTokenID,
+                    unkTokenID: run.tokenizer.unkTokenID)
+            } catch { throw ValidationError("--baseline: \(error)") }
             let parameters = AttributionParameters(
-                method: AttributionMethod(rawValue: method)!, steps: steps,
-                baseline: Int(baseline).map(AttributionBaseline.token) ?? .zero, norm: AttributionNorm(rawValue: norm)!)
+                method: AttributionMethod(rawValue: method)!, steps: steps, baseline: start,
+                norm: AttributionNorm(rawValue: norm)!)
             let result = try Attribution.compute(
                 model: run.model, trace: run.trace, target: goal, parameters: parameters, workers: prompt.threads)
             let report = AttributionReport(result, run: run)

@@ -50,7 +50,9 @@ struct AttributeCommandTests {
             (["--method", "saliency", "--target", "99999"], "99999"),
             (["--method", "saliency", "--target", "5", "--contrast", "5"], "the contrast token is the target"),
             (["--method", "saliency", "--position", "40"], "--position 40 is outside"),
-            (["--method", "ig", "--baseline", "pad row"], "--baseline must be zero or a token id"),
+            (["--method", "ig", "--baseline", "pad row"], "--baseline must be zero, pad, unk or a token id"),
+            // tiny-llama's tokenizer names no pad token.
+            (["--method", "ig", "--baseline", "pad"], "--baseline: the model's tokenizer names no pad token"),
             (["--method", "saliency", "--objective", "prob"], "--objective must be logit or logprob")
         ] {
             let result = try CLIProcess.run(

@@ -215,11 +215,11 @@ struct AnalyticsAPITests {
         let release = Mutex(false)
         let started = try #require(
             server.api.reports.start(
-                model: "tiny-gpt2", prompts: 1, total: 10,
+                detail: ReportJobDetail(model: "tiny-gpt2", prompts: 1, prompt: 0), total: 10,
                 compute: ComputeQueue(maxConcurrent: 1, maxQueued: 0)
             ) {
                 shouldContinue, progress in
-                progress(1, 0)
+                progress(1, nil)
                 while shouldContinue() && !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.005) }
                 throw AnalysisCancelled()
             })
@@ -239,19 +239,18 @@ struct AnalyticsAPITests {
 
     @Test("at most maxLive report jobs are queued or running; cancelled ones free their place")
     func liveLimit() throws {
-        let jobs = ReportJobs()
+        let jobs = ReportJobs(prefix: "r")
         let queue = ComputeQueue(maxConcurrent: 1, maxQueued: 8)
-        let work: @Sendable (@escaping @Sendable () -> Bool, @escaping @Sendable (Int, Int) -> Void) throws -> Report =
-            {
-                shouldContinue, _ in
-                while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
-                throw AnalysisCancelled()
-            }
-        let first = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
-        let second = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
-        #expect(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work) == nil)
+        let work: ReportJobs.Work = { shouldContinue, _ in
+            while shouldContinue() { Thread.sleep(forTimeInterval: 0.002) }
+            throw AnalysisCancelled()
+        }
+        let detail = ReportJobDetail(model: "m", prompts: 1, prompt: 0)
+        let first = try #require(jobs.start(detail: detail, total: 1, compute: queue, maxLive: 2, work: work))
+        let second = try #require(jobs.start(detail: detail, total: 1, compute: queue, maxLive: 2, work: work))
+        #expect(jobs.start(detail: detail, total: 1, compute: queue, maxLive: 2, work: work) == nil)
         #expect(jobs.cancel(second.id)?.status == .cancelled)
-        let third = try #require(jobs.start(model: "m", prompts: 1, total: 1, compute: queue, maxLive: 2, work: work))
+        let third = try #require(jobs.start(detail: detail, total: 1, compute: queue, maxLive: 2, work: work))
         for id in [first.id, third.id] { #expect(jobs.cancel(id)?.status == .cancelled) }
     }
 }

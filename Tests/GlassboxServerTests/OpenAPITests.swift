@@ -37,6 +37,10 @@ struct OpenAPITests {
         #expect(started.status == 202)
         let reportID = try #require(try json(started)["id"] as? String)
         #expect(try server.waitForReport(reportID) == "done")
+        let job = try server.call("POST", "/api/runs/\(id)/attributions/jobs?method=ig&steps=64")
+        #expect(job.status == 202)
+        let jobID = try #require(try json(job)["id"] as? String)
+        #expect((try server.waitForJob("/api/attribution-jobs/\(jobID)"))["status"] as? String == "done")
         let components = (document["components"] as? [String: Any])?["parameters"] as? [String: [String: Any]] ?? [:]
         for (path, operations) in paths {
             guard let get = operations["get"] as? [String: Any] else { continue }
@@ -49,11 +53,15 @@ struct OpenAPITests {
                 query.append("\(resolved["name"]!)=\(value)")
             }
             let target =
-                path.replacingOccurrences(of: "{id}", with: path.hasPrefix("/api/reports/") ? reportID : id)
+                path.replacingOccurrences(
+                    of: "{id}",
+                    with: path.hasPrefix("/api/reports/")
+                        ? reportID : path.hasPrefix("/api/attribution-jobs/") ? jobID : id)
                 + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
         #expect(try server.call("DELETE", "/api/reports/\(reportID)").status == 200)
+        #expect(try server.call("DELETE", "/api/attribution-jobs/\(jobID)").status == 200)
     }
 }

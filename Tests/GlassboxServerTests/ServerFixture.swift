@@ -70,13 +70,19 @@ struct ServerFixture {
 
     /// Polls a report job until it is done, failed or cancelled (at most a minute); returns that status.
     func waitForReport(_ id: String) throws -> String {
+        try waitForJob("/api/reports/\(id)")["status"] as? String ?? "timed out"
+    }
+
+    /// Polls a job (`GET path`) until it is done, failed or cancelled (at most a minute); returns its last body.
+    func waitForJob(_ path: String) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(60)
+        var body: [String: Any] = [:]
         while Date() < deadline {
-            let status = try json(try call("GET", "/api/reports/\(id)"))["status"] as? String ?? "?"
-            if ["done", "failed", "cancelled"].contains(status) { return status }
+            body = try json(try call("GET", path))
+            if ["done", "failed", "cancelled"].contains(body["status"] as? String ?? "?") { return body }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        return "timed out"
+        return body
     }
 
     /// Creates a run and returns its id.

@@ -66,6 +66,7 @@ final class RawClient {
             let count = bytes[offset...].withUnsafeBytes {
                 Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
             }
+            if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw RawClientError(description: "send: \(String(cString: strerror(errno)))") }
             offset += count
         }
@@ -74,7 +75,11 @@ final class RawClient {
     /// Reads more bytes into the buffer; false at end of stream.
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        var count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        // With a receive timeout set a signal interrupts recv rather than restarting it (signal(7)).
+        while count < 0 && errno == EINTR {
+            count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        }
         if count > 0 {
             buffer.append(contentsOf: chunk[0..<count])
             return true

@@ -27,6 +27,11 @@ filter), layer flow (one point per layer on each line, the last position and the
 (the empty state at the defaults, then thresholds low enough for the fixture model: entries as GET /anomalies, one
 entry of each kind opening the attention view / graph node / lens cell it names), ablation (nothing fetched before
 "Measure by ablation", then L×H cells and per-layer bars as GET /ablation); a permalink reload of each;
+the Attributions tab against GET /attributions (the tokens' scores and diverging colours, every method's column,
+sorting, the completeness gap and its warning, the target from Next tokens and a prediction's why? button, a
+contrast and a position, the gradient-flow and attention × gradient maps, the pad baseline's 400 in the view, more
+IG steps as a job (or the plain GET while the server has no job routes, then the job panel on mocked routes:
+progress, done, cancel), CSV/JSON/PNG exports, a permalink reload);
 the Compare page (/?page=compare, reached by keyboard from the header): the prefilled pair on tiny-gpt2 sent as
 expected and its target probabilities, log p(a) − log p(b), top predictions, highlighted spans, L×H heads rows and
 grid against POST /api/compare with the same body, sorting (|Δ| first, then by click and Enter, another metric),
@@ -45,6 +50,7 @@ summary. The steps live in browser/, one module per page over a shared harness:
   browser/harness.py        Session (listeners, `step`, page helpers), the API client, require/Check and the like
   browser/run_page.py       load, run a prompt, graph view and panel, attention and lens views, permalinks, export
   browser/run_analytics.py  the run page's metrics, rollout, layer-flow, anomalies and ablation views
+  browser/run_attributions.py  the run page's Attributions tab
   browser/compare_page.py   the Compare page
   browser/reports_page.py   the Reports page
 A step is a method of its page class that returns its detail line (and fails through require/Check); the module's
@@ -64,13 +70,13 @@ import tempfile
 import threading
 import time
 
-from browser import compare_page, reports_page, run_analytics, run_page
+from browser import compare_page, reports_page, run_analytics, run_attributions, run_page
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
 REQUIREMENTS = os.path.join(HERE, "requirements-browser.txt")
-PAGES = (run_page, run_analytics, compare_page, reports_page)  # their steps run in this order
+PAGES = (run_page, run_analytics, run_attributions, compare_page, reports_page)  # their steps run in this order
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -159,7 +165,8 @@ def ensure_venv() -> str:
 # The tests (inside the venv)
 
 
-class BrowserSession(run_analytics.RunAnalytics, compare_page.ComparePage, reports_page.ReportsPage):
+class BrowserSession(run_analytics.RunAnalytics, run_attributions.RunAttributions, compare_page.ComparePage,
+                     reports_page.ReportsPage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 

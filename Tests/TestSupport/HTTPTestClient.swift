@@ -62,7 +62,8 @@ public enum HTTPTestClient {
             var sent = 0
             while sent < buffer.count {
                 let n = send(fd, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
-                guard n > 0 else { throw ClientError(message: "send failed") }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw ClientError(message: "send: \(String(cString: strerror(errno)))") }
                 sent += n
             }
         }
@@ -70,8 +71,19 @@ public enum HTTPTestClient {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = recv(fd, &chunk, chunk.count, 0)
-            if n <= 0 { break }
-            received.append(contentsOf: chunk[0..<n])
+            if n > 0 {
+                received.append(contentsOf: chunk[0..<n])
+                continue
+            }
+            if n == 0 { break }
+            switch errno {
+            // A socket with SO_RCVTIMEO is never restarted after a signal handler ran (signal(7)): the process's
+            // child-exit handling (the CLI tests' subprocesses) interrupts a blocking recv here.
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK, ECONNRESET: return received // the timeout, or a reset after the response
+            default:
+                throw ClientError(message: "recv after \(received.count) bytes: \(String(cString: strerror(errno)))")
+            }
         }
         return received
     }

@@ -191,6 +191,7 @@ import Tokenizers
         #expect(gpt2.vocabularySize == 641)
         #expect(gpt2.bosTokenID == 640)
         #expect(gpt2.eosTokenID == 640)
+        #expect(gpt2.unkTokenID == 640 && gpt2.padTokenID == nil)
         #expect(try gpt2.encode("") == [])
         #expect(gpt2.displayString(for: 640) == "<|endoftext|>")
 
@@ -198,17 +199,20 @@ import Tokenizers
         #expect(llama.vocabularySize == 644)
         #expect(llama.bosTokenID == 640)
         #expect(llama.eosTokenID == 641)
+        #expect(llama.unkTokenID == nil && llama.padTokenID == nil)
         #expect(try llama.encode("") == [640])
 
         let qwen = try TokenizerLoader.load(directory: try TokenizerFixtures.directory("qwen2"))
         #expect(qwen.vocabularySize == 643)
         #expect(qwen.bosTokenID == nil)
         #expect(qwen.eosTokenID == 640)
+        #expect(qwen.unkTokenID == 640 && qwen.padTokenID == 640)
 
         let smollm = try TokenizerLoader.load(directory: try TokenizerFixtures.directory("smollm"))
         #expect(smollm.vocabularySize == 640)
         #expect(smollm.bosTokenID == 0)
         #expect(smollm.eosTokenID == 0)
+        #expect(smollm.unkTokenID == 0 && smollm.padTokenID == nil)
     }
 
     @Test func tokenIDLookup() throws {

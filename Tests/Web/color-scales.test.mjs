@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterColor, diverging, divergingGradient, divergingText, greenScale, hexToRgb, lut, lutIndex, mixHex,
   positiveGradient } from '../../Public/js/components/color-scales.js';
-import { maxValue, poolPixels } from '../../Public/js/components/heatmap/pooling.js';
+import { maxOf, maxValue, poolPixels, poolRect } from '../../Public/js/components/heatmap/pooling.js';
 import { edgeColor, edgeWidth } from '../../Public/js/views/graph/style.js';
 
 test('hex and mixes', () => {
@@ -80,4 +80,10 @@ test('max pooling keeps thin peaks', () => {
   const table = Uint32Array.from({ length: 256 }, (_, i) => i); // colour = index, to read the pooling back
   assert.deepEqual([...poolPixels(new Uint32Array(4), values, 4, 2, 255 / 4, table)], [0, 255, 128, 64]);
   assert.deepEqual([...poolPixels(new Uint32Array(16), values, 4, 4, 255 / 4, table)].slice(0, 4), [0, 0, 0, 255]);
+  // a 2 × 8 map (layers × positions) pooled to 1 × 4 and to 2 × 2
+  const wide = Float32Array.from([0, 1, 0, 0, 0, 0, 3, 0, 0, 0, 0, 2, 0, 0, 0, 4]);
+  assert.equal(maxOf(wide, 16), 4);
+  assert.deepEqual([...poolRect(new Uint32Array(4), wide, 2, 8, 1, 4, 255 / 4, table)], [64, 128, 0, 255]);
+  assert.deepEqual([...poolRect(new Uint32Array(4), wide, 2, 8, 2, 2, 255 / 4, table)], [64, 191, 128, 255]);
+  assert.deepEqual([...poolRect(new Uint32Array(16), wide, 2, 8, 2, 8, 255 / 4, table)].slice(5, 8), [0, 191, 0], 'full size: as is');
 });

@@ -133,4 +133,11 @@ test('a heatmap as SVG', () => {
   assert.ok(lines.includes('<text x="25" y="66" text-anchor="end" dominant-baseline="central">(1) &lt;b&gt;</text>'));
   assert.equal(lines.filter((l) => l.startsWith('<rect') && l.includes('<title>')).length, 2, 'zero cells are left out');
   assert.throws(() => heatmapSVG({ n: 300, labels: [], values: [], max: 0, labelW: 0 }, lut('blues'), ''), /limited to 256 tokens/);
+  // a 2 × 3 map with named rows (a layer × position map): cells of 24 px, the rows' names as given
+  const rect = heatmapSVG({ n: 3, labels: ['a', 'b', 'c'], rows: 2, rowLabels: ['L1 pre', 'L0 pre'],
+    values: Float32Array.from([0, 0, 2, 1, 0, 0]), max: 2, labelW: 20 }, lut('greens'), '').split('\n');
+  assert.ok(rect.includes('<rect x="30" y="8" width="72" height="48" fill="#f7fcf5"/>'), 'the plot: 3 × 2 cells');
+  assert.ok(rect.includes('<rect x="78" y="8" width="24" height="24" fill="#00441b"><title>0→2: 2.0000</title></rect>'));
+  assert.ok(rect.includes('<text x="25" y="44" text-anchor="end" dominant-baseline="central">L0 pre</text>'));
+  assert.equal(rect.filter((l) => l.includes('>(2) c</text>')).length, 1, 'the columns are the tokens');
 });

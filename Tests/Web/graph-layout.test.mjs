@@ -7,7 +7,7 @@ import { fitView, graphGeometry, nearestEdge, nearestNode, normalizeStart, parse
   from '../../Public/js/views/graph/layout.js';
 import { tooltipLines, tooltipPosition } from '../../Public/js/views/graph/tooltip.js';
 import { zoomAround } from '../../Public/js/components/viewport.js';
-import { cellAt, cellTransform, cellZoom, computeLayout, constrainCells, exportLayout, labelStep, screenLayout }
+import { cellAt, cellTransform, cellZoom, computeLayout, constrainCells, exportLayout, labelStep, matrixShape, screenLayout }
   from '../../Public/js/components/heatmap/layout.js';
 
 // 2 layers × 3 tokens: top = 6 + 32 = 38; the centre of layer l is 38 + (1 − l)·32 + 16.
@@ -117,27 +117,53 @@ test('zooming around a point keeps the point', () => {
 });
 
 test('heatmap layout: plot, labels and legend', () => {
-  assert.deepEqual(computeLayout(100, 300, 'attention'),
-    { width: 110 + 300 + 64, height: 30 + 300 + 92, plotX: 110, plotY: 30, plot: 300, titleH: 22, legendX: 424, labelW: 100 });
+  assert.deepEqual(computeLayout(100, { rows: 10, cols: 10, cellW: 30 }, 'attention'),
+    { width: 110 + 300 + 64, height: 30 + 300 + 92, plotX: 110, plotY: 30, plotW: 300, plotH: 300, rows: 10, cols: 10,
+      cellW: 30, cellH: 30, titleH: 22, legendX: 424, labelW: 100 });
   // 520 px for 10 tokens: labels 60…156, plot = 520 − 70 − 64 − 4 = 382 but at most 48 px a cell → 382 (< 480)
-  const screen = screenLayout(520, 60, 10);
-  assert.equal(screen.plot, 382);
+  const screen = screenLayout(520, 60, 10, 10);
+  assert.deepEqual([screen.plotW, screen.plotH, screen.cellW], [382, 382, 38.2]);
   assert.equal(screen.plotX, 70);
-  assert.equal(screenLayout(520, 60, 3).plot, 144, 'cells at most 48 px');
-  assert.equal(exportLayout(50, 100, '').plot, 1000, '10 px cells for 100 tokens');
-  assert.equal(exportLayout(50, 2000, '').plot, 4000, 'at least 2 px cells');
+  assert.equal(screenLayout(520, 60, 3, 3).plotW, 144, 'cells at most 48 px');
+  assert.equal(exportLayout(50, 100, 100, '').plotW, 1000, '10 px cells for 100 tokens');
+  assert.equal(exportLayout(50, 2000, 2000, '').plotW, 4000, 'at least 2 px cells');
   assert.deepEqual([1, 3, 7, 15, 40].map((need) => labelStep(1, need)), [1, 5, 10, 20, 50]);
   assert.equal(labelStep(20, 13), 1);
 });
 
+test('heatmap layout of a rows × columns map', () => {
+  // 2 layers × 27 positions in 900 px: 27 columns of 28 px (756 > 720: the plot stops at 720), square cells
+  const wide = screenLayout(900, 60, 2, 27);
+  assert.deepEqual([wide.plotW, wide.cellW, wide.cellH, wide.plotH], [720, 720 / 27, 720 / 27, 2 * 720 / 27]);
+  // 90 rows (stacked points of 30 layers) × 10 positions: 48 px columns, rows of 720 / 90 = 8 px
+  const tall = screenLayout(900, 60, 90, 10);
+  assert.deepEqual([tall.plotW, tall.cellW, tall.cellH, tall.plotH], [480, 48, 8, 720]);
+  // 512 positions × 3 rows: columns of 720 / 512 px, rows of at least 18 px
+  const long = screenLayout(900, 60, 3, 512);
+  assert.deepEqual([long.cellW, long.cellH, long.plotH], [720 / 512, 18, 54]);
+  const exported = exportLayout(40, 4, 50, 'flow');
+  assert.deepEqual([exported.cellW, exported.cellH, exported.plotW, exported.plotH], [20, 20, 1000, 80]);
+  const shape = matrixShape({ n: 2, labels: ['a', 'b'], rowLabels: ['L1 post', 'L0 post', 'L0 pre'] });
+  assert.deepEqual(shape, { rows: 3, cols: 2, colNames: ['(0) a', '(1) b'], colTips: ['(0) a', '(1) b'],
+    rowNames: ['L1 post', 'L0 post', 'L0 pre'], rowTips: ['L1 post', 'L0 post', 'L0 pre'] });
+  assert.deepEqual(matrixShape({ n: 1, labels: ['x'] }).rowNames, ['(0) x'], 'n×n: the rows are the tokens');
+  const zoom = { vx: 1, vy: 0.5, k: 2 };
+  const layout = computeLayout(60, { rows: 3, cols: 20, cellW: 10, cellH: 12 }, '');
+  assert.deepEqual(cellZoom(layout, cellTransform(layout, zoom)), zoom);
+  assert.deepEqual(cellAt(layout, zoom, 70 + 25, 8 + 30), { i: 1, j: 2 }, 'x 25 / 20 px + 1 → column 2; y 30 / 24 + 0.5 → row 1');
+  assert.equal(cellAt(layout, zoom, 70 + 201, 10), null);
+  assert.deepEqual(cellZoom(layout, constrainCells(layout, cellTransform(layout, { vx: 30, vy: -1, k: 2 }))),
+    { vx: 10, vy: 0, k: 2 }, 'half the columns and rows visible: the view inside the matrix');
+});
+
 test('heatmap zoom in cells against the viewport transform', () => {
-  const layout = computeLayout(100, 300, '');
+  const layout = computeLayout(100, { rows: 10, cols: 10, cellW: 30 }, '');
   const zoom = { vx: 2, vy: 4, k: 2 };
-  const t = cellTransform(layout, 10, zoom);
-  assert.deepEqual(t, { k: 60, x: 110 - 120, y: 8 - 240 });
-  assert.deepEqual(cellZoom(layout, 10, t), zoom);
-  assert.deepEqual(cellZoom(layout, 10, constrainCells(layout, 10, cellTransform(layout, 10, { vx: 9, vy: -3, k: 20 }))),
-    { vx: 10 - 10 / (64 * 10 / 300), vy: 0, k: 64 * 10 / 300 }, 'zoom at most 64 px cells, the view inside the matrix');
-  assert.deepEqual(cellAt(layout, 10, zoom, 110 + 59, 8 + 61), { i: 5, j: 2 });
-  assert.equal(cellAt(layout, 10, zoom, 100, 50), null);
+  const t = cellTransform(layout, zoom);
+  assert.deepEqual(t, { k: 2, x: 110 - 120, y: 8 - 240 });
+  assert.deepEqual(cellZoom(layout, t), zoom);
+  assert.deepEqual(cellZoom(layout, constrainCells(layout, cellTransform(layout, { vx: 9, vy: -3, k: 20 }))),
+    { vx: 10 - 10 / (64 / 30), vy: 0, k: 64 / 30 }, 'zoom at most 64 px cells, the view inside the matrix');
+  assert.deepEqual(cellAt(layout, zoom, 110 + 59, 8 + 61), { i: 5, j: 2 });
+  assert.equal(cellAt(layout, zoom, 100, 50), null);
 });

@@ -20,10 +20,17 @@ const SAMPLES = {
   flow: [{ flowPosition: 'mean' }, { flowPosition: 4 }],
   anomalies: [{ anomalyParams: { high_attention: '0.3', include_first_token: 'true', outlier_factor: '5' } }],
   ablation: [{ ablate: true }],
+  attributions: [
+    { attrMethod: 'occlusion', attrTarget: ' the', attrContrast: '42', attrObjective: 'logprob', attrPosition: 3,
+      attrBaseline: '7', attrSteps: 128, attrNorm: 'l1', attrFlowPoint: 'stacked', attrLayer: 1, attrSort: 'ig', attrOrder: 'asc' },
+    { attrMethod: 'saliency', attrTarget: '265', attrBaseline: 'pad', attrFlowPoint: 'post', attrSort: 'position', attrOrder: 'desc' },
+    { attrMethod: 'ig', attrBaseline: 'unk', attrLayer: 0 },
+  ],
 };
 
 test('every view has the view interface, a codec and a sample', () => {
-  assert.deepEqual(VIEWS.map((v) => v.name), ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation']);
+  assert.deepEqual(VIEWS.map((v) => v.name),
+    ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation', 'attributions']);
   for (const view of VIEWS) {
     assert.ok(SAMPLES[view.name], `a sample state for ${view.name}`);
     for (const key of ['mount', 'update', 'destroy']) assert.equal(typeof view[key], 'function', `${view.name}.${key}`);
@@ -52,11 +59,15 @@ test('the URL of a state, parameter by parameter', () => {
   assert.equal(runIdOf(`/runs/${RUN}`), RUN);
   assert.equal(runIdOf(`/runs/${RUN}/`), RUN);
   assert.equal(runIdOf('/runs/xyz'), null);
+  const attr = Object.assign(createRunState(VIEWS), { view: 'attributions', start: 2, attrTarget: ' he', attrPosition: 1 });
+  assert.equal(encodeRunState(attr, VIEWS).toString(),
+    'view=attributions&threshold=0.04&renormalize=1&start=2&method=ig&target=+he&target_position=1', 'defaults left out');
 });
 
 test('what a URL cannot say is left at the defaults (or as it was)', () => {
-  const state = decodeRunState('view=nope&threshold=0.5&select=Z9_9&clusters=99&order=up&row=-1&position=x&measure=2&point=far',
-    VIEWS, createRunState(VIEWS));
+  const state = decodeRunState('view=nope&threshold=0.5&select=Z9_9&clusters=99&order=up&row=-1&position=x&measure=2&point=far' +
+    '&method=shap&steps=0&norm=l3&objective=prob&baseline=none&target_position=-1&flow_point=x&map_layer=a&attr_sort=f' +
+    '&attr_order=up&contrast=top&target=', VIEWS, createRunState(VIEWS));
   assert.deepEqual(state, createRunState(VIEWS));
   const kept = Object.assign(createRunState(VIEWS), { threshold: 0.06, attentionLayer: 2, clusters: 7 });
   decodeRunState('view=attention', VIEWS, kept);
@@ -68,12 +79,14 @@ test('what a URL cannot say is left at the defaults (or as it was)', () => {
 
 test('a new run drops what belonged to the previous prompt', () => {
   const state = Object.assign(createRunState(VIEWS), SAMPLES.graph[0], SAMPLES.lens[0], SAMPLES.rollout[0],
-    SAMPLES.ablation[0], { flowPosition: 3, attentionLayer: 1 });
+    SAMPLES.ablation[0], SAMPLES.attributions[0], { flowPosition: 3, attentionLayer: 1 });
   startNewRun(state, VIEWS, { id: RUN, tokens: [{}, {}, {}, {}, {}, {}] });
   assert.equal(state.runId, RUN);
   assert.deepEqual([state.start, state.select, state.head], [5, null, 'all']);
   assert.deepEqual([state.lensCell, state.rolloutRow, state.ablate, state.flowPosition], [null, null, false, null]);
+  assert.deepEqual([state.attrTarget, state.attrContrast, state.attrPosition], ['top', null, null]);
   assert.equal(state.attentionLayer, 1, 'the attention view keeps its layer');
+  assert.deepEqual([state.attrMethod, state.attrSteps, state.attrBaseline], ['occlusion', 128, '7'], 'and the attributions their method');
   assert.equal(state.threshold, 0.07);
   state.flowPosition = 'mean';
   startNewRun(state, VIEWS, { id: RUN, tokens: [{}] });

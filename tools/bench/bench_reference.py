@@ -20,10 +20,8 @@ process (resource.getrusage ru_maxrss) is reported at the end.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import resource
 import statistics
 import sys
 import time
@@ -35,16 +33,9 @@ import torch  # noqa: E402
 import transformers  # noqa: E402
 from transformers import AutoModelForCausalLM  # noqa: E402
 from transformers.utils import logging as hf_logging  # noqa: E402
+from bench_common import finish, int_list, peak_rss_mb  # noqa: E402
 
 hf_logging.disable_progress_bar()
-
-
-def int_list(s: str) -> list[int]:
-    return [int(x) for x in s.split(",") if x.strip()]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
 
 
 def main():
@@ -142,20 +133,7 @@ def main():
             f"{r['tokens_per_s']:>10.1f}",
             file=table_out,
         )
-    print(
-        f"load {load_s:.2f} s; peak RSS {info['peak_rss_mb']:.0f} MB "
-        f"(after load {rss_loaded:.0f} MB, before load {rss_before:.0f} MB)",
-        file=table_out,
-    )
-
-    if args.json:
-        doc = dict(info=info, results=results)
-        text = json.dumps(doc, indent=2)
-        if args.json == "-":
-            print(text)
-        else:
-            with open(args.json, "w") as f:
-                f.write(text + "\n")
+    finish(info, results, load_s, rss_loaded, rss_before, args.json, table_out)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-// The progress of a server job, with a cancel button (the Reports page's report jobs): its title, a status badge,
-// a <progress> of forward passes, where the job is in words, and its error.
+// The progress of a server job, with a cancel button (the Reports page's report jobs, the Attributions tab's
+// integrated-gradients jobs): its title, a status badge, a <progress> of forward passes, where the job is in words,
+// and its error.
 import { el, button } from '../core/dom.js';
 
 export const FINAL_STATUSES = new Set(['done', 'failed', 'cancelled']);
@@ -26,9 +27,12 @@ export function jobStatusKind(status) {
   return FINAL_STATUSES.has(status) ? 'idle' : 'running';
 }
 
-/// The job panel; ids and the section's class start with `prefix` (e.g. report-job, report-progress).
-export function createJobProgress(prefix, { noun, cancelTitle, onCancel }) {
-  const panel = el('section', `${prefix}-job`, { id: `${prefix}-job`, hidden: '', 'aria-label': `${prefix} job` });
+/// The job panel; ids and the section's class start with `prefix` (e.g. report-job, report-progress). A job is
+/// {id, status, error, …}; counts(job) → {done, total} (default: job.progress, as report jobs have it) and
+/// describe(job) → the progress line (default: jobProgressText, for report jobs).
+export function createJobProgress(prefix, { noun, cancelTitle, onCancel, counts = (job) => job.progress,
+  describe = jobProgressText }) {
+  const panel = el('section', `${prefix}-job job-panel`, { id: `${prefix}-job`, hidden: '', 'aria-label': `${prefix} job` });
   const head = el('div', 'row job-head');
   const title = el('h2', null, { id: `${prefix}-job-title` });
   const status = el('span', 'job-status', { id: `${prefix}-status`, role: 'status', 'aria-live': 'polite' });
@@ -51,7 +55,7 @@ export function createJobProgress(prefix, { noun, cancelTitle, onCancel }) {
     cancelButton: cancel,
     showError,
     show(job) {
-      const { done, total } = job.progress;
+      const { done, total } = counts(job);
       title.textContent = `${noun} ${job.id}`;
       panel.dataset.status = job.status;
       status.textContent = job.status;
@@ -60,7 +64,7 @@ export function createJobProgress(prefix, { noun, cancelTitle, onCancel }) {
       progress.value = done;
       progress.dataset.done = String(done);
       progress.dataset.total = String(total);
-      text.textContent = jobProgressText(job);
+      text.textContent = describe(job);
       cancel.disabled = FINAL_STATUSES.has(job.status);
       showError(job.status === 'failed' ? `The ${noun.toLowerCase()} failed: ${job.error || 'no reason given'}` : '');
     },

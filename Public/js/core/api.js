@@ -57,6 +57,12 @@ export async function postJSON(path, body) {
   })).json();
 }
 
+/// POST with the parameters in the query and no body (a job over a GET's query).
+export async function postQuery(path, params) {
+  const query = params ? '?' + new URLSearchParams(params).toString() : '';
+  return (await request(path + query, { method: 'POST', body: '' })).json();
+}
+
 export async function deleteJSON(path) {
   return (await request(path, { method: 'DELETE' })).json();
 }
@@ -90,6 +96,11 @@ export const api = {
   flow: (id) => getJSON(`/api/runs/${id}/flow`),
   anomalies: (id, params) => getJSON(`/api/runs/${id}/anomalies`, Object.keys(params).length ? params : undefined),
   ablation: (id) => getJSON(`/api/runs/${id}/ablation`),
+  // attributions (the Attributions tab): one method's scores, or a job for long integrated-gradients runs
+  attributions: (id, params) => getJSON(`/api/runs/${id}/attributions`, params),
+  createAttributionJob: (id, params) => postQuery(`/api/runs/${id}/attributions/jobs`, params),
+  attributionJob: (job) => getJSON(`/api/attribution-jobs/${encodeURIComponent(job)}`),
+  cancelAttributionJob: (job) => deleteJSON(`/api/attribution-jobs/${encodeURIComponent(job)}`),
   // comparisons and reports (the Compare and Reports pages)
   compare: (body) => postJSON('/api/compare', body),
   createReport: (body) => postJSON('/api/reports', body),

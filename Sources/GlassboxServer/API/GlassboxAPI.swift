@@ -10,7 +10,9 @@ public final class GlassboxAPI: Sendable {
     public let staticFiles: StaticFiles?
     public let router: Router<Endpoint>
     /// Report jobs started by `POST /api/reports`.
-    public let reports = ReportJobs()
+    public let reports = ReportJobs(prefix: "r")
+    /// Attribution jobs started by `POST /api/runs/{id}/attributions/jobs`.
+    public let attributionJobs = AttributionJobs(prefix: "a")
     /// Where report jobs run: one at a time beside the run queue, so a long report never holds up single runs.
     let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 64)
     public static let version = "0.1.0"
@@ -44,6 +46,15 @@ public final class GlassboxAPI: Sendable {
         }
         router.add("DELETE", "/api/reports/{id}") { api, request, parameters, respond in
             respond(api.cancelReport(parameters["id"]!, request))
+        }
+        router.add("POST", "/api/runs/{id}/attributions/jobs") { api, request, parameters, respond in
+            api.createAttributionJob(parameters["id"]!, request, respond)
+        }
+        router.add("GET", "/api/attribution-jobs/{id}") { api, request, parameters, respond in
+            respond(api.attributionJobStatus(parameters["id"]!, request, cancel: false))
+        }
+        router.add("DELETE", "/api/attribution-jobs/{id}") { api, request, parameters, respond in
+            respond(api.attributionJobStatus(parameters["id"]!, request, cancel: true))
         }
         router.add("GET", "/api/runs/{id}") { api, request, parameters, respond in
             api.withRun(parameters["id"]!, request, respond) { run, query in

@@ -35,11 +35,14 @@ extension GlassboxAPI {
                 modelName: model, model: loaded.model, tokenizer: loaded.tokenizer,
                 options: options)
             try Self.reportErrors { try builder.validate(prompts) }
+            let detail = ReportJobDetail(model: model, prompts: prompts.count, prompt: 0)
             let started = reports.start(
-                model: model, prompts: prompts.count, total: builder.totalPasses(prompts),
-                compute: reportQueue, maxLive: Self.maxLiveReports
+                detail: detail, total: builder.totalPasses(prompts), compute: reportQueue, maxLive: Self.maxLiveReports
             ) { shouldContinue, progress in
-                try builder.build(prompts, shouldContinue: shouldContinue) { done, _, prompt in progress(done, prompt) }
+                let report = try builder.build(prompts, shouldContinue: shouldContinue) { done, _, prompt in
+                    progress(done, ReportJobDetail(model: model, prompts: prompts.count, prompt: prompt))
+                }
+                return ReportJobOutput(json: ReportJSON.data(report), html: ReportHTML.page(report))
             }
             guard let started else {
                 throw ServiceError.busy(
@@ -59,7 +62,7 @@ extension GlassboxAPI {
                 throw ServiceError.notFound("report", "no report with id \(id)")
             }
             guard html else { return .json(200, Self.reportJSON(job)) }
-            guard let page = job.html else {
+            guard let page = job.output?.html else {
                 throw ServiceError.conflict("report \(id) is \(job.status.rawValue): its HTML exists once it is done")
             }
             var response = HTTPResponse(status: 200, body: Data(page.utf8))
@@ -190,22 +193,24 @@ extension GlassboxAPI {
     }
 
     static func reportJSON(_ job: ReportJobs.Snapshot) -> Data {
-        var w = JSONWriter(capacity: 256 + (job.json?.count ?? 0))
+        var w = JSONWriter(capacity: 256 + (job.output?.json.count ?? 0))
         w.object { o in
             o.field("id", job.id)
-            o.field("model", job.model)
-            o.field("prompts", job.prompts)
+            o.field("model", job.detail.model)
+            o.field("prompts", job.detail.prompts)
             o.field("status", job.status.rawValue)
             o.field("progress") { w in
                 w.object { p in
                     p.field("done", job.done)
                     p.field("total", job.total)
-                    p.field("prompt", job.prompt)
+                    p.field("prompt", job.detail.prompt)
                 }
             }
             o.field("error") { w in job.error.map { w.string($0) } ?? w.raw("null") }
-            o.field("html") { w in job.html == nil ? w.raw("null") : w.string("/api/reports/\(job.id)/html") }
-            o.field("report") { w in job.json.map { w.raw(String(decoding: $0, as: UTF8.self)) } ?? w.raw("null") }
+            o.field("html") { w in job.output == nil ? w.raw("null") : w.string("/api/reports/\(job.id)/html") }
+            o.field("report") { w in
+                job.output.map { w.raw(String(decoding: $0.json, as: UTF8.self)) } ?? w.raw("null")
+            }
         }
         return w.data
     }

@@ -1,17 +1,20 @@
-// A canvas heatmap of an n×n matrix [target][source] (row = query position, column = key position): token axes,
-// hover values, zoom and pan (components/viewport.js), a colour legend, PNG and SVG export.
+// A canvas heatmap of an n×n matrix [target][source] (row = query position, column = key position), or of a
+// rows × n matrix whose rows are named (a layer × position map): token axes, hover values, zoom and pan
+// (components/viewport.js), a colour legend, PNG and SVG export.
 //
-//   createHeatmap(container, {colors: "blues" | "greens", title, onCellClick, maxSize, width})
-//     → {update(values, n, labels, {title}?), pngBlob(scale?), svgText(), setTitle(t), resetZoom(), destroy(), canvas}
+//   createHeatmap(container, {colors: "blues" | "greens", title, onCellClick, maxSize, width, axes: [row, column]})
+//     → {update(values, n, labels, {title, rows, rowLabels}?), pngBlob(scale?), svgText(), setTitle(t), resetZoom(),
+//        destroy(), canvas}
+//   axes: the tooltip's names of a row and a column (default target, source).
 import { el, localPoint } from '../../core/dom.js';
 import { FONT_FAMILY } from '../../core/fonts.js';
-import { formatValue, tokenLabel } from '../../core/format.js';
+import { formatValue } from '../../core/format.js';
 import { lut } from '../color-scales.js';
 import { createViewport } from '../viewport.js';
-import { LABEL_FONT_PX, cellAt, cellTransform, cellZoom, constrainCells, exportLayout, maxLabelWidth, maxZoom,
-  screenLayout } from './layout.js';
+import { LABEL_FONT_PX, cellAt, cellTransform, cellZoom, constrainCells, exportLayout, matrixShape, maxLabelWidth,
+  maxZoom, screenLayout } from './layout.js';
 import { paintHeatmap } from './paint.js';
-import { maxValue, pooledImage } from './pooling.js';
+import { maxOf, pooledRectImage } from './pooling.js';
 import { heatmapSVG } from './svg.js';
 
 const UNZOOMED = { vx: 0, vy: 0, k: 1 };
@@ -20,9 +23,9 @@ export function createHeatmap(container, options = {}) {
   return new Heatmap(container, options);
 }
 
-/// The tooltip: three lines (target, source, value) whose text nodes are kept to be refilled.
-function tooltipLines(tooltip) {
-  return ['target', 'source', 'value'].map((name) => {
+/// The tooltip: three lines (row, column, value; e.g. target, source) whose text nodes are kept to be refilled.
+function tooltipLines(tooltip, axes) {
+  return [...axes, 'value'].map((name) => {
     const line = el('div');
     const text = document.createTextNode('');
     line.append(el('b', null, null, `${name}: `), text);
@@ -43,8 +46,8 @@ class Heatmap {
     this.container = container;
     this.options = options;
     this.colors = lut(options.colors || 'blues');
-    this.data = null; // {values, n, labels, max, labelW}
-    this.cells = null; // the n×n image
+    this.data = null; // {values, rows, cols, labels, rowLabels, names (matrixShape), max, labelW}
+    this.cells = null; // the rows×cols image
     this.pooled = null; // a max-pooled copy for plots smaller than n device pixels
     this.layout = null;
     this.hover = null;
@@ -71,11 +74,10 @@ class Heatmap {
     this.titleElement = el('div', 'gb-heatmap-title', null, title);
     this.titleElement.hidden = !title;
     this.canvas = el('canvas', 'gb-heatmap-canvas', { tabindex: '0', role: 'img', 'data-ready': 'false' });
-    this.canvas.style.display = 'block';
     this.tooltip = el('div', 'gb-heatmap-tooltip', { role: 'status' });
     Object.assign(this.tooltip.style, { position: 'absolute', pointerEvents: 'none', display: 'none' });
     this.hint = el('div', 'gb-heatmap-hint', null, 'wheel or +/− zoom · drag pans · double-click resets');
-    this.tipText = tooltipLines(this.tooltip);
+    this.tipText = tooltipLines(this.tooltip, this.options.axes || ['target', 'source']);
     this.hint.hidden = true;
     this.empty = el('div', 'gb-heatmap-empty', null, 'No data');
     this.root.append(this.titleElement, this.canvas, this.empty, this.hint, this.tooltip);
@@ -85,18 +87,15 @@ class Heatmap {
   }
 
   createViewport() {
-    const plotCentre = () => [this.layout.plotX + this.layout.plot / 2, this.layout.plotY + this.layout.plot / 2];
+    const plotCentre = () => [this.layout.plotX + this.layout.plotW / 2, this.layout.plotY + this.layout.plotH / 2];
     return createViewport(this.canvas, {
       ready: () => Boolean(this.data && this.layout),
       accepts: (event) => Boolean(this.cellAtEvent(event)),
-      limits: () => {
-        const unit = this.layout.plot / this.data.n;
-        return { min: unit, max: unit * maxZoom(this.layout, this.data.n) };
-      },
-      constrain: (view) => constrainCells(this.layout, this.data.n, view),
+      limits: () => ({ min: 1, max: maxZoom(this.layout) }),
+      constrain: (view) => constrainCells(this.layout, view),
       onChange: (view, cause, event) => this.onViewChange(cause, event),
       centre: plotCentre,
-      panStep: () => this.layout.plot * 0.1,
+      panStep: () => Math.min(this.layout.plotW, this.layout.plotH) * 0.1,
       reset: () => this.resetZoom(),
       slop: 3,
       rate: 0.002,
@@ -110,7 +109,7 @@ class Heatmap {
 
   /// The zoom in cells: {vx, vy, k}.
   get zoom() {
-    return this.layout && this.data ? cellZoom(this.layout, this.data.n, this.viewport.view) : UNZOOMED;
+    return this.layout && this.data ? cellZoom(this.layout, this.viewport.view) : UNZOOMED;
   }
 
   onViewChange(cause, event) {
@@ -123,7 +122,7 @@ class Heatmap {
 
   cellAtEvent(event) {
     if (!this.data || !this.layout) return null;
-    return cellAt(this.layout, this.data.n, this.zoom, ...localPoint(this.canvas, event));
+    return cellAt(this.layout, this.zoom, ...localPoint(this.canvas, event));
   }
 
   availableWidth() {
@@ -136,7 +135,7 @@ class Heatmap {
     if (!this.data) return;
     const avail = this.availableWidth();
     this.lastWidth = avail;
-    this.layout = screenLayout(avail, this.data.labelW, this.data.n, this.options.maxSize || 720);
+    this.layout = screenLayout(avail, this.data.labelW, this.data.rows, this.data.cols, this.options.maxSize || 720);
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(this.layout.width * dpr);
     const h = Math.round(this.layout.height * dpr);
@@ -144,7 +143,7 @@ class Heatmap {
     if (this.canvas.height !== h) this.canvas.height = h;
     this.canvas.style.width = `${this.layout.width}px`;
     this.canvas.style.height = `${this.layout.height}px`;
-    this.viewport.set(cellTransform(this.layout, this.data.n, zoom), 'layout');
+    this.viewport.set(cellTransform(this.layout, zoom), 'layout');
     this.draw();
   }
 
@@ -157,21 +156,22 @@ class Heatmap {
     if (!this.data || !this.layout || this.destroyed) return;
     const dpr = this.canvas.width / this.layout.width;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    paintHeatmap(this.ctx, { layout: this.layout, zoom: this.zoom, n: this.data.n, labels: this.data.labels,
-      cells: this.cellImage(dpr), colors: this.colors, max: this.data.max, hover: this.hover, title: '' });
+    paintHeatmap(this.ctx, { layout: this.layout, zoom: this.zoom, names: this.data.names, cells: this.cellImage(dpr),
+      colors: this.colors, max: this.data.max, hover: this.hover, title: '' });
     this.canvas.dataset.ready = 'true';
   }
 
-  /// The image to scale onto the plot: the n×n one, or, when a cell would be smaller than a device pixel, a
+  /// The image to scale onto the plot: the rows×cols one, or, when a cell would be smaller than a device pixel, a
   /// max-pooled copy at the drawn resolution.
   cellImage(dpr) {
-    const { n, values, max } = this.data;
-    const res = Math.ceil(n * ((this.layout.plot * this.zoom.k) / n) * dpr);
-    if (res >= n) return this.cells;
-    if (this.pooled && this.pooled.width === res) return this.pooled;
-    this.pooled = canvasOf(res, res);
+    const { rows, cols, values, max } = this.data;
+    const resCols = Math.min(cols, Math.ceil(cols * this.layout.cellW * this.zoom.k * dpr));
+    const resRows = Math.min(rows, Math.ceil(rows * this.layout.cellH * this.zoom.k * dpr));
+    if (resCols >= cols && resRows >= rows) return this.cells;
+    if (this.pooled && this.pooled.width === resCols && this.pooled.height === resRows) return this.pooled;
+    this.pooled = canvasOf(resCols, resRows);
     const ctx = this.pooled.getContext('2d');
-    ctx.putImageData(pooledImage(ctx, values, n, res, max > 0 ? 255 / max : 0, this.colors.u32), 0, 0);
+    ctx.putImageData(pooledRectImage(ctx, values, rows, cols, resRows, resCols, max > 0 ? 255 / max : 0, this.colors.u32), 0, 0);
     return this.pooled;
   }
 
@@ -181,11 +181,11 @@ class Heatmap {
       tooltip.style.display = 'none';
       return;
     }
-    const { values, n, labels } = this.data;
+    const { values, cols, names } = this.data;
     const key = `${cell.i},${cell.j}`;
     if (tooltip.dataset.key !== key) {
-      const value = formatValue(values[cell.i * n + cell.j]);
-      [tokenLabel(labels, cell.i, 40), tokenLabel(labels, cell.j, 40), value].forEach((text, k) => { this.tipText[k].data = text; });
+      const value = formatValue(values[cell.i * cols + cell.j]);
+      [names.rowTips[cell.i], names.colTips[cell.j], value].forEach((text, k) => { this.tipText[k].data = text; });
       Object.assign(tooltip.dataset, { key, target: String(cell.i), source: String(cell.j), value });
       tooltip.style.display = 'block';
       this.tipWidth = tooltip.offsetWidth;
@@ -209,11 +209,11 @@ class Heatmap {
   onClick(event) {
     if (this.viewport.takeDragClick() || !this.data || !this.layout || !this.options.onCellClick) return;
     const cell = this.cellAtEvent(event);
-    if (cell) this.options.onCellClick(cell.i, cell.j, this.data.values[cell.i * this.data.n + cell.j]);
+    if (cell) this.options.onCellClick(cell.i, cell.j, this.data.values[cell.i * this.data.cols + cell.j]);
   }
 
   resetZoom() {
-    if (this.layout && this.data) this.viewport.set(cellTransform(this.layout, this.data.n, UNZOOMED), 'zoom');
+    if (this.layout && this.data) this.viewport.set(cellTransform(this.layout, UNZOOMED), 'zoom');
   }
 
   setTitle(title) {
@@ -224,29 +224,34 @@ class Heatmap {
   }
 
   /**
-   * @param {Float32Array|number[]} values n·n, row-major [target][source]
-   * @param {number} n
-   * @param {string[]} labels the tokens' display strings
-   * @param {{title?: string}} [opts]
+   * @param {Float32Array|number[]} values rows·n, row-major [row][column] (n×n: [target][source])
+   * @param {number} n the columns (and, without opts.rows, the rows)
+   * @param {string[]} labels the column tokens' display strings (and the rows' of an n×n map)
+   * @param {{title?: string, rows?: number, rowLabels?: string[], empty?: string}} [opts] rowLabels: the rows'
+   *   names, as shown; empty: the text shown without values (default "No data")
    */
   update(values, n, labels, opts = {}) {
     if (this.destroyed) return;
     if (opts.title !== undefined) this.setTitle(opts.title);
     this.canvas.dataset.ready = 'false';
-    n = n | 0;
-    if (!values || n <= 0) return this.clear();
-    if (values.length < n * n) throw new Error(`heatmap: expected ${n * n} values, got ${values.length}`);
+    const cols = n | 0;
+    const lbls = Array.from({ length: cols }, (_, i) => String(labels?.[i] ?? ''));
+    const names = matrixShape({ n: cols, labels: lbls, rows: opts.rows, rowLabels: opts.rowLabels });
+    const rows = names.rows | 0;
+    if (!values || cols <= 0 || rows <= 0) return this.clear(opts.empty);
+    if (values.length < rows * cols) throw new Error(`heatmap: expected ${rows * cols} values, got ${values.length}`);
     const vals = values instanceof Float32Array ? values : Float32Array.from(values);
-    const max = maxValue(vals, n);
-    if (!this.cells || this.cells.width !== n) this.cells = canvasOf(n, n);
+    const max = maxOf(vals, rows * cols);
+    if (!this.cells || this.cells.width !== cols || this.cells.height !== rows) this.cells = canvasOf(cols, rows);
     const ctx = this.cells.getContext('2d');
-    ctx.putImageData(pooledImage(ctx, vals, n, n, max > 0 ? 255 / max : 0, this.colors.u32), 0, 0);
+    ctx.putImageData(pooledRectImage(ctx, vals, rows, cols, rows, cols, max > 0 ? 255 / max : 0, this.colors.u32), 0, 0);
     this.pooled = null;
-    const lbls = Array.from({ length: n }, (_, i) => String(labels?.[i] ?? ''));
-    const same = this.data && this.data.n === n && this.data.labels.every((t, i) => t === lbls[i]);
-    const labelW = same ? this.data.labelW : maxLabelWidth(this.measure, lbls, n);
-    this.data = { values: vals, n, labels: lbls, max, labelW };
-    Object.assign(this.canvas.dataset, { n: String(n), max: String(max) });
+    const old = this.data;
+    const same = old && old.rows === rows && old.cols === cols && old.names.rowNames.every((t, i) => t === names.rowNames[i])
+      && old.names.colNames.every((t, j) => t === names.colNames[j]);
+    const labelW = same ? old.labelW : maxLabelWidth(this.measure, [...names.rowNames, ...names.colNames]);
+    this.data = { values: vals, rows, cols, labels: lbls, rowLabels: opts.rowLabels || null, names, max, labelW };
+    Object.assign(this.canvas.dataset, { n: String(cols), rows: String(rows), cols: String(cols), max: String(max) });
     this.canvas.hidden = false;
     this.empty.hidden = true;
     this.hover = null;
@@ -255,7 +260,8 @@ class Heatmap {
     this.relayout(UNZOOMED);
   }
 
-  clear() {
+  clear(text = 'No data') {
+    this.empty.textContent = text;
     this.data = null;
     this.cells = null;
     this.canvas.hidden = true;
@@ -268,19 +274,20 @@ class Heatmap {
 
   pngBlob(scale = 2) {
     if (!this.data) return Promise.reject(new Error('heatmap: nothing to export'));
-    const layout = exportLayout(this.data.labelW, this.data.n, this.title);
+    const layout = exportLayout(this.data.labelW, this.data.rows, this.data.cols, this.title);
     const canvas = canvasOf(Math.round(layout.width * scale), Math.round(layout.height * scale));
     const ctx = canvas.getContext('2d');
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
-    paintHeatmap(ctx, { layout, zoom: UNZOOMED, n: this.data.n, labels: this.data.labels, cells: this.cells,
-      colors: this.colors, max: this.data.max, hover: null, title: this.title });
+    paintHeatmap(ctx, { layout, zoom: UNZOOMED, names: this.data.names, cells: this.cells, colors: this.colors,
+      max: this.data.max, hover: null, title: this.title });
     return new Promise((resolve, reject) =>
       canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('heatmap: PNG encoding failed'))), 'image/png'));
   }
 
   svgText() {
     if (!this.data) throw new Error('heatmap: nothing to export');
-    return heatmapSVG(this.data, this.colors, this.title);
+    const { cols, labels, rows, rowLabels, values, max, labelW } = this.data;
+    return heatmapSVG({ n: cols, labels, rows, rowLabels, values, max, labelW }, this.colors, this.title);
   }
 
   destroy() {

@@ -34,6 +34,7 @@ class RunPage {
       threshold: (value) => this.setThreshold(value),
       renormalize: (on) => { this.state.renormalize = on; this.writeURL(); this.refreshGraph(); },
       start: (start) => this.setStart(start),
+      predict: (tokenId, position, explicit) => this.attributePrediction(tokenId, position, explicit),
     }, (error) => this.showError(error));
     this.tokens = createTokenStrip(byId('tokens'), (i) => this.setStart(i));
     this.tabs = createTabs(byId('tabs'), VIEWS.map((v) => v.name), (name) => this.showView(name));
@@ -68,7 +69,22 @@ class RunPage {
         state.lensCell = { layer, token };
         return page.showView('lens', true);
       },
+      /// The Attributions tab explaining a token at a position (a new history entry when it was not shown).
+      openAttribution(tokenId, position) {
+        state.attrTarget = String(tokenId);
+        state.attrPosition = position === state.run.tokens.length - 1 ? null : position;
+        return page.showView('attributions', state.view !== 'attributions');
+      },
+      /// Marks the prediction the attributions explain in the Next tokens list (null: none).
+      markTarget: (tokenId, position) => this.sidebar.markTarget(tokenId, position),
     };
+  }
+
+  /// A prediction under Next tokens was clicked: in the Attributions tab (or by its "why?" button, `explicit`) it
+  /// becomes the attribution target.
+  attributePrediction(tokenId, position, explicit) {
+    if (!this.state.run || (!explicit && this.state.view !== 'attributions')) return;
+    this.host.openAttribution(tokenId, position);
   }
 
   // --- status and errors
@@ -175,6 +191,7 @@ class RunPage {
   /// Shows a view; push: a new history entry (a jump from one view to another, so that Back returns).
   async showView(name, push = false) {
     this.state.view = name;
+    if (name !== 'attributions') this.sidebar.markTarget(null);
     this.tabs.select(name);
     this.writeURL(push);
     if (!this.state.run) return;

@@ -1,16 +1,24 @@
 // The run page's sidebar: the model menu and its facts, the prompt with its byte count, the graph controls
-// (threshold, renormalize, start token) and the next-token predictions after the start token.
+// (threshold, renormalize, start token) and the next-token predictions after the start token (a click on one, or
+// its "why?" button, explains it in the Attributions tab).
 import { api } from '../../core/api.js';
 import { byId, el } from '../../core/dom.js';
 import { modelFacts, promptLimit } from './model-info.js';
 
 export class Sidebar {
-  /// on: {run(), threshold(value) (each step of the slider), renormalize(on), start(start)}; showError(error).
+  /// on: {run(), threshold(value) (each step of the slider), renormalize(on), start(start), predict(tokenId, position,
+  /// explicit) (a click on a prediction; explicit: on its "why?" button)}; showError(error).
   constructor(on, showError) {
     this.showError = showError;
     this.models = null;
     this.maxPromptBytes = null;
     this.predictionsRequest = 0;
+    this.predictionsPosition = null;
+    this.marked = null; // {id, position}: the prediction the attributions explain
+    byId('predictions').addEventListener('click', (event) => {
+      const li = event.target.closest?.('li[data-token-id]');
+      if (li) on.predict(Number(li.dataset.tokenId), this.predictionsPosition, Boolean(event.target.closest('.why')));
+    });
     byId('run-button').addEventListener('click', on.run);
     byId('prompt').addEventListener('input', () => this.showPromptLimit());
     byId('prompt').addEventListener('keydown', (event) => { if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) on.run(); });
@@ -97,10 +105,24 @@ export class Sidebar {
       if (request !== this.predictionsRequest) return;
     }
     byId('predictions-caption').textContent = `After "${run.tokens[position].display}" (position ${position}):`;
+    this.predictionsPosition = position;
     byId('predictions').replaceChildren(...predictions.map((p) => {
       const li = el('li', null, { 'data-token-id': p.id });
-      li.append(el('span', null, null, p.display), el('span', 'prob', null, `${(p.probability * 100).toFixed(1)}%`));
+      const why = el('button', 'why', { type: 'button', title: `why "${p.display}"? Its attributions to the prompt's tokens ` +
+        '(the Attributions tab)', 'aria-label': `attribute ${p.display}` }, 'why?');
+      li.append(el('span', 'pred', null, p.display), el('span', 'prob', null, `${(p.probability * 100).toFixed(1)}%`), why);
       return li;
     }));
+    this.markTarget(this.marked?.id ?? null, this.marked?.position);
+  }
+
+  /// Marks the prediction whose attributions are shown (when the list is of its position); null: none.
+  markTarget(tokenId, position) {
+    this.marked = tokenId === null ? null : { id: tokenId, position };
+    for (const li of byId('predictions').children) {
+      const on = this.marked !== null && this.marked.position === this.predictionsPosition && Number(li.dataset.tokenId) === tokenId;
+      li.classList.toggle('attr-target', on);
+      if (on) li.setAttribute('aria-current', 'true'); else li.removeAttribute('aria-current');
+    }
   }
 }

@@ -7,14 +7,16 @@
 //                          token changed
 //   destroy(view)          removes what mount made (a new run, or the page going away)
 // host: {state, runId, run, timings, writeURL(), showError(e), baseName(), setStart(s), showView(name),
-//        openAttention(layer, head), openNode(name), openLens(layer, token)}.
+//        openAttention(layer, head), openNode(name), openLens(layer, token), openAttribution(tokenId, position),
+//        markTarget(tokenId | null, position)}.
 import * as ablation from '../../views/ablation/index.js';
 import * as anomalies from '../../views/anomalies/index.js';
 import * as attention from '../../views/attention/index.js';
+import * as attributions from '../../views/attributions/index.js';
 import * as flow from '../../views/flow/index.js';
 import * as graph from '../../views/graph/index.js';
 import * as lens from '../../views/lens/index.js';
 import * as metrics from '../../views/metrics/index.js';
 import * as rollout from '../../views/rollout/index.js';
 
-export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation];
+export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation, attributions];

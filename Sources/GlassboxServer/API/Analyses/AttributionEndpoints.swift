@@ -9,6 +9,23 @@ extension AnalysisEndpoints {
     /// text; `logit` or `logprob`; optionally `contrast`), with the completeness gap of integrated gradients, the
     /// gradient-flow map or the attention × gradient maps.
     static func attributions(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> Prepared {
+        let request = try attributionRequest(run, q, workers: workers)
+        return Prepared { .json(try request.compute({ true }, { _, _ in })) }
+    }
+
+    /// A checked attributions query: what it computes, and in how many progress steps (integrated gradients and
+    /// occlusion count their passes), for the plain endpoint and for `POST /api/runs/{id}/attributions/jobs`.
+    struct AttributionRequest: Sendable {
+        let method: AttributionMethod
+        let total: Int
+        let compute:
+            @Sendable (
+                _ shouldContinue: @escaping @Sendable () -> Bool,
+                _ progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void
+            ) throws -> Data
+    }
+
+    static func attributionRequest(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> AttributionRequest {
         try q.allow(["method", "steps", "baseline", "target", "objective", "contrast", "position", "norm"])
         let model = run.model.model, tokenizer = run.model.tokenizer, V = model.info.vocabSize
         let n = run.trace.shape.tokens
@@ -19,7 +36,12 @@ extension AnalysisEndpoints {
             rawValue: try q.choice("objective", ["logit", "logprob"], default: "logit"))!
         let norm = AttributionNorm(rawValue: try q.choice("norm", ["l2", "l1"], default: "l2"))!
         let position = try q.token("position", count: n, default: n - 1)
-        let baseline = try Self.baseline(q.string("baseline") ?? "zero", vocabSize: V)
+        let baseline: AttributionBaseline
+        do {
+            baseline = try AttributionBaseline(
+                parsing: q.string("baseline") ?? "zero", vocabSize: V, padTokenID: tokenizer.padTokenID,
+                unkTokenID: tokenizer.unkTokenID)
+        } catch { throw ServiceError.badParameter("baseline", "\(error)") }
         let targetSpec = TargetTokenSpec(q.string("target") ?? "top")
         let logits: @Sendable () throws -> ArraySlice<Float> = {
             if let row = run.trace.logits(at: position) { return row }
@@ -45,14 +67,16 @@ extension AnalysisEndpoints {
             throw ServiceError.badParameter("contrast", "is the target token (\(contrast)): f would be 0")
         }
         let parameters = AttributionParameters(method: method, steps: steps, baseline: baseline, norm: norm)
-        return Prepared {
+        let total = method == .ig ? steps + 2 : method == .occlusion ? n + 2 : 1
+        return AttributionRequest(method: method, total: total) { shouldContinue, progress in
             let token = try fixedTarget ?? targetSpec.resolve(tokenizer: tokenizer, vocabSize: V, logits: logits)
             guard token != contrast else {
                 throw ServiceError.badParameter("contrast", "is the top-1 target token (\(token)): f would be 0")
             }
             let target = GradientTarget(position: position, token: token, objective: objective, contrast: contrast)
             let result = try Attribution.compute(
-                model: model, trace: run.trace, target: target, parameters: parameters, workers: workers)
+                model: model, trace: run.trace, target: target, parameters: parameters, workers: workers,
+                shouldContinue: shouldContinue, progress: progress)
             var w = JSONWriter(capacity: 1024 + n * 24 + (result.attentionMaps?.count ?? 0) * n * n * 12)
             w.object { o in
                 o.field("method", method.rawValue)
@@ -88,19 +112,7 @@ extension AnalysisEndpoints {
                     o.field("attention_maps") { $0.array(maps) { w, map in w.array(map) { $0.number($1) } } }
                 }
             }
-            return .json(w.data)
+            return w.data
         }
-    }
-
-    /// `zero` or a token id inside the vocabulary.
-    static func baseline(_ text: String, vocabSize: Int) throws -> AttributionBaseline {
-        if text == "zero" { return .zero }
-        guard let id = Int(text) else {
-            throw ServiceError.badParameter("baseline", "must be zero or a token id, got \"\(text)\"")
-        }
-        guard id >= 0 && id < vocabSize else {
-            throw ServiceError.badParameter("baseline", "token \(id) is outside the vocabulary (0..<\(vocabSize))")
-        }
-        return .token(id)
     }
 }
