@@ -4,7 +4,7 @@ import Transformer
 
 /// `glassbox bench attribute`: the traced forward pass, saliency (one backward pass from the trace) and integrated
 /// gradients (m interpolated passes with their backward, plus f(E) and f(E')) at several prompt lengths and worker
-/// counts, with the memory the backward adds over the trace.
+/// counts, with the memory the backward allocates besides the trace.
 public struct AttributionBenchmark: Sendable {
     /// One measured (threads, tokens) cell.
     public struct Row: Sendable, Codable, Equatable {
@@ -21,8 +21,8 @@ public struct AttributionBenchmark: Sendable {
         public let saliencyOverForward: Double
         /// Bytes of the run's trace.
         public let traceBytes: Int
-        /// Resident memory the saliency backward added at its peak over the process with the trace (Linux), or nil.
-        public let backwardAddedPeakBytes: Int?
+        /// What the saliency backward allocates besides the trace (its buffers and the gradients it returns).
+        public let backwardBytes: Int
         /// Relative completeness gap of the last integrated-gradients run.
         public let relativeCompletenessGap: Double
     }
@@ -44,6 +44,8 @@ public struct AttributionBenchmark: Sendable {
     /// Runs every cell (one warm-up, then `repeats` timed runs of each stage); `progress` receives each row.
     public func run(progress: (Row) -> Void = { _ in }) throws -> [Row] {
         var rows: [Row] = []
+        // One BLAS thread: the workers are the parallelism (a single worker then really is one thread).
+        BLASThreads.set(1)
         for threads in threadCounts {
             for n in tokenCounts {
                 let ids = ForwardBenchmark.tokens(count: n, vocabulary: model.info.vocabSize)
@@ -54,13 +56,6 @@ public struct AttributionBenchmark: Sendable {
                 let target = GradientTarget(position: n - 1, token: top)
                 let saliency = AttributionParameters(method: .saliency)
                 let ig = AttributionParameters(method: .ig, steps: steps)
-
-                // Memory first, on a quiet heap: the peak of one saliency backward over what the trace holds.
-                let before = ResourceUsage.currentResidentBytes
-                let canMeasure = ResourceUsage.resetPeak()
-                _ = try Attribution.compute(
-                    model: model, trace: trace, target: target, parameters: saliency, workers: threads)
-                let peak = canMeasure ? ResourceUsage.peakResidentSinceResetBytes : nil
 
                 var forwards: [Double] = [], saliencies: [Double] = [], integrated: [Double] = []
                 var gap = 0.0
@@ -88,7 +83,7 @@ public struct AttributionBenchmark: Sendable {
                     integratedGradients: TimingSummary(integrated), steps: steps,
                     saliencyOverForward: (forward.median + backward.median) / forward.median,
                     traceBytes: trace.storage.count * MemoryLayout<Float>.size,
-                    backwardAddedPeakBytes: peak.flatMap { peak in before.map { max(0, peak - $0) } },
+                    backwardBytes: DecoderModel.backwardBytes(shape: trace.shape),
                     relativeCompletenessGap: gap)
                 rows.append(measured)
                 progress(measured)

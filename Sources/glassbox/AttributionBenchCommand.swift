@@ -39,20 +39,18 @@ struct AttributionBench: ParsableCommand {
                         + "parameters; target: top-1 logit at the last position; IG m = \(steps), zero baseline; "
                         + "medians in seconds")
                 printOut(
-                    "threads tokens  forward  saliency  ig_total  ig_per_step  saliency/fwd  trace_MB  "
-                        + "backward_added_MB  ig_rel_gap")
+                    "threads tokens  forward  saliency  ig_total  ig_per_step  saliency/fwd  trace_MB  backward_MB  "
+                        + "ig_rel_gap")
             }
             let rows = try benchmark.run { row in
                 guard !json else { return }
-                let added = row.backwardAddedPeakBytes.map { String(format: "%.1f", Double($0) / 1e6) } ?? "n/a"
                 printOut(
                     String(
-                        format: "%7d %6d %8.4f %9.4f %9.3f %12.4f %13.2f %9.1f ",
+                        format: "%7d %6d %8.4f %9.4f %9.3f %12.4f %13.2f %9.1f %12.1f %11.2e",
                         row.threads, row.tokens, row.forward.median, row.saliency.median,
                         row.integratedGradients.median, row.integratedGradients.median / Double(row.steps + 2),
-                        row.saliencyOverForward, Double(row.traceBytes) / 1e6)
-                        + String(repeating: " ", count: max(0, 18 - added.count)) + added
-                        + String(format: " %11.2e", row.relativeCompletenessGap))
+                        row.saliencyOverForward, Double(row.traceBytes) / 1e6, Double(row.backwardBytes) / 1e6,
+                        row.relativeCompletenessGap))
             }
             if json {
                 printOut(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensors
 
 /// The `glassbox` command line: argument parsing and wiring only; the work lives in the libraries.
 @main
@@ -11,4 +12,10 @@ struct Glassbox: ParsableCommand {
             BenchCommand.self,
             ModelsCommand.self, ReportCommand.self
         ])
+
+    /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command.
+    static func main() {
+        BLASKernels.reexecuteIfMisdetected()
+        main(nil)
+    }
 }

@@ -2,7 +2,8 @@
 /// trace does not keep (normed inputs, queries and keys, the up projection, outputs before a post-norm) are
 /// recomputed into them layer by layer.
 struct BackwardScratch {
-    /// `[n, d]`: a recomputed normed input; the output of a block before its post-norm; their gradients.
+    /// Sizes per row are for all `batch · n` rows. `[n, d]`: a recomputed normed input; the output of a block before
+    /// its post-norm; their gradients.
     let normed, raw, dRaw, dNormed: UnsafeMutablePointer<Float>
     /// `[n, H·hd]`: queries before their norm, after norm and RoPE, the recomputed context and the gradients.
     let queryRaw, query, context, dContext, dQuery: UnsafeMutablePointer<Float>
@@ -10,7 +11,7 @@ struct BackwardScratch {
     let keyRaw, key, dKey, dValue: UnsafeMutablePointer<Float>
     /// `[n·H]` and `[n·kvH]`: the q/k norms' `1/rms` per head row.
     let queryScale, keyScale: UnsafeMutablePointer<Float>
-    /// `[H, n, n]` score gradients; `[H, n, hd]` each query head's share of the key and value gradients.
+    /// `[batch][H, n, n]` score gradients; `[batch][H, n, hd]` each query head's share of the key and value gradients.
     let dScores, dKeyPerHead, dValuePerHead: UnsafeMutablePointer<Float>
     /// `[n, ffn]`: the up projection of a gated FFN and the gradients of the hidden layer.
     let up, dHidden, dGate, dUp: UnsafeMutablePointer<Float>
@@ -19,16 +20,7 @@ struct BackwardScratch {
     private let block: UnsafeMutablePointer<Float>
 
     init(shape s: TraceShape) {
-        let n = s.tokens, d = s.dModel, q = s.heads * s.headDim, kv = s.kvHeads * s.headDim
-        let sizes = [
-            n * d, n * d, n * d, n * d,
-            n * q, n * q, n * q, n * q, n * q,
-            n * kv, n * kv, n * kv, n * kv,
-            n * s.heads, n * s.kvHeads,
-            s.heads * n * n, s.heads * n * s.headDim, s.heads * n * s.headDim,
-            n * s.ffnDim, n * s.ffnDim, n * s.ffnDim, n * s.ffnDim,
-            s.vocabSize, s.vocabSize, d, d
-        ]
+        let sizes = Self.sizes(shape: s)
         let total = sizes.reduce(0, +)
         block = .allocate(capacity: total)
         block.initialize(repeating: 0, count: total)
@@ -45,6 +37,20 @@ struct BackwardScratch {
         (dScores, dKeyPerHead, dValuePerHead) = (pointers[15], pointers[16], pointers[17])
         (up, dHidden, dGate, dUp) = (pointers[18], pointers[19], pointers[20], pointers[21])
         (logits, dLogits, headRow, dHeadRow) = (pointers[22], pointers[23], pointers[24], pointers[25])
+    }
+
+    /// The buffers' sizes in floats, in the order of the fields.
+    static func sizes(shape s: TraceShape) -> [Int] {
+        let n = s.rows, t = s.tokens, d = s.dModel, q = s.heads * s.headDim, kv = s.kvHeads * s.headDim
+        return [
+            n * d, n * d, n * d, n * d,
+            n * q, n * q, n * q, n * q, n * q,
+            n * kv, n * kv, n * kv, n * kv,
+            n * s.heads, n * s.kvHeads,
+            s.batch * s.heads * t * t, n * s.heads * s.headDim, n * s.heads * s.headDim,
+            n * s.ffnDim, n * s.ffnDim, n * s.ffnDim, n * s.ffnDim,
+            s.vocabSize, s.vocabSize, d, d
+        ]
     }
 
     func deallocate() { block.deallocate() }

@@ -12,7 +12,7 @@ extension DecoderModel {
     public func backward(trace: Trace, target: GradientTarget, options: BackwardOptions = BackwardOptions()) throws
         -> Gradients
     {
-        let s = trace.shape, n = s.tokens, d = s.dModel, L = s.layers
+        let s = trace.shape, n = s.tokens, rows = s.rows, d = s.dModel, L = s.layers
         guard L == info.layers, d == info.dModel, s.vocabSize == info.vocabSize, s.heads == info.heads else {
             throw TransformerError("the trace is of another model (\(s) vs this model's \(info.layers) layers)")
         }
@@ -21,18 +21,20 @@ extension DecoderModel {
         let pool = WorkerPool(workers: options.workers)
         let scratch = BackwardScratch(shape: s)
         defer { scratch.deallocate() }
-        var residual = [Float](repeating: 0, count: (L + 1) * n * d)
-        var mid = [Float](repeating: 0, count: L * n * d)
-        var attention = options.recordAttention ? [Float](repeating: 0, count: L * s.heads * n * n) : []
-        var value = 0.0
+        var residual = [Float](repeating: 0, count: (L + 1) * rows * d)
+        var mid = [Float](repeating: 0, count: L * rows * d)
+        var attention = options.recordAttention ? [Float](repeating: 0, count: L * s.batch * s.heads * n * n) : []
+        var values: [Double] = []
         trace.storage.withUnsafeBufferPointer { storage in
             residual.withUnsafeMutableBufferPointer { dResidual in
                 mid.withUnsafeMutableBufferPointer { dMid in
                     attention.withUnsafeMutableBufferPointer { dAttention in
                         let reader = TraceReader(base: storage.baseAddress!, layout: trace.layout)
-                        value = headBackward(
-                            reader: reader, trace: trace, target: target, scratch: scratch,
-                            into: dResidual.baseAddress! + L * n * d, pool: pool)
+                        values = (0..<s.batch).map { copy in
+                            headBackward(
+                                reader: reader, trace: trace, target: target, copy: copy, scratch: scratch,
+                                into: dResidual.baseAddress! + (L * rows + copy * n) * d, pool: pool)
+                        }
                         var ropeTables: [RotaryEmbedding: RoPETable] = [:]
                         for l in stride(from: L - 1, through: 0, by: -1) {
                             let layer = layers[l]
@@ -44,33 +46,42 @@ extension DecoderModel {
                             }
                             layerBackward(
                                 layer, index: l, reader: reader, rope: table, scratch: scratch,
-                                dPost: dResidual.baseAddress! + (l + 1) * n * d, dMid: dMid.baseAddress! + l * n * d,
-                                dPre: dResidual.baseAddress! + l * n * d,
+                                dPost: dResidual.baseAddress! + (l + 1) * rows * d,
+                                dMid: dMid.baseAddress! + l * rows * d, dPre: dResidual.baseAddress! + l * rows * d,
                                 dAttention: options.recordAttention
-                                    ? dAttention.baseAddress! + l * s.heads * n * n : nil,
-                                tokens: n, pool: pool)
+                                    ? dAttention.baseAddress! + l * s.batch * s.heads * n * n : nil,
+                                tokens: n, batch: s.batch, pool: pool)
                         }
                     }
                 }
             }
         }
         return Gradients(
-            shape: s, target: target, value: value, residual: residual,
+            shape: s, target: target, values: values, residual: residual,
             mid: mid, attention: options.recordAttention ? attention : nil)
     }
 
-    /// The target's head: final norm of the target row, LM head, soft-cap, `f` and `∂f/∂z`, back to
-    /// `∂f/∂post(L−1)` at the target position (`dPost`, `[n, d]`, zero elsewhere). Returns `f`.
+    /// Bytes a backward pass from a trace of `shape` allocates besides the trace: its working buffers and the
+    /// gradients it returns (the residual points, and every attention pattern with `options.recordAttention`).
+    public static func backwardBytes(shape s: TraceShape, options: BackwardOptions = BackwardOptions()) -> Int {
+        let scratch = BackwardScratch.sizes(shape: s).reduce(0, +)
+        let gradients = (2 * s.layers + 1) * s.rows * s.dModel
+        let attention = options.recordAttention ? s.layers * s.batch * s.heads * s.tokens * s.tokens : 0
+        return (scratch + gradients + attention) * MemoryLayout<Float>.size
+    }
+
+    /// The target's head in copy `copy`: final norm of the target row, LM head, soft-cap, `f` and `∂f/∂z`, back to
+    /// `∂f/∂post(L−1)` at the target position (`dPost`: the copy's `[n, d]`, zero elsewhere). Returns `f`.
     ///
     /// A logit or a contrast needs one or two rows of the head (`f` and its gradient are sparse in `z`); a
     /// log-probability needs every logit: the trace's when it kept that position, else one LM-head pass.
     private func headBackward(
-        reader: TraceReader, trace: Trace, target: GradientTarget, scratch: BackwardScratch,
+        reader: TraceReader, trace: Trace, target: GradientTarget, copy: Int, scratch: BackwardScratch,
         into dPost: UnsafeMutablePointer<Float>, pool: WorkerPool
     ) -> Double {
-        let d = info.dModel, q = target.position
-        let row = reader.block(.residual, info.layers) + q * d
-        let mean = reader.block(.finalNormMean, 0) + q, rstd = reader.block(.finalNormScale, 0) + q
+        let d = info.dModel, q = target.position, r = copy * trace.shape.tokens + q
+        let row = reader.block(.residual, info.layers) + r * d
+        let mean = reader.block(.finalNormMean, 0) + r, rstd = reader.block(.finalNormScale, 0) + r
         finalNorm.apply(scratch.headRow, mean: nil, scale: nil, row, rows: 1)
         let value: Double
         if target.contrast != nil || target.objective == .logit {
@@ -94,7 +105,7 @@ extension DecoderModel {
             value = f
         } else {
             let V = info.vocabSize
-            if let kept = trace.logits(at: q), !kept.contains(where: \.isNaN) {
+            if let kept = trace.logits(copy: copy, at: q), !kept.contains(where: \.isNaN) {
                 kept.withUnsafeBufferPointer { scratch.logits.update(from: $0.baseAddress!, count: V) }
             } else {
                 lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool)
@@ -112,13 +123,13 @@ extension DecoderModel {
         return value
     }
 
-    /// One decoder layer backwards: `dMid` and `dPre` from `dPost`.
+    /// One decoder layer backwards: `dMid` and `dPre` from `dPost`, for every row of the `batch` copies of `tokens`.
     private func layerBackward(
         _ layer: DecoderLayer, index l: Int, reader: TraceReader, rope: RoPETable?, scratch: BackwardScratch,
         dPost: UnsafePointer<Float>, dMid: UnsafeMutablePointer<Float>, dPre: UnsafeMutablePointer<Float>,
-        dAttention: UnsafeMutablePointer<Float>?, tokens n: Int, pool: WorkerPool
+        dAttention: UnsafeMutablePointer<Float>?, tokens: Int, batch: Int, pool: WorkerPool
     ) {
-        let d = info.dModel
+        let d = info.dModel, n = batch * tokens
         let pre = reader.block(.residual, l), midRow = reader.block(.mid, l)
 
         // Feed-forward block: post = mid + [postNorm](down(...)(norm(mid))).
@@ -145,7 +156,8 @@ extension DecoderModel {
         var dAttentionOutput = UnsafePointer(dMid)
         if let norm = layer.postAttentionNorm {
             layer.attention.recomputeContext(
-                scratch.context, probabilities: probabilities, values: values, tokens: n, pool: pool)
+                scratch.context, probabilities: probabilities, values: values, tokens: tokens, batch: batch,
+                pool: pool)
             layer.attention.output.apply(scratch.raw, scratch.context, rows: n, pool: pool)
             norm.backward(
                 scratch.dRaw, dMid, input: scratch.raw, mean: nil, rstd: reader.block(.postAttentionNormScale, l),
@@ -156,7 +168,7 @@ extension DecoderModel {
         layer.attention.backward(
             dNormed: scratch.dNormed, dOutput: dAttentionOutput, normed: scratch.normed,
             probabilities: probabilities, values: values, rope: rope, scratch: scratch,
-            attentionGradient: dAttention, tokens: n, pool: pool)
+            attentionGradient: dAttention, tokens: tokens, batch: batch, pool: pool)
         dPre.update(from: dMid, count: n * d)
         layer.inputNorm.backward(
             dPre, scratch.dNormed, input: pre, mean: reader.block(.inputNormMean, l),
@@ -165,13 +177,11 @@ extension DecoderModel {
 }
 
 extension DecoderModel {
-    /// `f` of `target` from a trace's final residual, as the backward computes it (for a logit or contrast, from
-    /// the head rows it needs only; the trace need not have computed its logits).
-    public func targetValue(trace: Trace, target: GradientTarget) -> Double {
-        let d = info.dModel
-        let row = Array(
-            trace.post(info.layers - 1)[(trace.post(info.layers - 1).startIndex + target.position * d)...]
-                .prefix(d))
+    /// `f` of `target` from a trace's final residual (of copy `copy` of a batched pass), as the backward computes it
+    /// (for a logit or contrast, from the head rows it needs only; the trace need not have computed its logits).
+    public func targetValue(trace: Trace, target: GradientTarget, copy: Int = 0) -> Double {
+        let d = info.dModel, last = trace.post(info.layers - 1)
+        let row = Array(last[(last.startIndex + (copy * trace.shape.tokens + target.position) * d)...].prefix(d))
         var normed = [Float](repeating: 0, count: d)
         finalNorm.apply(&normed, mean: nil, scale: nil, row, rows: 1)
         func logit(_ token: Int) -> Double {

@@ -1,12 +1,15 @@
 /// The result of a backward pass: `f` and its gradient at every residual point (and, if asked, every attention
-/// pattern) of one run.
+/// pattern) of one run, or of each copy of a batched pass (blocks `[batch·n, d]`; the copies are independent, so
+/// each copy's rows are the gradient of its own `f`).
 public struct Gradients: Sendable {
     /// The run's dimensions.
     public let shape: TraceShape
     /// What was differentiated.
     public let target: GradientTarget
-    /// `f` itself.
-    public let value: Double
+    /// `f` itself (of the first copy of a batched pass).
+    public var value: Double { values[0] }
+    /// `f` of each copy.
+    public let values: [Double]
     /// `∂f/∂residual`, `[L + 1][n, d]`: block 0 is `∂f/∂pre(0)`, which equals `∂f/∂e` (the input embeddings), block
     /// `l + 1` is `∂f/∂post(l)` (= `∂f/∂pre(l + 1)`).
     public let residual: [Float]
@@ -15,7 +18,7 @@ public struct Gradients: Sendable {
     /// `∂f/∂A[l,h]`, `[L][H, n, n]`, or nil unless `BackwardOptions.recordAttention`.
     public let attention: [Float]?
 
-    private var block: Int { shape.tokens * shape.dModel }
+    private var block: Int { shape.rows * shape.dModel }
 
     /// `∂f/∂e_t` for every position, `[n, d]`.
     public var inputEmbeddings: ArraySlice<Float> { residual[0..<block] }

@@ -38,16 +38,19 @@ extension DecoderModel {
             throw TransformerError("logit position \(bad) is outside the prompt (0..<\(n))")
         }
         try options.ablation.validate(layers: info.layers, heads: info.heads)
-        if let rows = options.inputEmbeddings, rows.count != n * info.dModel {
+        let batch = options.batch
+        guard batch >= 1 else { throw TransformerError("the batch must hold at least one copy, not \(batch)") }
+        if let rows = options.inputEmbeddings, rows.count != batch * n * info.dModel {
             throw TransformerError(
-                "the input embeddings have \(rows.count) values; \(n) tokens × \(info.dModel) need \(n * info.dModel)")
+                "the input embeddings have \(rows.count) values; \(batch) × \(n) tokens × \(info.dModel) need "
+                    + "\(batch * n * info.dModel)")
         }
         let shape = TraceShape(
             layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
             kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
             vocabSize: info.vocabSize, logitPositions: positions,
             hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
-            hasPostFFNNorm: layers.first?.postFFNNorm != nil)
+            hasPostFFNNorm: layers.first?.postFFNNorm != nil, batch: batch)
         let layout = TraceLayout(shape: shape)
         if let baseline, baseline.shape != shape || baseline.storage.count != layout.totalCount {
             throw TransformerError(
@@ -83,7 +86,9 @@ extension DecoderModel {
         logits computeLogits: Bool,
         pool: WorkerPool, into trace: TraceWriter
     ) {
-        let n = shape.tokens, d = shape.dModel
+        // `n` rows per copy, `rows` in all: row-wise work (norms, projections, the FFN) runs on every row at once;
+        // attention and positions per copy.
+        let tokenCount = shape.tokens, batch = shape.batch, n = shape.rows, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
 
@@ -92,14 +97,14 @@ extension DecoderModel {
             if let embeddings {
                 embeddings.withUnsafeBufferPointer { first.update(from: $0.baseAddress!, count: n * d) }
             } else {
-                writeInputEmbeddings(tokens: tokens, into: first)
+                for b in 0..<batch { writeInputEmbeddings(tokens: tokens, into: first + b * tokenCount * d) }
             }
-            addPositionEmbeddings(tokens: n, into: first)
+            for b in 0..<batch { addPositionEmbeddings(tokens: tokenCount, into: first + b * tokenCount * d) }
         }
         var ropeTables: [RotaryEmbedding: RoPETable] = [:]
         for layer in layers {
             if let rope = layer.attention.rope, ropeTables[rope] == nil {
-                ropeTables[rope] = RoPETable(positions: n, inverseFrequencies: rope.inverseFrequencies)
+                ropeTables[rope] = RoPETable(positions: tokenCount, inverseFrequencies: rope.inverseFrequencies)
             }
         }
 
@@ -118,7 +123,7 @@ extension DecoderModel {
                 layer.attention, layer: l, normed: scratch.normed,
                 rope: layer.attention.rope.flatMap { ropeTables[$0] },
                 zeroedHeads: ablation.zeroedHeads(in: l), scratch: scratch, trace: trace, output: attentionOut,
-                tokens: n, pool: pool)
+                tokens: tokenCount, batch: batch, pool: pool)
             if let norm = layer.postAttentionNorm {
                 norm.apply(
                     attentionOut, mean: nil, scale: trace.block(.postAttentionNormScale, l), attentionOut, rows: n,
@@ -163,17 +168,21 @@ extension DecoderModel {
         finalNorm.apply(
             scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
             last, rows: n, pool: pool)
-        for (i, p) in shape.logitPositions.enumerated() {
-            (scratch.headInput + i * d).update(from: scratch.normed + p * d, count: d)
+        let heads = shape.logitPositions.count
+        for b in 0..<batch {
+            for (i, p) in shape.logitPositions.enumerated() {
+                (scratch.headInput + (b * heads + i) * d).update(
+                    from: scratch.normed + (b * tokenCount + p) * d, count: d)
+            }
         }
         let logits = trace.block(.logits, 0)
         guard computeLogits else {
-            logits.update(repeating: .nan, count: shape.logitPositions.count * shape.vocabSize)
+            logits.update(repeating: .nan, count: batch * heads * shape.vocabSize)
             return
         }
-        lmHead.apply(logits, scratch.headInput, rows: shape.logitPositions.count, pool: pool)
+        lmHead.apply(logits, scratch.headInput, rows: batch * heads, pool: pool)
         if let cap = logitSoftcap {
-            softcapForward(logits, logits, cap: cap, count: shape.logitPositions.count * shape.vocabSize)
+            softcapForward(logits, logits, cap: cap, count: batch * heads * shape.vocabSize)
         }
     }
 
@@ -187,53 +196,57 @@ extension DecoderModel {
     }
 
     /// Self-attention of one layer: projections, q/k norms, RoPE, per-head softmax(q·kᵀ)·v, output projection.
-    /// Heads are split over the workers; each head writes only its own probabilities and context columns.
+    /// The (copy, head) pairs are split over the workers; each writes only its own probabilities and context columns.
     private func attend(
         _ block: AttentionBlock, layer l: Int, normed: UnsafeMutablePointer<Float>, rope: RoPETable?,
         zeroedHeads: [Int], scratch: ForwardScratch, trace: TraceWriter,
-        output: UnsafeMutablePointer<Float>, tokens n: Int,
+        output: UnsafeMutablePointer<Float>, tokens n: Int, batch: Int,
         pool: WorkerPool
     ) {
-        let hd = block.headDim
+        let hd = block.headDim, rows = batch * n
         let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
         let values = trace.block(.values, l)
-        block.query.apply(scratch.query, normed, rows: n, pool: pool)
-        block.key.apply(scratch.key, normed, rows: n, pool: pool)
-        block.value.apply(values, normed, rows: n, pool: pool)
+        block.query.apply(scratch.query, normed, rows: rows, pool: pool)
+        block.key.apply(scratch.key, normed, rows: rows, pool: pool)
+        block.value.apply(values, normed, rows: rows, pool: pool)
         if let norm = block.queryNorm {
-            norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: n * block.heads, pool: pool)
+            norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: rows * block.heads, pool: pool)
         }
         if let norm = block.keyNorm {
-            norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: n * block.kvHeads, pool: pool)
+            norm.apply(scratch.key, mean: nil, scale: nil, scratch.key, rows: rows * block.kvHeads, pool: pool)
         }
         if let rope, let embedding = block.rope {
-            ropeForward(
-                scratch.query, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd, table: rope,
-                style: embedding.style)
-            ropeForward(
-                scratch.key, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd, table: rope,
-                style: embedding.style)
+            for b in 0..<batch {
+                ropeForward(
+                    scratch.query + b * n * qWidth, rowStride: qWidth, rows: n, heads: block.heads, headDim: hd,
+                    table: rope, style: embedding.style)
+                ropeForward(
+                    scratch.key + b * n * kvWidth, rowStride: kvWidth, rows: n, heads: block.kvHeads, headDim: hd,
+                    table: rope, style: embedding.style)
+            }
         }
         let probabilities = DisjointPointer(trace.block(.attention, l))
         let context = DisjointPointer(scratch.context)
         let query = SharedReadPointer(scratch.query), key = SharedReadPointer(scratch.key)
         let value = SharedReadPointer(values)
-        pool.forEachChunk(of: block.heads) { heads in
-            for h in heads {
-                let kv = block.kvHead(of: h)
-                let scores = probabilities.base + h * n * n
+        let H = block.heads
+        pool.forEachChunk(of: batch * H) { pairs in
+            for pair in pairs {
+                let b = pair / H, h = pair % H, kv = block.kvHead(of: h)
+                let scores = probabilities.base + pair * n * n
+                let q = query.base + b * n * qWidth, k = key.base + b * n * kvWidth, v = value.base + b * n * kvWidth
                 gemm(
-                    scores, ldc: n, query.base + h * hd, lda: qWidth, key.base + kv * hd, ldb: kvWidth,
+                    scores, ldc: n, q + h * hd, lda: qWidth, k + kv * hd, ldb: kvWidth,
                     transposeB: true, m: n, n: n, k: hd, alpha: block.scale)
                 causalSoftmax(scores, rowStride: n, rows: n, keys: n, window: block.window)
                 gemm(
-                    context.base + h * hd, ldc: qWidth, scores, lda: n, value.base + kv * hd, ldb: kvWidth,
+                    context.base + b * n * qWidth + h * hd, ldc: qWidth, scores, lda: n, v + kv * hd, ldb: kvWidth,
                     m: n, n: hd, k: n)
             }
         }
         for h in zeroedHeads {
-            for q in 0..<n { (scratch.context + q * qWidth + h * hd).update(repeating: 0, count: hd) }
+            for q in 0..<rows { (scratch.context + q * qWidth + h * hd).update(repeating: 0, count: hd) }
         }
-        block.output.apply(output, scratch.context, rows: n, pool: pool)
+        block.output.apply(output, scratch.context, rows: rows, pool: pool)
     }
 }

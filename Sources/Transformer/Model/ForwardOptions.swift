@@ -21,6 +21,10 @@ public struct ForwardOptions: Sendable, Equatable {
     /// layer receives before anything positional is added (Gemma: the scaled row); GPT-2's position embeddings are
     /// still added. Integrated gradients and occlusion run interpolated or replaced rows this way.
     public var inputEmbeddings: [Float]?
+    /// Independent copies of the prompt to run in one pass (`TraceShape.batch`), each with its own `[n, d]` block of
+    /// `inputEmbeddings` (`[batch·n, d]`; without them every copy runs the tokens' own rows). The weights stream once
+    /// for the whole batch.
+    public var batch = 1
 
     public init(
         logitPositions: [Int]? = nil, workers: Int = 1, prefill: Float? = nil, maxTraceBytes: Int? = nil,

@@ -15,10 +15,10 @@ struct ForwardScratch {
     private let block: UnsafeMutablePointer<Float>
 
     init(shape s: TraceShape, gated: Bool) {
-        let n = s.tokens
+        let n = s.rows
         let sizes = [
             n * s.dModel, n * s.heads * s.headDim, n * s.kvHeads * s.headDim, n * s.heads * s.headDim,
-            gated ? n * s.ffnDim : 0, s.logitPositions.count * s.dModel
+            gated ? n * s.ffnDim : 0, s.batch * s.logitPositions.count * s.dModel
         ]
         block = .allocate(capacity: sizes.reduce(0, +))
         block.initialize(repeating: 0, count: sizes.reduce(0, +))

@@ -52,10 +52,15 @@ public struct Trace: Sendable {
     }
 
     /// Next-token logits after `position`, if they were requested for this run.
-    public func logits(at position: Int) -> ArraySlice<Float>? {
-        guard let index = shape.logitPositions.firstIndex(of: position) else { return nil }
+    public func logits(at position: Int) -> ArraySlice<Float>? { logits(copy: 0, at: position) }
+
+    /// Next-token logits after `position` in copy `copy` of a batched pass (`TraceShape.batch`), if requested.
+    public func logits(copy: Int, at position: Int) -> ArraySlice<Float>? {
+        guard let index = shape.logitPositions.firstIndex(of: position), copy >= 0 && copy < shape.batch else {
+            return nil
+        }
         let all = slice(.logits)
-        let v = shape.vocabSize
-        return all[(all.startIndex + index * v)..<(all.startIndex + (index + 1) * v)]
+        let v = shape.vocabSize, row = copy * shape.logitPositions.count + index
+        return all[(all.startIndex + row * v)..<(all.startIndex + (row + 1) * v)]
     }
 }

@@ -20,19 +20,19 @@ public struct TraceLayout: Sendable, Equatable {
 
     /// Plans every field of `shape`.
     public init(shape s: TraceShape) {
-        let n = s.tokens, L = s.layers
+        let n = s.tokens, r = s.rows, L = s.layers
         func size(_ field: TraceField) -> (block: Int, blocks: Int) {
             switch field {
-            case .residual: return (n * s.dModel, L + 1)
-            case .mid, .attentionOutput, .mlpOutput: return (n * s.dModel, L)
-            case .attention: return (s.heads * n * n, L)
-            case .values: return (n * s.kvHeads * s.headDim, L)
-            case .ffnPre, .ffnPost: return (n * s.ffnDim, L)
-            case .inputNormMean, .inputNormScale, .ffnNormMean, .ffnNormScale: return (n, L)
-            case .postAttentionNormScale: return (n, s.hasPostAttentionNorm ? L : 0)
-            case .postFFNNormScale: return (n, s.hasPostFFNNorm ? L : 0)
-            case .finalNormMean, .finalNormScale: return (n, 1)
-            case .logits: return (s.logitPositions.count * s.vocabSize, 1)
+            case .residual: return (r * s.dModel, L + 1)
+            case .mid, .attentionOutput, .mlpOutput: return (r * s.dModel, L)
+            case .attention: return (s.batch * s.heads * n * n, L)
+            case .values: return (r * s.kvHeads * s.headDim, L)
+            case .ffnPre, .ffnPost: return (r * s.ffnDim, L)
+            case .inputNormMean, .inputNormScale, .ffnNormMean, .ffnNormScale: return (r, L)
+            case .postAttentionNormScale: return (r, s.hasPostAttentionNorm ? L : 0)
+            case .postFFNNormScale: return (r, s.hasPostFFNNorm ? L : 0)
+            case .finalNormMean, .finalNormScale: return (r, 1)
+            case .logits: return (s.batch * s.logitPositions.count * s.vocabSize, 1)
             }
         }
         var regions: [TraceField: Region] = [:]

@@ -1,4 +1,4 @@
-/// The dimensions that size a Trace: a model's shape times the number of tokens.
+/// The dimensions that size a Trace: a model's shape times the number of tokens (times the batch).
 public struct TraceShape: Sendable, Equatable {
     /// Decoder layers `L`.
     public let layers: Int
@@ -22,11 +22,18 @@ public struct TraceShape: Sendable, Equatable {
     public let hasPostAttentionNorm: Bool
     /// Whether FFN outputs pass a norm before joining the residual (Gemma 3).
     public let hasPostFFNNorm: Bool
+    /// Independent copies of the prompt in one pass, stacked row-wise (`[batch·n, d]` residuals, `[batch][H, n, n]`
+    /// attention, `[batch][P, V]` logits): 1 for a run; integrated gradients and occlusion batch their perturbed
+    /// inputs so the weights stream once per batch.
+    public let batch: Int
+
+    /// Rows of the residual stream: `batch · tokens`.
+    public var rows: Int { batch * tokens }
 
     public init(
         layers: Int, tokens: Int, dModel: Int, heads: Int, kvHeads: Int, headDim: Int, ffnDim: Int,
         vocabSize: Int, logitPositions: [Int], hasPostAttentionNorm: Bool = false,
-        hasPostFFNNorm: Bool = false
+        hasPostFFNNorm: Bool = false, batch: Int = 1
     ) {
         self.layers = layers
         self.tokens = tokens
@@ -39,5 +46,6 @@ public struct TraceShape: Sendable, Equatable {
         self.logitPositions = logitPositions
         self.hasPostAttentionNorm = hasPostAttentionNorm
         self.hasPostFFNNorm = hasPostFFNNorm
+        self.batch = batch
     }
 }
