@@ -62,9 +62,8 @@ import captum  # noqa: E402
 import torch  # noqa: E402
 import transformers  # noqa: E402
 from captum.attr import IntegratedGradients, LayerIntegratedGradients  # noqa: E402
-from transformers import AutoModelForCausalLM  # noqa: E402
 from transformers.utils import logging as hf_logging  # noqa: E402
-from bench_common import finish, int_list, peak_rss_mb  # noqa: E402
+from bench_common import finish, int_list, load_model, peak_rss_mb  # noqa: E402
 
 hf_logging.disable_progress_bar()
 
@@ -118,14 +117,7 @@ def main():
 
     rss_before = peak_rss_mb()
     t0 = time.perf_counter()
-    if args.model.endswith(".gguf"):
-        # transformers dequantises the GGUF to float32 (needs gguf and accelerate: tools/references/requirements.txt)
-        model = AutoModelForCausalLM.from_pretrained(
-            os.path.dirname(os.path.abspath(args.model)), gguf_file=os.path.basename(args.model),
-            dtype=torch.float32, attn_implementation=args.attn)
-    else:
-        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation=args.attn)
-    model.eval()
+    model = load_model(args.model, args.attn)
     for p in model.parameters():
         p.requires_grad_(False)  # gradients with respect to the input embeddings only
     load_s = time.perf_counter() - t0

@@ -1,9 +1,10 @@
-"""What the benchmark references (bench_reference.py, attribution_reference.py) share: argument lists, peak RSS, and
-the closing lines (the load and memory summary, the JSON document)."""
+"""What the benchmark references (bench_reference.py, attribution_reference.py) share: argument lists, peak RSS,
+loading the model, and the closing lines (the load and memory summary, the JSON document)."""
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 
 
@@ -29,3 +30,18 @@ def finish(info: dict, results: list, load_s: float, rss_loaded: float, rss_befo
         else:
             with open(json_path, "w") as f:
                 f.write(text + "\n")
+
+
+def load_model(path: str, attn: str):
+    """The model at `path` (a Hugging Face directory or a GGUF file) in float32, in eval mode."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    if path.endswith(".gguf"):
+        # transformers dequantises the GGUF to float32 (needs gguf and accelerate: tools/references/requirements.txt)
+        model = AutoModelForCausalLM.from_pretrained(
+            os.path.dirname(os.path.abspath(path)), gguf_file=os.path.basename(path), dtype=torch.float32,
+            attn_implementation=attn)
+    else:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, attn_implementation=attn)
+    return model.eval()

@@ -31,9 +31,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch  # noqa: E402
 import transformers  # noqa: E402
-from transformers import AutoModelForCausalLM  # noqa: E402
 from transformers.utils import logging as hf_logging  # noqa: E402
-from bench_common import finish, int_list, peak_rss_mb  # noqa: E402
+from bench_common import finish, int_list, load_model, peak_rss_mb  # noqa: E402
 
 hf_logging.disable_progress_bar()
 
@@ -55,14 +54,7 @@ def main():
 
     rss_before = peak_rss_mb()
     t0 = time.perf_counter()
-    if args.model.endswith(".gguf"):
-        # transformers dequantises the GGUF to float32 (needs gguf and accelerate: tools/references/requirements.txt)
-        model = AutoModelForCausalLM.from_pretrained(
-            os.path.dirname(os.path.abspath(args.model)), gguf_file=os.path.basename(args.model),
-            dtype=torch.float32, attn_implementation=args.attn)
-    else:
-        model = AutoModelForCausalLM.from_pretrained(args.model, dtype=torch.float32, attn_implementation=args.attn)
-    model.eval()
+    model = load_model(args.model, args.attn)
     load_s = time.perf_counter() - t0
     vocab = model.config.vocab_size
     max_pos = getattr(model.config, "n_positions", None) or getattr(model.config, "max_position_embeddings", None)

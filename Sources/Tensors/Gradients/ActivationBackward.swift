@@ -29,12 +29,41 @@ extension Activation {
     }
 }
 
+extension Activation {
+    /// `act(x)` and `act'(x)` of 8 values at once, as the forward's `vector` computes `act` (through `VectorExp`):
+    /// with `s = σ(2u)`, GELU (tanh) is `x·s` with slope `s + 2·x·s·(1 − s)·k·(1 + 3c·x²)`, since `1 + tanh u = 2s`
+    /// and `1 − tanh² u = 4s(1 − s)`; SiLU is `x·σ(x)` with slope `σ(x)·(1 + x·(1 − σ(x)))`. The exact GELU and ReLU
+    /// go per lane through the Double forms.
+    @inline(__always)
+    func vectorWithDerivative(_ x: SIMD8<Float>) -> (value: SIMD8<Float>, derivative: SIMD8<Float>) {
+        switch self {
+        case .geluTanh:
+            let k: Float = 0.797_884_560_802_865_4, c: Float = 0.044715
+            let s = VectorExp.sigmoid(2 * k * (x + c * x * x * x))
+            return (x * s, s + 2 * k * x * s * (1 - s) * (1 + 3 * c * x * x))
+        case .silu:
+            let s = VectorExp.sigmoid(x)
+            return (x * s, s * (1 + x * (1 - s)))
+        case .geluErf, .relu:
+            var value = x, slope = x
+            for i in 0..<8 {
+                value[i] = Float(self.value(Double(x[i])))
+                slope[i] = Float(derivative(Double(x[i])))
+            }
+            return (value, slope)
+        }
+    }
+}
+
 /// Gradient of `activationForward`: `dx[i] = dy[i] · act'(x[i])` (`dInput` may alias `dOutput`).
 public func activationBackward(
     _ dInput: UnsafeMutablePointer<Float>, _ dOutput: UnsafePointer<Float>, input: UnsafePointer<Float>,
     activation: Activation, count: Int
 ) {
-    for i in 0..<count { dInput[i] = Float(Double(dOutput[i]) * activation.derivative(Double(input[i]))) }
+    forEachVector(count: count) { i, lanes in
+        let slope = activation.vectorWithDerivative(loadVector(input + i, lanes: lanes)).derivative
+        storeVector(loadVector(dOutput + i, lanes: lanes) * slope, dInput + i, lanes: lanes)
+    }
 }
 
 /// Gradient of `gatedActivationForward` (`y = act(gate) · up`): `dGate = dy · up · act'(gate)`,
@@ -43,9 +72,10 @@ public func gatedActivationBackward(
     dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>, _ dOutput: UnsafePointer<Float>,
     gate: UnsafePointer<Float>, up: UnsafePointer<Float>, activation: Activation, count: Int
 ) {
-    for i in 0..<count {
-        let g = Double(gate[i]), dy = Double(dOutput[i])
-        dGate[i] = Float(dy * Double(up[i]) * activation.derivative(g))
-        dUp[i] = Float(dy * activation.value(g))
+    forEachVector(count: count) { i, lanes in
+        let (value, slope) = activation.vectorWithDerivative(loadVector(gate + i, lanes: lanes))
+        let dy = loadVector(dOutput + i, lanes: lanes)
+        storeVector(dy * loadVector(up + i, lanes: lanes) * slope, dGate + i, lanes: lanes)
+        storeVector(dy * value, dUp + i, lanes: lanes)
     }
 }
