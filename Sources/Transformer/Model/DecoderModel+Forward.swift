@@ -86,8 +86,8 @@ extension DecoderModel {
         logits computeLogits: Bool,
         pool: WorkerPool, into trace: TraceWriter
     ) {
-        // `n` rows per copy, `rows` in all: row-wise work (norms, projections, the FFN) runs on every row at once;
-        // attention and positions per copy.
+        // `tokenCount` rows per copy, `n` rows in all: row-wise work (norms, projections, the FFN) runs on every row
+        // at once; attention and positions per copy.
         let tokenCount = shape.tokens, batch = shape.batch, n = shape.rows, d = shape.dModel
         let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
         defer { scratch.deallocate() }
@@ -168,21 +168,21 @@ extension DecoderModel {
         finalNorm.apply(
             scratch.normed, mean: trace.block(.finalNormMean, 0), scale: trace.block(.finalNormScale, 0),
             last, rows: n, pool: pool)
-        let heads = shape.logitPositions.count
+        let positionCount = shape.logitPositions.count
         for b in 0..<batch {
             for (i, p) in shape.logitPositions.enumerated() {
-                (scratch.headInput + (b * heads + i) * d).update(
+                (scratch.headInput + (b * positionCount + i) * d).update(
                     from: scratch.normed + (b * tokenCount + p) * d, count: d)
             }
         }
         let logits = trace.block(.logits, 0)
         guard computeLogits else {
-            logits.update(repeating: .nan, count: batch * heads * shape.vocabSize)
+            logits.update(repeating: .nan, count: batch * positionCount * shape.vocabSize)
             return
         }
-        lmHead.apply(logits, scratch.headInput, rows: batch * heads, pool: pool)
+        lmHead.apply(logits, scratch.headInput, rows: batch * positionCount, pool: pool)
         if let cap = logitSoftcap {
-            softcapForward(logits, logits, cap: cap, count: batch * heads * shape.vocabSize)
+            softcapForward(logits, logits, cap: cap, count: batch * positionCount * shape.vocabSize)
         }
     }
 
