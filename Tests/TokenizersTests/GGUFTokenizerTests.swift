@@ -68,9 +68,15 @@ struct SentencePieceTokenizerTests {
             // pad and unk as transformers' tokenizers name them: Gemma <pad> 0, <unk> 3; SmolLM2 <|im_end|> 2,
             // <|endoftext|> 0.
             ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 262_144, [2, 1, 0, 3], "<bos>Hello 🦙 world"),
-            ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 49_152, [1, 2, 2, 0], "Hello 🦙 world")
+            ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 49_152, [1, 2, 2, 0], "Hello 🦙 world"),
+            // Qwen2.5: <|endoftext|> as BOS (never added) and pad, <|im_end|> as EOS, no unk.
+            (
+                "qwen2.5-coder-0.5b-instruct.gguf", "qwen2.5-coder-0.5b.json", 151_936,
+                [151_643, 151_645, 151_643, nil],
+                "Hello 🦙 world"
+            )
         ])
-    func realVocabularies(_ spec: (String, String, Int, [Int], String)) throws {
+    func realVocabularies(_ spec: (String, String, Int, [Int?], String)) throws {
         let (file, goldenFile, vocabulary, special, roundTrip) = spec
         let url = Fixtures.realModel(file)
         try #require(

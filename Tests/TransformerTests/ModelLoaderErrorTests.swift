@@ -40,7 +40,7 @@ struct ModelLoaderErrorTests {
         expectError(file, containing: "model.gguf")
         expectError(
             Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
-            containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama)")
+            containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama, qwen2)")
     }
 
     @Test("an unknown architecture names the model_type and the supported ones")

