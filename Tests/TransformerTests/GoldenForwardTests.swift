@@ -45,6 +45,31 @@ struct GoldenForwardTests {
         return (means, scales)
     }
 
+    /// tiny-llama written as a Llama 3.1-style GGUF (`tools/references/make_llama3_gguf_fixture.py`): q/k rows in
+    /// llama.cpp's permuted order and the llama3 scaling as `rope_freqs.weight` factors instead of config keys.
+    @Test("tiny-llama as a Llama 3 GGUF with rope_freqs gives the same residuals, attention and logits")
+    func llama3GGUF() throws {
+        let golden = try GoldenForward.load("tiny-llama")
+        let model = try ModelLoader.load(Fixtures.root.appendingPathComponent("gguf/tiny-llama3.gguf"))
+        let directory = try ModelLoader.load(directory: Fixtures.model("tiny-llama"))
+        #expect(model.info.architecture == "LlamaForCausalLM" && model.info.vocabSize == golden.config.vocab)
+        #expect(!model.info.tiedEmbeddings && model.info.kvHeads == golden.config.nKvHeads)
+        // The factors reproduce the llama3 frequencies of the config to float32 rounding.
+        let frequencies = try #require(model.layers[0].attention.rope?.inverseFrequencies)
+        let expected = try #require(directory.layers[0].attention.rope?.inverseFrequencies)
+        #expect(zip(frequencies, expected).allSatisfy { abs($0 - $1) <= 1e-6 * $1 }, "\(frequencies) vs \(expected)")
+        for (p, prompt) in golden.prompts.enumerated() {
+            let n = prompt.ids.count
+            let trace = try model.forward(tokens: prompt.ids, options: .allLogits(tokens: n))
+            let tag = "tiny-llama3.gguf prompt \(p) (n=\(n))"
+            for l in 0..<model.info.layers {
+                check(trace.post(l), prompt.residualPost[l], "\(tag) layer \(l) post")
+                check(trace.slice(.attention, l), prompt.attentions[l], "\(tag) layer \(l) attention", absolute: 1e-5)
+            }
+            check((0..<n).flatMap { Array(trace.logits(at: $0)!) }, prompt.logits, "\(tag) logits")
+        }
+    }
+
     @Test("every recorded tensor and all logits match", arguments: models)
     func matchesReference(_ name: String) throws {
         let golden = try GoldenForward.load(name)

@@ -41,6 +41,9 @@ struct ModelLoaderErrorTests {
         expectError(
             Fixtures.root.appendingPathComponent("gguf/quants.gguf"),
             containing: "GGUF architecture \"glassbox-test\" is not supported (supported: gemma3, llama, qwen2)")
+        expectError(
+            Fixtures.root.appendingPathComponent("gguf/bad-rope-freqs.gguf"),
+            containing: "tensor 'rope_freqs.weight' has shape [4], expected [8] (head_dim / 2)")
     }
 
     @Test("an unknown architecture names the model_type and the supported ones")

@@ -65,6 +65,22 @@ struct GGUFHyperparameters {
         }
     }
 
+    /// The RoPE scaling of the file: `rope_freqs.weight` (one factor per pair, `pairs` of them) when present, else
+    /// the `rope.scaling.*` keys.
+    func ropeScaling(pairs: Int) throws -> RoPEScaling {
+        guard let info = file.tensorInfo(named: "rope_freqs.weight") else { return try ropeScaling() }
+        guard info.shape == [pairs] else {
+            throw ModelFormatError(
+                path: file.path,
+                "tensor 'rope_freqs.weight' has shape \(info.shape), expected [\(pairs)] (head_dim / 2)")
+        }
+        let factors = try file.tensor(info).elements.map(Double.init)
+        guard factors.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw ModelFormatError(path: file.path, "tensor 'rope_freqs.weight' holds a factor that is not positive")
+        }
+        return .frequencyFactors(factors)
+    }
+
     /// Checks that the query heads group evenly over the key/value heads and that the head size is even.
     func checkHeads(heads: Int, kvHeads: Int, headDim: Int) throws {
         guard heads % kvHeads == 0, headDim % 2 == 0 else {

@@ -205,14 +205,9 @@ extension Llama.Configuration {
                 "rope.dimension_count \(rotary) differs from the head size "
                     + "\(headDim): partial rotary embeddings are not supported for \(meta.architecture)")
         }
-        if meta.file.tensorInfo(named: "rope_freqs.weight") != nil {
-            throw ModelFormatError(
-                path: meta.file.path,
-                "rope_freqs.weight (Llama 3.1 frequency scaling in GGUF) is "
-                    + "not supported yet")
-        }
         ropeBase = try meta.double("rope.freq_base", default: 10_000)
-        ropeScaling = try meta.ropeScaling()
+        // Llama 3.1/3.2 files carry their llama3 frequency scaling as the `rope_freqs.weight` factors.
+        ropeScaling = try meta.ropeScaling(pairs: headDim / 2)
     }
 }
 

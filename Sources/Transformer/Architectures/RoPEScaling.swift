@@ -10,6 +10,9 @@ public enum RoPEScaling: Sendable, Equatable {
     case linear(factor: Double)
     /// Llama 3.1/3.2 smooth frequency scaling.
     case llama3(factor: Double, lowFrequencyFactor: Double, highFrequencyFactor: Double, originalContext: Double)
+    /// One divisor per pair, as llama.cpp applies a GGUF's `rope_freqs.weight` (Llama 3.1/3.2 files carry their
+    /// llama3 scaling this way): `θ_i / factor_i`.
+    case frequencyFactors([Double])
 
     /// Reads the base and scaling of `config`: `rope_parameters` (transformers 5) or `rope_theta` + `rope_scaling`
     /// (transformers 4). Unsupported scaling types are errors naming the type.
@@ -61,6 +64,8 @@ public enum RoPEScaling: Sendable, Equatable {
             return plain
         case .linear(let factor):
             return plain.map { $0 / factor }
+        case .frequencyFactors(let factors):
+            return zip(plain, factors).map { $0 / $1 }
         case .llama3(let factor, let low, let high, let original):
             let lowWavelength = original / low
             let highWavelength = original / high
