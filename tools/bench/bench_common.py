@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import resource
 
 
@@ -14,6 +15,23 @@ def int_list(s: str) -> list[int]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: KiB
+
+
+def environment_info(load_s: float, rss_before: float, rss_loaded: float) -> dict:
+    """The info fields both references report: versions, cores, load time and memory so far."""
+    import torch
+    import transformers
+
+    return dict(
+        torch=torch.__version__,
+        transformers=transformers.__version__,
+        python=platform.python_version(),
+        cpu_count=os.cpu_count(),
+        load_s=load_s,
+        peak_rss_mb_before_load=rss_before,
+        peak_rss_mb_after_load=rss_loaded,
+        peak_rss_mb=peak_rss_mb(),
+    )
 
 
 def finish(info: dict, results: list, load_s: float, rss_loaded: float, rss_before: float, json_path, table_out):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -32,7 +31,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch  # noqa: E402
 import transformers  # noqa: E402
 from transformers.utils import logging as hf_logging  # noqa: E402
-from bench_common import finish, int_list, load_model, peak_rss_mb  # noqa: E402
+from bench_common import environment_info, finish, int_list, load_model, peak_rss_mb  # noqa: E402
 
 hf_logging.disable_progress_bar()
 
@@ -101,14 +100,7 @@ def main():
         dtype="float32",
         attn_implementation=args.attn,
         repeats=args.repeats,
-        torch=torch.__version__,
-        transformers=transformers.__version__,
-        python=platform.python_version(),
-        cpu_count=os.cpu_count(),
-        load_s=load_s,
-        peak_rss_mb_before_load=rss_before,
-        peak_rss_mb_after_load=rss_loaded,
-        peak_rss_mb=peak_rss_mb(),
+        **environment_info(load_s, rss_before, rss_loaded),
     )
 
     print(

@@ -72,7 +72,7 @@ extension Attribution {
         passes: PerturbedPasses, input: [Float], baseline: [Float], parameters: AttributionParameters, dModel d: Int,
         shouldContinue: @escaping @Sendable () -> Bool, progress: @escaping @Sendable (Int, Int) -> Void
     ) throws -> Attribution {
-        let m = parameters.steps, total = m + 2
+        let m = parameters.steps, total = parameters.passCount(tokens: input.count / d)
         let outcomes = try passes.run(
             count: m, gradients: true,
             rows: { i in
@@ -104,7 +104,7 @@ extension Attribution {
         passes: PerturbedPasses, input: [Float], baseline: [Float], parameters: AttributionParameters, dModel d: Int,
         shouldContinue: @escaping @Sendable () -> Bool, progress: @escaping @Sendable (Int, Int) -> Void
     ) throws -> Attribution {
-        let n = input.count / d, total = n + 2
+        let n = input.count / d, total = parameters.passCount(tokens: n)
         // Pass t < n replaces row t; pass n is the run itself; pass n + 1 the all-baseline input.
         let outcomes = try passes.run(
             count: n + 2, gradients: false,

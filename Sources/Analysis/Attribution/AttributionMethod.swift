@@ -50,6 +50,16 @@ public struct AttributionParameters: Sendable, Equatable {
 
     public static let stepRange = 1...1024
 
+    /// The passes the method runs on a prompt of `n` tokens, as its progress counts them: integrated gradients
+    /// `m` interpolations plus `f(E)` and `f(E')`, occlusion one per position plus the two ends, one otherwise.
+    public func passCount(tokens n: Int) -> Int {
+        switch method {
+        case .ig: return steps + 2
+        case .occlusion: return n + 2
+        default: return 1
+        }
+    }
+
     public init(
         method: AttributionMethod, steps: Int = 32, baseline: AttributionBaseline = .zero,
         norm: AttributionNorm = .l2

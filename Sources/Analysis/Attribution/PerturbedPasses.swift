@@ -25,14 +25,9 @@ struct PerturbedPasses {
 
     /// Copies per batched pass for `count` passes: every worker busy, within the row and memory bounds.
     func batchSize(count: Int) -> Int {
-        let n = tokens.count, info = model.info
-        let copyBytes =
-            TraceLayout(
-                shape: TraceShape(
-                    layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads, kvHeads: info.kvHeads,
-                    headDim: info.headDim, ffnDim: info.ffnDim, vocabSize: info.vocabSize,
-                    logitPositions: [target.position])
-            ).totalCount * MemoryLayout<Float>.size
+        let n = tokens.count
+        let shape = model.traceShape(tokens: n, logitPositions: [target.position])
+        let copyBytes = TraceLayout(shape: shape).totalCount * MemoryLayout<Float>.size
         let perWorker = (count + workers - 1) / workers
         return max(1, min(perWorker, Self.maxBatchRows / n, Self.maxBatchTraceBytes / max(1, copyBytes)))
     }

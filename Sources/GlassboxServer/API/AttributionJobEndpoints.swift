@@ -17,23 +17,18 @@ extension GlassboxAPI {
                 let query = QueryParameters(request.query)
                 let prepared = try AnalysisEndpoints.attributionRequest(
                     run, query, workers: service.configuration.threads)
-                let parameters = query.canonical, key = "attributions?" + parameters
+                let parameters = query.canonical
                 let detail = AttributionJobDetail(run: runID, method: prepared.method.rawValue)
-                let cached =
-                    run.result(key)
-                    ?? (run.restored
-                        ? service.persisted(runID: runID, analysis: "attributions", parameters: parameters) : nil)
-                if let cached {
+                if let cached = cachedAnalysis(run, runID, "attributions", parameters) {
                     let job = attributionJobs.finished(detail: detail, total: prepared.total, output: cached)
                     return respond(.json(202, Self.attributionJobJSON(job)))
                 }
                 let started = attributionJobs.start(
                     detail: detail, total: prepared.total, compute: service.compute,
                     maxLive: Self.maxLiveAttributionJobs
-                ) { [service] shouldContinue, progress in
+                ) { [self] shouldContinue, progress in
                     let data = try prepared.compute(shouldContinue) { done, _ in progress(done, nil) }
-                    run.remember(key, data)
-                    service.persist(runID: runID, analysis: "attributions", parameters: parameters, body: data)
+                    keepAnalysis(run, runID, "attributions", parameters, data)
                     return data
                 }
                 guard let started else {

@@ -199,6 +199,23 @@ public final class GlassboxAPI: Sendable {
         }
     }
 
+    /// An analysis body already computed for `run` under the canonical `parameters`: from memory, or from the store
+    /// when the run was restored from it (then kept in memory too).
+    func cachedAnalysis(_ run: RunState, _ id: String, _ analysis: String, _ parameters: String) -> Data? {
+        let key = analysis + "?" + parameters
+        if let cached = run.result(key) { return cached }
+        guard run.restored, let stored = service.persisted(runID: id, analysis: analysis, parameters: parameters)
+        else { return nil }
+        run.remember(key, stored)
+        return stored
+    }
+
+    /// Keeps a computed analysis body in memory and in the store, where `cachedAnalysis` finds it.
+    func keepAnalysis(_ run: RunState, _ id: String, _ analysis: String, _ parameters: String, _ body: Data) {
+        run.remember(analysis + "?" + parameters, body)
+        service.persist(runID: id, analysis: analysis, parameters: parameters, body: body)
+    }
+
     /// Finds the run, parses the query into a prepared request (a bad value is answered at once), then answers from
     /// the cache (key: the analysis and the query's canonical form, so equal requests share one entry) or computes
     /// it where `placement` says (a full queue answers 503 busy with Retry-After).
@@ -207,7 +224,7 @@ public final class GlassboxAPI: Sendable {
         cacheAs analysis: String? = nil, placement: Placement = .handler,
         _ body: @escaping @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared
     ) {
-        service.state(id: id) { [service] result in
+        service.state(id: id) { [self, service] result in
             let run: RunState, prepared: AnalysisEndpoints.Prepared
             let query = QueryParameters(request.query)
             do {
@@ -218,12 +235,8 @@ public final class GlassboxAPI: Sendable {
             }
             let parameters = query.canonical
             let key = analysis.map { $0 + "?" + parameters }
-            if let key, let cached = run.result(key) { return respond(.json(200, cached)) }
-            if let analysis, run.restored,
-                let stored = service.persisted(runID: id, analysis: analysis, parameters: parameters)
-            {
-                run.remember(key!, stored)
-                return respond(.json(200, stored))
+            if let analysis, let cached = cachedAnalysis(run, id, analysis, parameters) {
+                return respond(.json(200, cached))
             }
             // Equal JSON requests in flight share one computation (and one place in its queue).
             let shared = key != nil && !prepared.binary
@@ -235,8 +248,7 @@ public final class GlassboxAPI: Sendable {
                         response.headers.set("Content-Type", produced.contentType)
                         return respond(response)
                     }
-                    run.remember(key, produced.data)
-                    service.persist(runID: id, analysis: analysis!, parameters: parameters, body: produced.data)
+                    self.keepAnalysis(run, id, analysis!, parameters, produced.data)
                     run.finish(key, .success(produced.data))
                 } catch {
                     // The query was validated: anything the computation did not turn into a ServiceError is ours.

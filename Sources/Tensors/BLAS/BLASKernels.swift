@@ -28,10 +28,12 @@ public enum BLASKernels {
     }
 
     /// The family to run with instead of `current`: nil unless OpenBLAS fell back to a pre-AVX family on a CPU with
-    /// AVX and nobody chose one (`OPENBLAS_CORETYPE` unset).
-    public static func replacement(current: String, flags: Set<String>, environment: [String: String]) -> String? {
+    /// AVX and nobody chose one (`OPENBLAS_CORETYPE` unset). `flags` is read only in that case.
+    public static func replacement(
+        current: String, flags: @autoclosure () -> Set<String>, environment: [String: String]
+    ) -> String? {
         guard environment["OPENBLAS_CORETYPE"] == nil, preAVX.contains(current.lowercased()) else { return nil }
-        return bestCore(flags: flags)
+        return bestCore(flags: flags())
     }
 
     /// The feature flags of the first CPU in `/proc/cpuinfo` (empty elsewhere).
@@ -46,10 +48,11 @@ public enum BLASKernels {
     /// Re-executes this program with `OPENBLAS_CORETYPE` set when OpenBLAS chose pre-AVX kernels on a CPU that has
     /// AVX; returns (doing nothing) otherwise, or if the re-execution fails. Call first thing in `main`.
     public static func reexecuteIfMisdetected() {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        // /proc/cpuinfo is read only when OpenBLAS fell back (a normal start costs one call into OpenBLAS).
         guard
             let core = replacement(
-                current: coreName, flags: cpuFlags(cpuinfo: cpuinfo),
+                current: coreName,
+                flags: cpuFlags(cpuinfo: (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""),
                 environment: ProcessInfo.processInfo.environment)
         else { return }
         setenv("OPENBLAS_CORETYPE", core, 1)

@@ -45,12 +45,7 @@ extension DecoderModel {
                 "the input embeddings have \(rows.count) values; \(batch) × \(n) tokens × \(info.dModel) need "
                     + "\(batch * n * info.dModel)")
         }
-        let shape = TraceShape(
-            layers: info.layers, tokens: n, dModel: info.dModel, heads: info.heads,
-            kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
-            vocabSize: info.vocabSize, logitPositions: positions,
-            hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
-            hasPostFFNNorm: layers.first?.postFFNNorm != nil, batch: batch)
+        let shape = traceShape(tokens: n, logitPositions: positions, batch: batch)
         let layout = TraceLayout(shape: shape)
         if let baseline, baseline.shape != shape || baseline.storage.count != layout.totalCount {
             throw TransformerError(
@@ -79,6 +74,17 @@ extension DecoderModel {
                 from: start, logits: options.computeLogits, pool: WorkerPool(workers: options.workers), into: recorder)
         }
         return Trace(shape: shape, tokens: tokens, layout: layout, storage: storage)
+    }
+
+    /// The shape of this model's trace for `tokens` tokens, `logitPositions` and `batch` copies (what a forward pass
+    /// allocates, and what callers size batches by).
+    public func traceShape(tokens: Int, logitPositions: [Int], batch: Int = 1) -> TraceShape {
+        TraceShape(
+            layers: info.layers, tokens: tokens, dModel: info.dModel, heads: info.heads,
+            kvHeads: info.kvHeads, headDim: info.headDim, ffnDim: info.ffnDim,
+            vocabSize: info.vocabSize, logitPositions: logitPositions,
+            hasPostAttentionNorm: layers.first?.postAttentionNorm != nil,
+            hasPostFFNNorm: layers.first?.postFFNNorm != nil, batch: batch)
     }
 
     private func run(

@@ -67,8 +67,7 @@ extension AnalysisEndpoints {
             throw ServiceError.badParameter("contrast", "is the target token (\(contrast)): f would be 0")
         }
         let parameters = AttributionParameters(method: method, steps: steps, baseline: baseline, norm: norm)
-        let total = method == .ig ? steps + 2 : method == .occlusion ? n + 2 : 1
-        return AttributionRequest(method: method, total: total) { shouldContinue, progress in
+        return AttributionRequest(method: method, total: parameters.passCount(tokens: n)) { shouldContinue, progress in
             let token = try fixedTarget ?? targetSpec.resolve(tokenizer: tokenizer, vocabSize: V, logits: logits)
             guard token != contrast else {
                 throw ServiceError.badParameter("contrast", "is the top-1 target token (\(token)): f would be 0")
