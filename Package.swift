@@ -67,7 +67,8 @@ let package = Package(
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "TransformerTests", dependencies: ["Transformer", "Tokenizers", "TestSupport"], swiftSettings: strict),
+            name: "TransformerTests", dependencies: ["Transformer", "ModelFormats", "Tokenizers", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
             swiftSettings: strict),

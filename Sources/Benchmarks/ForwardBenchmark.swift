@@ -24,6 +24,9 @@ public struct ForwardBenchmark: Sendable {
         public var gemmEfficiency: Double { bareGEMM.median / forward.median }
         /// Bytes of the Trace recorded by one pass.
         public let traceBytes: Int
+        /// Peak resident bytes of the process while the passes of this cell ran (model, trace, scratch; not the bare
+        /// GEMM's buffers), or nil where the kernel's high-water mark cannot be reset.
+        public let passPeakResidentBytes: Int?
     }
 
     public let model: DecoderModel
@@ -56,17 +59,20 @@ public struct ForwardBenchmark: Sendable {
                 BLASThreads.set(1)
                 let ids = Self.tokens(count: n, vocabulary: model.info.vocabSize)
                 let options = ForwardOptions(workers: threads)
+                let resetPeak = ResourceUsage.resetPeak()
                 let warm = try model.forward(tokens: ids, options: options)
                 var seconds: [Double] = []
                 for _ in 0..<max(1, repeats) {
                     seconds.append(try Stopwatch.time { try model.forward(tokens: ids, options: options) }.seconds)
                 }
+                let passPeak = resetPeak ? ResourceUsage.peakResidentSinceResetBytes : nil
                 let workload = GEMMWorkload(model: model, tokens: n)
                 BLASThreads.set(threads)
                 let bare = workload.timeBareGEMM(repeats: max(1, repeats))
                 let row = Row(
                     threads: threads, tokens: n, forward: TimingSummary(seconds), bareGEMM: bare,
-                    gemmFLOPs: workload.flops, traceBytes: warm.storage.count * MemoryLayout<Float>.size)
+                    gemmFLOPs: workload.flops, traceBytes: warm.storage.count * MemoryLayout<Float>.size,
+                    passPeakResidentBytes: passPeak)
                 rows.append(row)
                 progress(row)
             }

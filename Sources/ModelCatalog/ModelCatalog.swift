@@ -13,6 +13,8 @@ public struct ModelCatalog: Sendable {
         public let description: String?
         public let license: String?
         public let source: Source
+        /// How the model keeps its weights in memory (`"weights"`: `"f32"` or `"quantized"`, the default).
+        public let weights: WeightFormat
     }
 
     /// Where a model comes from.
@@ -54,7 +56,8 @@ public struct ModelCatalog: Sendable {
             guard let model = try models.object(member.key) else {
                 throw ModelFormatError(path: models.path, "key \"\(member.key)\" must be an object")
             }
-            for key in model.keys where !["description", "license", "path", "file", "sha256", "package"].contains(key) {
+            for key in model.keys
+            where !["description", "license", "path", "file", "sha256", "package", "weights"].contains(key) {
                 throw ModelFormatError(path: model.path, "unknown key \"\(key)\"")
             }
             let source: Source
@@ -79,10 +82,18 @@ public struct ModelCatalog: Sendable {
             } else {
                 throw ModelFormatError(path: model.path, "needs \"path\" or \"package\"")
             }
+            let weights = try model.string("weights", default: nil)
+            guard let format = weights.map(WeightFormat.init(rawValue:)) ?? .standard else {
+                throw ModelFormatError(
+                    path: model.path,
+                    "key \"weights\" must be one of "
+                        + WeightFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                        + ", found \"\(weights ?? "")\"")
+            }
             entries.append(
                 Entry(
                     name: member.key, description: try model.string("description", default: nil),
-                    license: try model.string("license", default: nil), source: source))
+                    license: try model.string("license", default: nil), source: source, weights: format))
         }
         self.entries = entries
         defaultModel = try config.string("default_model", default: nil)

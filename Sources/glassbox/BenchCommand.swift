@@ -41,19 +41,24 @@ struct ForwardBench: ParsableCommand {
                     "model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads, "
                         + "vocab \(info.vocabSize), \(info.parameters) parameters; loaded in "
                         + String(format: "%.2f s", loadSeconds) + ", RSS after load "
-                        + String(format: "%.0f MB", Double(afterLoad) / 1e6))
+                        + String(format: "%.0f MB", Double(afterLoad) / 1e6) + "; weights "
+                        + String(format: "%.0f MB", Double(decoder.weightBytes) / 1e6) + " ("
+                        + (decoder.lmHead.weight.isPacked || decoder.tokenEmbedding.isPacked
+                            ? "kept as stored" : "float32")
+                        + ")")
                 printOut("OpenBLAS: \(BLASThreads.configuration)")
                 printOut(
-                    "threads tokens   median_s      min_s   tokens/s  fwd_GFLOP/s  sgemm_GFLOP/s  gemm_eff  trace_MB")
+                    "threads tokens   median_s      min_s   tokens/s  fwd_GFLOP/s  sgemm_GFLOP/s  gemm_eff  trace_MB  peak_MB"
+                )
             }
             let rows = try benchmark.run { row in
                 guard !json else { return }
                 printOut(
                     String(
-                        format: "%7d %6d %10.4f %10.4f %10.1f %12.2f %14.2f %8.0f%% %9.1f",
+                        format: "%7d %6d %10.4f %10.4f %10.1f %12.2f %14.2f %8.0f%% %9.1f %8.0f",
                         row.threads, row.tokens, row.forward.median, row.forward.minimum, row.tokensPerSecond,
                         row.forwardGFLOPs, row.bareGEMMGFLOPs, row.gemmEfficiency * 100,
-                        Double(row.traceBytes) / 1e6))
+                        Double(row.traceBytes) / 1e6, Double(row.passPeakResidentBytes ?? 0) / 1e6))
             }
             let peak = ResourceUsage.peakResidentBytes
             if json {
@@ -66,8 +71,8 @@ struct ForwardBench: ParsableCommand {
             } else {
                 printOut(
                     String(
-                        format: "peak RSS %.0f MB (after load %.0f MB)", Double(peak) / 1e6,
-                        Double(afterLoad) / 1e6))
+                        format: "peak RSS %.0f MB (after load %.0f MB; peak_MB: during a cell's passes, without the "
+                            + "bare sgemm's buffers)", Double(peak) / 1e6, Double(afterLoad) / 1e6))
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelFormats
 import Tensors
 import Transformer
 
@@ -21,6 +22,9 @@ struct BenchOptions: ParsableArguments {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(name: .long, help: WeightFormat.optionHelp)
+    var weights: WeightFormat?
+
     static func parseList(_ text: String, option: String) throws -> [Int] {
         let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -41,7 +45,8 @@ struct BenchOptions: ParsableArguments {
 
     /// Loads the model and checks that every prompt length fits its context.
     func loadModel() throws -> DecoderModel {
-        let decoder = try ModelLoader.load(ModelResolution.resolve(model, config: config))
+        let (url, format) = try ModelResolution.resolve(model, config: config, weights: weights)
+        let decoder = try ModelLoader.load(url, weights: format)
         if let tooLong = try tokenCounts.first(where: { $0 > decoder.info.contextLength }) {
             throw ValidationError("--tokens \(tooLong) exceeds the model's context of \(decoder.info.contextLength)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ModelFormats
 import Tensors
 import Tokenizers
 import Transformer
@@ -15,6 +16,9 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: WeightFormat.optionHelp)
+    var weights: WeightFormat?
+
     func validate() throws {
         guard (1...WorkerPool.maximumWorkers).contains(threads) else {
             throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
@@ -23,7 +27,7 @@ struct ModelOptions: ParsableArguments {
 
     /// Resolves the model (installing a registry model on first use) and loads its weights and tokenizer.
     func load() throws -> (model: DecoderModel, tokenizer: any Tokenizer) {
-        let url = try ModelResolution.resolve(model, config: config)
-        return (try ModelLoader.load(url), try TokenizerLoader.load(url))
+        let (url, format) = try ModelResolution.resolve(model, config: config, weights: weights)
+        return (try ModelLoader.load(url, weights: format), try TokenizerLoader.load(url))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelCatalog
+import ModelFormats
 
 /// Turns `--model` into a location: an existing path as it is, otherwise a model name from the configuration,
 /// installed on first use.
@@ -20,8 +21,14 @@ enum ModelResolution {
         return catalog
     }
 
-    static func resolve(_ model: String, config: String?) throws -> URL {
-        if FileManager.default.fileExists(atPath: model) { return URL(fileURLWithPath: model) }
+    /// The location of `model` and how to keep its weights: `weights` when given, else the configuration's
+    /// `"weights"` for a named model, else the default.
+    static func resolve(
+        _ model: String, config: String?, weights: WeightFormat?
+    ) throws -> (url: URL, weights: WeightFormat) {
+        if FileManager.default.fileExists(atPath: model) {
+            return (URL(fileURLWithPath: model), weights ?? .standard)
+        }
         let catalog = try catalog(config: config)
         guard let entry = catalog.entry(model) else {
             throw ModelInstaller.InstallError(
@@ -29,8 +36,9 @@ enum ModelResolution {
                     + "\"\(model)\" in the configuration (known: \(catalog.entries.map(\.name).joined(separator: ", ")))"
             )
         }
-        return try ModelInstaller(catalog: catalog).install(entry) { message in
+        let url = try ModelInstaller(catalog: catalog).install(entry) { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }
+        return (url, weights ?? entry.weights)
     }
 }

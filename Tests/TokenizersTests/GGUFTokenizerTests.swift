@@ -74,6 +74,11 @@ struct SentencePieceTokenizerTests {
                 "qwen2.5-coder-0.5b-instruct.gguf", "qwen2.5-coder-0.5b.json", 151_936,
                 [151_643, 151_645, 151_643, nil],
                 "Hello 🦙 world"
+            ),
+            (
+                "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "qwen2.5-coder-1.5b.json", 151_936,
+                [151_643, 151_645, 151_643, nil],
+                "Hello 🦙 world"
             )
         ])
     func realVocabularies(_ spec: (String, String, Int, [Int?], String)) throws {

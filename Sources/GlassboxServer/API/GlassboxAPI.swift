@@ -173,6 +173,7 @@ public final class GlassboxAPI: Sendable {
                     } else {
                         w.object { m in
                             m.field("name", entry.name)
+                            m.field("weights", entry.weights.rawValue)
                             if let description = entry.description { m.field("description", description) }
                             if let license = entry.license { m.field("license", license) }
                         }

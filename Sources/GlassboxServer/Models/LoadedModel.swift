@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import ModelCatalog
+import ModelFormats
 import Tokenizers
 import Transformer
 
@@ -9,6 +10,8 @@ public struct LoadedModel: Sendable {
     public let name: String
     public let model: DecoderModel
     public let tokenizer: any Tokenizer
+    /// How the weights are kept in memory (the configuration's `"weights"`).
+    public let weights: WeightFormat
     /// What identifies the weights: the registry sha256, or for a local path its size and modification time.
     public let weightsIdentity: String
     public let description: String?
@@ -46,8 +49,9 @@ public final class ModelRegistry: Sendable {
             identity = "path:\(path):\(size):\(modified)"
         }
         let model = LoadedModel(
-            name: name, model: try ModelLoader.load(url), tokenizer: try TokenizerLoader.load(url),
-            weightsIdentity: identity, description: entry.description, license: entry.license)
+            name: name, model: try ModelLoader.load(url, weights: entry.weights),
+            tokenizer: try TokenizerLoader.load(url),
+            weights: entry.weights, weightsIdentity: identity, description: entry.description, license: entry.license)
         loaded.withLock { $0[name] = model }
         return model
     }

@@ -46,6 +46,8 @@ enum ModelDescription {
         let info = loaded.model.info
         w.object { m in
             m.field("name", loaded.name)
+            m.field("weights", loaded.weights.rawValue)
+            m.field("weight_bytes", loaded.model.weightBytes)
             m.field("architecture", info.architecture)
             m.field("model_type", info.modelType)
             m.field("layers", info.layers)

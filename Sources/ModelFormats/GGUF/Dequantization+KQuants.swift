@@ -95,17 +95,23 @@ extension Dequantization {
             var sc = block + 192
             var out = y
             for _ in 0..<2 {
-                for l in 0..<32 {
-                    let s = l / 16
-                    let low = byte(ql, l), high = byte(ql, l + 32), h = byte(qh, l)
-                    let q1 = Int32((low & 0xF) | ((h & 3) << 4)) - 32
-                    let q2 = Int32((high & 0xF) | (((h >> 2) & 3) << 4)) - 32
-                    let q3 = Int32((low >> 4) | (((h >> 4) & 3) << 4)) - 32
-                    let q4 = Int32((high >> 4) | (((h >> 6) & 3) << 4)) - 32
-                    out[l] = d * Float(sc.load(fromByteOffset: s, as: Int8.self)) * Float(q1)
-                    out[l + 32] = d * Float(sc.load(fromByteOffset: s + 2, as: Int8.self)) * Float(q2)
-                    out[l + 64] = d * Float(sc.load(fromByteOffset: s + 4, as: Int8.self)) * Float(q3)
-                    out[l + 96] = d * Float(sc.load(fromByteOffset: s + 6, as: Int8.self)) * Float(q4)
+                // `d * sc * q` is `(d * sc) * q`: the eight products of this half are formed once, in that order.
+                for part in 0..<2 {
+                    let s1 = d * Float(sc.load(fromByteOffset: part, as: Int8.self))
+                    let s2 = d * Float(sc.load(fromByteOffset: part + 2, as: Int8.self))
+                    let s3 = d * Float(sc.load(fromByteOffset: part + 4, as: Int8.self))
+                    let s4 = d * Float(sc.load(fromByteOffset: part + 6, as: Int8.self))
+                    for l in (16 * part)..<(16 * part + 16) {
+                        let low = byte(ql, l), high = byte(ql, l + 32), h = byte(qh, l)
+                        let q1 = Int32((low & 0xF) | ((h & 3) << 4)) - 32
+                        let q2 = Int32((high & 0xF) | (((h >> 2) & 3) << 4)) - 32
+                        let q3 = Int32((low >> 4) | (((h >> 4) & 3) << 4)) - 32
+                        let q4 = Int32((high >> 4) | (((h >> 6) & 3) << 4)) - 32
+                        out[l] = s1 * Float(q1)
+                        out[l + 32] = s2 * Float(q2)
+                        out[l + 64] = s3 * Float(q3)
+                        out[l + 96] = s4 * Float(q4)
+                    }
                 }
                 ql += 64
                 qh += 32

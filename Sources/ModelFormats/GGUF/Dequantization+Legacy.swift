@@ -60,12 +60,14 @@ extension Dequantization {
             let d = half(block, 0)
             let qh = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt32.self))
             let qs = block + 6
+            // Low nibbles with bits 0-15 of qh, then high nibbles with bits 16-31 (two simple loops vectorise).
             for j in 0..<16 {
-                let q = byte(qs, j)
                 let h0 = Int32((qh >> UInt32(j)) & 1) << 4
+                y[j] = d * Float((Int32(byte(qs, j) & 0xF) | h0) - 16)
+            }
+            for j in 0..<16 {
                 let h1 = Int32((qh >> UInt32(j + 16)) & 1) << 4
-                y[j] = d * Float((Int32(q & 0xF) | h0) - 16)
-                y[j + 16] = d * Float((Int32(q >> 4) | h1) - 16)
+                y[j + 16] = d * Float((Int32(byte(qs, j) >> 4) | h1) - 16)
             }
             block += 22
             y += 32

@@ -225,4 +225,25 @@ public struct GGUFFile: Sendable {
         file.release(info.byteRange)
         return Tensor(shape: info.shape, elements: elements)
     }
+
+    /// The 2-D tensor of `info` kept in its stored encoding, `[ne[1], ne[0]]` (the PyTorch shape), decoded when used.
+    /// Throws when it is not 2-D or its type cannot be decoded.
+    public func packedMatrix(_ info: GGUFTensorInfo) throws -> PackedMatrix {
+        guard info.ne.count == 2 else {
+            throw ModelFormatError(path: path, "tensor '\(info.name)' has \(info.ne.count) dimensions, expected 2")
+        }
+        guard Dequantization.supports(info.type) else {
+            throw ModelFormatError(
+                path: path, "tensor '\(info.name)' has type \(info.type.name), which Glassbox cannot dequantise yet")
+        }
+        guard
+            let matrix = PackedMatrix(
+                file: file, type: info.type, offset: info.byteRange.lowerBound, rows: info.ne[1], columns: info.ne[0]),
+            matrix.byteCount == info.byteCount
+        else {
+            throw ModelFormatError(
+                path: path, "tensor '\(info.name)': \(info.byteCount) bytes are not whole \(info.type.name) rows")
+        }
+        return matrix
+    }
 }

@@ -84,4 +84,18 @@ public struct SafetensorsCheckpoint: Sendable {
         }
         return t
     }
+
+    /// The 2-D F16/BF16 tensor `name` kept half-size in its mapped file (`SafetensorsFile.packedMatrix`), checked to
+    /// have `shape`; nil when it is stored in another dtype. Throws when it is missing or has another shape.
+    public func packedMatrix(_ name: String, shape expected: [Int]) throws -> PackedMatrix? {
+        guard let fileName = fileOfTensor[name], let file = files[fileName], let entry = file.entries[name] else {
+            throw ModelFormatError(path: directory.path, "missing tensor '\(name)'")
+        }
+        guard entry.shape == expected else {
+            throw ModelFormatError(
+                path: directory.path,
+                "tensor '\(name)' has shape \(entry.shape), expected \(expected) from config.json")
+        }
+        return file.packedMatrix(entry)
+    }
 }

@@ -138,4 +138,18 @@ public struct SafetensorsFile: Sendable {
         file.release(entry.byteRange)
         return Tensor(shape: entry.shape, elements: elements)
     }
+
+    /// The 2-D F16 or BF16 tensor of `entry` kept half-size in the mapped file, decoded when used; nil for any other
+    /// dtype or rank (those are converted by `tensor`).
+    public func packedMatrix(_ entry: SafetensorsEntry) -> PackedMatrix? {
+        guard entry.shape.count == 2 else { return nil }
+        let type: GGUFTensorType
+        switch entry.dtype {
+        case .f16: type = .f16
+        case .bf16: type = .bf16
+        default: return nil
+        }
+        return PackedMatrix(
+            file: file, type: type, offset: entry.byteRange.lowerBound, rows: entry.shape[0], columns: entry.shape[1])
+    }
 }

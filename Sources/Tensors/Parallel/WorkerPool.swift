@@ -31,15 +31,22 @@ public struct WorkerPool: Sendable, Equatable {
 
     /// Runs `body` on each non-empty chunk of `0..<count`, concurrently, and returns when all are done.
     public func forEachChunk(of count: Int, alignment: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+        forEachIndexedChunk(of: count, alignment: alignment) { _, range in body(range) }
+    }
+
+    /// `forEachChunk` that also passes the chunk's worker index (below `workers`), for per-worker scratch space.
+    public func forEachIndexedChunk(
+        of count: Int, alignment: Int = 1, _ body: @Sendable (_ worker: Int, Range<Int>) -> Void
+    ) {
         if workers == 1 || count <= alignment {
-            if count > 0 { body(0..<count) }
+            if count > 0 { body(0, 0..<count) }
             return
         }
         let units = (count + alignment - 1) / alignment
         let pool = WorkerPool(workers: min(workers, units))
         DispatchQueue.concurrentPerform(iterations: pool.workers) { index in
             let range = pool.chunk(index, of: count, alignment: alignment)
-            if !range.isEmpty { body(range) }
+            if !range.isEmpty { body(index, range) }
         }
     }
 }

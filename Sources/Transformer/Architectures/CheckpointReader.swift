@@ -6,8 +6,8 @@ struct CheckpointReader {
     let source: any WeightSource
 
     /// Reads a safetensors checkpoint whose names carry `prefix` (GPT-2's `transformer.`, Gemma's `model.`).
-    init(checkpoint: SafetensorsCheckpoint, prefix: String) {
-        source = SafetensorsWeights(checkpoint: checkpoint, prefix: prefix)
+    init(checkpoint: SafetensorsCheckpoint, prefix: String, format: WeightFormat) {
+        source = SafetensorsWeights(checkpoint: checkpoint, prefix: prefix, format: format)
     }
 
     init(source: any WeightSource) {
@@ -19,6 +19,11 @@ struct CheckpointReader {
     /// Elements of `name`, checked against `shape`.
     func tensor(_ name: String, _ shape: [Int]) throws -> [Float] {
         try source.tensor(name, shape: shape)
+    }
+
+    /// The 2-D tensor `name`, checked against `shape`, packed when the source keeps weights as stored.
+    func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+        try source.matrix(name, shape: shape)
     }
 
     /// Checks that `name` exists with `shape` without reading it: used to validate dimensions from a config before
@@ -37,7 +42,7 @@ struct CheckpointReader {
     /// A projection stored as `nn.Linear` (`[out, in]`), with a bias exactly when the config says it has one (as
     /// transformers builds the layer: a stray bias tensor in the file is ignored, a missing one is an error).
     func linear(_ name: String, in inFeatures: Int, out outFeatures: Int, bias: Bool) throws -> Linear {
-        let weight = try tensor(name + ".weight", [outFeatures, inFeatures])
+        let weight = try matrix(name + ".weight", [outFeatures, inFeatures])
         let b = bias ? try tensor(name + ".bias", [outFeatures]) : nil
         return Linear(weight: weight, bias: b, layout: .outIn, inFeatures: inFeatures, outFeatures: outFeatures)
     }

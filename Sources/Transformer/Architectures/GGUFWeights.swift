@@ -93,11 +93,13 @@ struct GGUFHyperparameters {
 }
 
 /// A GGUF file answering HF tensor names through an architecture's name map (`layers.3.mlp.up_proj.weight` →
-/// `blk.3.ffn_up.weight`), dequantising to float32 with the PyTorch shape (reversed `ne`).
+/// `blk.3.ffn_up.weight`) with the PyTorch shape (reversed `ne`): matrices kept in their blocks when `format` is
+/// `.quantized`, everything else dequantised to float32.
 struct GGUFWeights: WeightSource {
     let file: GGUFFile
     /// Maps an HF name (without the `model.` prefix) to the GGUF name, or nil when the file has no such tensor.
     let ggufName: @Sendable (String) -> String?
+    let format: WeightFormat
 
     var location: String { file.path }
 
@@ -105,7 +107,8 @@ struct GGUFWeights: WeightSource {
         ggufName(name).flatMap { file.tensorInfo(named: $0)?.shape }
     }
 
-    func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+    /// The entry of `name`, checked to have `shape`.
+    private func info(_ name: String, shape: [Int]) throws -> GGUFTensorInfo {
         guard let mapped = ggufName(name), let info = file.tensorInfo(named: mapped) else {
             throw ModelFormatError(path: file.path, "missing tensor '\(ggufName(name) ?? name)'")
         }
@@ -115,9 +118,23 @@ struct GGUFWeights: WeightSource {
                 "tensor '\(mapped)' has shape \(info.shape), expected \(shape) "
                     + "from the model's metadata")
         }
+        return info
+    }
+
+    func tensor(_ name: String, shape: [Int]) throws -> [Float] {
+        let info = try info(name, shape: shape)
         let tensor = try file.tensor(info)
         file.file.release(info.byteRange)
         return tensor.elements
+    }
+
+    func matrix(_ name: String, shape: [Int]) throws -> WeightMatrix {
+        precondition(shape.count == 2, "a matrix has two dimensions")
+        let info = try info(name, shape: shape)
+        if format == .quantized, info.type != .f32 {
+            return WeightMatrix(packed: try file.packedMatrix(info))
+        }
+        return WeightMatrix(dense: try tensor(name, shape: shape), rows: shape[0], columns: shape[1])
     }
 
     /// The llama.cpp names of Gemma 3 decoder-layer tensors, by HF suffix. (Llama differs: its HF

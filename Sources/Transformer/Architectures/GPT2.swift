@@ -44,13 +44,15 @@ enum GPT2 {
         }
     }
 
-    static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint) throws -> DecoderModel {
+    static func load(
+        config json: JSONConfig, checkpoint: SafetensorsCheckpoint, format: WeightFormat
+    ) throws -> DecoderModel {
         let c = try Configuration(json)
         let prefix = checkpoint.contains("transformer.wte.weight") ? "transformer." : ""
-        let reader = CheckpointReader(checkpoint: checkpoint, prefix: prefix)
+        let reader = CheckpointReader(checkpoint: checkpoint, prefix: prefix, format: format)
         let d = c.dModel, headDim = c.dModel / c.heads
 
-        let tokenEmbedding = try reader.tensor("wte.weight", [c.vocabSize, d])
+        let tokenEmbedding = try reader.matrix("wte.weight", [c.vocabSize, d])
         let positionEmbedding = try reader.tensor("wpe.weight", [c.contextLength, d])
         var layers: [DecoderLayer] = []
         for i in 0..<c.layers {
@@ -95,7 +97,11 @@ enum GPT2 {
             kind: .layerNorm, weight: try reader.tensor("ln_f.weight", [d]),
             bias: try reader.tensor("ln_f.bias", [d]), eps: c.eps)
         // lm_head lives outside the `transformer.` prefix.
-        let untiedHead = c.tied ? nil : try checkpoint.tensor("lm_head.weight", shape: [c.vocabSize, d]).elements
+        let untiedHead =
+            c.tied
+            ? nil
+            : try CheckpointReader(checkpoint: checkpoint, prefix: "", format: format)
+                .matrix("lm_head.weight", [c.vocabSize, d])
         let lmHead = Linear(
             weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
             outFeatures: c.vocabSize)

@@ -112,27 +112,31 @@ enum Gemma3 {
         }
     }
 
-    static func load(config json: JSONConfig, checkpoint: SafetensorsCheckpoint) throws -> DecoderModel {
+    static func load(
+        config json: JSONConfig, checkpoint: SafetensorsCheckpoint, format: WeightFormat
+    ) throws -> DecoderModel {
         let c = try Configuration(json)
         // Gemma3ForCausalLM uses `model.`; the text part of multimodal checkpoints sits under `language_model.model.`.
         let prefix =
             checkpoint.contains("language_model.model.embed_tokens.weight") ? "language_model.model." : "model."
         // HF checkpoints store RMSNorm weights as w − 1.
-        return try build(c, reader: CheckpointReader(checkpoint: checkpoint, prefix: prefix), normOffset: 1)
+        return try build(
+            c, reader: CheckpointReader(checkpoint: checkpoint, prefix: prefix, format: format), normOffset: 1)
     }
 
     /// Loads a `gemma3` GGUF file (llama.cpp names; norm weights already include the +1).
-    static func load(gguf file: GGUFFile) throws -> DecoderModel {
+    static func load(gguf file: GGUFFile, format: WeightFormat) throws -> DecoderModel {
         let c = try Configuration(GGUFHyperparameters(file: file))
+        let weights = GGUFWeights(file: file, ggufName: GGUFWeights.gemma3Name, format: format)
         return try build(
-            c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.gemma3Name)),
+            c, reader: CheckpointReader(source: weights),
             normOffset: 0)
     }
 
     /// The model from a configuration and weights addressed by HF names without the `model.` prefix.
     private static func build(_ c: Configuration, reader: CheckpointReader, normOffset: Float) throws -> DecoderModel {
         let d = c.dModel
-        let tokenEmbedding = try reader.tensor("embed_tokens.weight", [c.vocabSize, d])
+        let tokenEmbedding = try reader.matrix("embed_tokens.weight", [c.vocabSize, d])
         try reader.expectShape("layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
         let globalRope = RotaryEmbedding(
             inverseFrequencies: c.global.scaling.inverseFrequencies(base: c.global.base, rotaryDim: c.headDim),
@@ -175,7 +179,7 @@ enum Gemma3 {
                     postFFNNorm: try norm(p + "post_feedforward_layernorm", d)))
         }
         let finalNorm = try norm("norm", d)
-        let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
+        let untiedHead = c.tied ? nil : try reader.matrix("lm_head.weight", [c.vocabSize, d])
         let lmHead = Linear(
             weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
             outFeatures: c.vocabSize)

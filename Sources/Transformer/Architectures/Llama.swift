@@ -87,22 +87,23 @@ enum Llama {
 
     static func load(
         config json: JSONConfig, checkpoint: SafetensorsCheckpoint, modelType: String,
-        architecture: String
+        architecture: String, format: WeightFormat
     ) throws -> DecoderModel {
         let c = try Configuration(json, modelType: modelType)
         return try build(
-            c, reader: CheckpointReader(checkpoint: checkpoint, prefix: ""), architecture: architecture,
+            c, reader: CheckpointReader(checkpoint: checkpoint, prefix: "", format: format), architecture: architecture,
             permutedQueryKey: false)
     }
 
     /// Loads a `llama`-architecture GGUF file (SmolLM2, Llama, Mistral conversions by llama.cpp).
     /// A `llama` or `qwen2` GGUF file. Only `llama` files carry llama.cpp's q/k row permutation: the converter
     /// writes Qwen2's projections as they are (its RoPE is NEOX-style, HF's rotate-half).
-    static func load(gguf file: GGUFFile) throws -> DecoderModel {
+    static func load(gguf file: GGUFFile, format: WeightFormat) throws -> DecoderModel {
         let c = try Configuration(GGUFHyperparameters(file: file))
         let qwen = c.modelType == "qwen2"
         return try build(
-            c, reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName)),
+            c,
+            reader: CheckpointReader(source: GGUFWeights(file: file, ggufName: GGUFWeights.llamaName, format: format)),
             architecture: qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM", permutedQueryKey: !qwen)
     }
 
@@ -113,7 +114,7 @@ enum Llama {
         permutedQueryKey: Bool
     ) throws -> DecoderModel {
         let d = c.dModel
-        let tokenEmbedding = try reader.tensor("model.embed_tokens.weight", [c.vocabSize, d])
+        let tokenEmbedding = try reader.matrix("model.embed_tokens.weight", [c.vocabSize, d])
         // Check the head geometry against the weights before sizing anything from it.
         try reader.expectShape("model.layers.0.self_attn.q_proj.weight", [c.heads * c.headDim, d])
         let rope = RotaryEmbedding(
@@ -154,7 +155,7 @@ enum Llama {
             kind: .rmsNorm(weightOffset: 0), weight: try reader.tensor("model.norm.weight", [d]),
             eps: c.eps)
         // Some tied checkpoints still store lm_head.weight as a copy; an untied config requires it.
-        let untiedHead = c.tied ? nil : try reader.tensor("lm_head.weight", [c.vocabSize, d])
+        let untiedHead = c.tied ? nil : try reader.matrix("lm_head.weight", [c.vocabSize, d])
         let lmHead = Linear(
             weight: untiedHead ?? tokenEmbedding, bias: nil, layout: .outIn, inFeatures: d,
             outFeatures: c.vocabSize)
@@ -217,22 +218,14 @@ extension Llama.Configuration {
 /// that llama.cpp can rotate adjacent pairs. Undoing it restores HF's rotate-half layout (`docs/models.md` §6.3).
 enum LlamaCppPermutation {
     static func unpermute(_ linear: Linear, heads: Int, headDim: Int) -> Linear {
-        let width = linear.inFeatures
         let half = headDim / 2
-        var weight = [Float](repeating: 0, count: linear.weight.count)
-        var bias = linear.bias.map { [Float](repeating: 0, count: $0.count) }
-        for h in 0..<heads {
-            for i in 0..<half {
-                for (target, source) in [
-                    (h * headDim + i, h * headDim + 2 * i),
-                    (h * headDim + half + i, h * headDim + 2 * i + 1)
-                ] {
-                    weight[(target * width)..<((target + 1) * width)] =
-                        linear.weight[(source * width)..<((source + 1) * width)]
-                    if let old = linear.bias { bias?[target] = old[source] }
-                }
-            }
+        // HF row `h·headDim + i` is stored at `h·headDim + 2i`, HF row `h·headDim + half + i` at `… + 2i + 1`.
+        let order = (0..<(heads * headDim)).map { row in
+            let h = row / headDim, i = row % headDim
+            return h * headDim + (i < half ? 2 * i : 2 * (i - half) + 1)
         }
-        return Linear(weight: weight, bias: bias, layout: .outIn, inFeatures: width, outFeatures: linear.outFeatures)
+        return Linear(
+            weight: linear.weight.reorderingRows(order), bias: linear.bias.map { b in order.map { b[$0] } },
+            layout: .outIn, inFeatures: linear.inFeatures, outFeatures: linear.outFeatures)
     }
 }

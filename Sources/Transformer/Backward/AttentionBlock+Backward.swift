@@ -16,7 +16,7 @@ extension AttentionBlock {
         pool: WorkerPool
     ) {
         let hd = headDim, qWidth = heads * hd, kvWidth = kvHeads * hd, rows = batch * n
-        output.backward(scratch.dContext, dOutput, rows: rows, pool: pool)
+        output.backward(scratch.dContext, dOutput, rows: rows, pool: pool, tiles: scratch.tiles)
         recomputeQueriesAndKeys(normed: normed, rope: table, scratch: scratch, tokens: n, batch: batch, pool: pool)
 
         let a = SharedReadPointer(probabilities), v = SharedReadPointer(values)
@@ -86,9 +86,9 @@ extension AttentionBlock {
                 scratch.dKey, scratch.dKey, input: scratch.keyRaw, mean: nil, rstd: scratch.keyScale,
                 rows: rows * kvHeads)
         }
-        query.backward(dNormed, scratch.dQuery, rows: rows, pool: pool)
-        key.backward(dNormed, scratch.dKey, rows: rows, accumulate: true, pool: pool)
-        value.backward(dNormed, scratch.dValue, rows: rows, accumulate: true, pool: pool)
+        query.backward(dNormed, scratch.dQuery, rows: rows, pool: pool, tiles: scratch.tiles)
+        key.backward(dNormed, scratch.dKey, rows: rows, accumulate: true, pool: pool, tiles: scratch.tiles)
+        value.backward(dNormed, scratch.dValue, rows: rows, accumulate: true, pool: pool, tiles: scratch.tiles)
     }
 
     /// Queries and keys as the forward computed them (projection, q/k norm, RoPE) into `scratch.query`/`.key`,
@@ -98,8 +98,8 @@ extension AttentionBlock {
         pool: WorkerPool
     ) {
         let qWidth = heads * headDim, kvWidth = kvHeads * headDim, rows = batch * n
-        query.apply(scratch.queryRaw, normed, rows: rows, pool: pool)
-        key.apply(scratch.keyRaw, normed, rows: rows, pool: pool)
+        query.apply(scratch.queryRaw, normed, rows: rows, pool: pool, tiles: scratch.tiles)
+        key.apply(scratch.keyRaw, normed, rows: rows, pool: pool, tiles: scratch.tiles)
         if let norm = queryNorm {
             norm.apply(
                 scratch.query, mean: nil, scale: scratch.queryScale, scratch.queryRaw, rows: rows * heads, pool: pool)

@@ -17,9 +17,12 @@ struct BackwardScratch {
     let up, dHidden, dGate, dUp: UnsafeMutablePointer<Float>
     /// `[V]` logits of the target position and their gradient; `[d]` the normed final row and its gradient.
     let logits, dLogits, headRow, dHeadRow: UnsafeMutablePointer<Float>
+    /// The tiles packed weights are decoded into, one per worker.
+    let tiles: WeightTiles
     private let block: UnsafeMutablePointer<Float>
 
-    init(shape s: TraceShape) {
+    init(shape s: TraceShape, workers: Int) {
+        tiles = WeightTiles(workers: workers)
         let sizes = Self.sizes(shape: s)
         let total = sizes.reduce(0, +)
         block = .allocate(capacity: total)

@@ -19,7 +19,7 @@ extension DecoderModel {
         try target.validate(tokens: n, vocabSize: s.vocabSize)
         if options.workers > 1 { BLASThreads.set(1) }
         let pool = WorkerPool(workers: options.workers)
-        let scratch = BackwardScratch(shape: s)
+        let scratch = BackwardScratch(shape: s, workers: pool.workers)
         defer { scratch.deallocate() }
         var residual = [Float](repeating: 0, count: (L + 1) * rows * d)
         var mid = [Float](repeating: 0, count: L * rows * d)
@@ -108,7 +108,7 @@ extension DecoderModel {
             if let kept = trace.logits(copy: copy, at: q), !kept.contains(where: \.isNaN) {
                 kept.withUnsafeBufferPointer { scratch.logits.update(from: $0.baseAddress!, count: V) }
             } else {
-                lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool)
+                lmHead.apply(scratch.logits, scratch.headRow, rows: 1, pool: pool, tiles: scratch.tiles)
                 if let cap = logitSoftcap { softcapForward(scratch.logits, scratch.logits, cap: cap, count: V) }
             }
             let logits = UnsafeBufferPointer(start: UnsafePointer(scratch.logits), count: V)
@@ -117,7 +117,7 @@ extension DecoderModel {
             if let cap = logitSoftcap {
                 softcapBackward(scratch.dLogits, scratch.dLogits, output: scratch.logits, cap: cap, count: V)
             }
-            lmHead.backward(scratch.dHeadRow, scratch.dLogits, rows: 1, pool: pool)
+            lmHead.backward(scratch.dHeadRow, scratch.dLogits, rows: 1, pool: pool, tiles: scratch.tiles)
         }
         finalNorm.backward(dPost + q * d, scratch.dHeadRow, input: row, mean: mean, rstd: rstd, rows: 1)
         return value
@@ -135,7 +135,7 @@ extension DecoderModel {
         // Feed-forward block: post = mid + [postNorm](down(...)(norm(mid))).
         var dFFNOutput = dPost
         if let norm = layer.postFFNNorm {
-            layer.ffn.down.apply(scratch.raw, reader.block(.ffnPost, l), rows: n, pool: pool)
+            layer.ffn.down.apply(scratch.raw, reader.block(.ffnPost, l), rows: n, pool: pool, tiles: scratch.tiles)
             norm.backward(
                 scratch.dRaw, dPost, input: scratch.raw, mean: nil, rstd: reader.block(.postFFNNormScale, l), rows: n)
             dFFNOutput = UnsafePointer(scratch.dRaw)
@@ -158,7 +158,7 @@ extension DecoderModel {
             layer.attention.recomputeContext(
                 scratch.context, probabilities: probabilities, values: values, tokens: tokens, batch: batch,
                 pool: pool)
-            layer.attention.output.apply(scratch.raw, scratch.context, rows: n, pool: pool)
+            layer.attention.output.apply(scratch.raw, scratch.context, rows: n, pool: pool, tiles: scratch.tiles)
             norm.backward(
                 scratch.dRaw, dMid, input: scratch.raw, mean: nil, rstd: reader.block(.postAttentionNormScale, l),
                 rows: n)

@@ -11,11 +11,11 @@ extension FeedForward {
         preActivations: UnsafePointer<Float>, scratch: BackwardScratch, tokens n: Int, pool: WorkerPool
     ) {
         let count = n * hiddenDim
-        down.backward(scratch.dHidden, dOutput, rows: n, pool: pool)
+        down.backward(scratch.dHidden, dOutput, rows: n, pool: pool, tiles: scratch.tiles)
         let pre = SharedReadPointer(preActivations), dH = DisjointPointer(scratch.dHidden)
         let activation = self.activation
         if let gate {
-            up.apply(scratch.up, normed, rows: n, pool: pool)
+            up.apply(scratch.up, normed, rows: n, pool: pool, tiles: scratch.tiles)
             let u = SharedReadPointer(scratch.up)
             let dG = DisjointPointer(scratch.dGate), dU = DisjointPointer(scratch.dUp)
             pool.forEachChunk(of: count, alignment: 64) { r in
@@ -23,15 +23,15 @@ extension FeedForward {
                     dGate: dG.base + r.lowerBound, dUp: dU.base + r.lowerBound, dH.base + r.lowerBound,
                     gate: pre.base + r.lowerBound, up: u.base + r.lowerBound, activation: activation, count: r.count)
             }
-            gate.backward(dNormed, scratch.dGate, rows: n, pool: pool)
-            up.backward(dNormed, scratch.dUp, rows: n, accumulate: true, pool: pool)
+            gate.backward(dNormed, scratch.dGate, rows: n, pool: pool, tiles: scratch.tiles)
+            up.backward(dNormed, scratch.dUp, rows: n, accumulate: true, pool: pool, tiles: scratch.tiles)
         } else {
             pool.forEachChunk(of: count, alignment: 64) { r in
                 activationBackward(
                     dH.base + r.lowerBound, dH.base + r.lowerBound, input: pre.base + r.lowerBound,
                     activation: activation, count: r.count)
             }
-            up.backward(dNormed, scratch.dHidden, rows: n, pool: pool)
+            up.backward(dNormed, scratch.dHidden, rows: n, pool: pool, tiles: scratch.tiles)
         }
     }
 }

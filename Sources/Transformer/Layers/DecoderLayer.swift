@@ -22,6 +22,12 @@ public struct DecoderLayer: Sendable {
     }
 
     /// Number of parameters.
+    /// The layer's projections: q, k, v, o, then the FFN's up, gate (if any) and down.
+    public var projections: [Linear] {
+        [attention.query, attention.key, attention.value, attention.output, ffn.up] + (ffn.gate.map { [$0] } ?? [])
+            + [ffn.down]
+    }
+
     public var parameterCount: Int {
         inputNorm.parameterCount + attention.parameterCount + (postAttentionNorm?.parameterCount ?? 0)
             + ffnNorm.parameterCount + ffn.parameterCount + (postFFNNorm?.parameterCount ?? 0)

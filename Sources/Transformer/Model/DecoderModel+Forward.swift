@@ -95,7 +95,8 @@ extension DecoderModel {
         // `tokenCount` rows per copy, `n` rows in all: row-wise work (norms, projections, the FFN) runs on every row
         // at once; attention and positions per copy.
         let tokenCount = shape.tokens, batch = shape.batch, n = shape.rows, d = shape.dModel
-        let scratch = ForwardScratch(shape: shape, gated: layers.contains { $0.ffn.gate != nil })
+        let scratch = ForwardScratch(
+            shape: shape, gated: layers.contains { $0.ffn.gate != nil }, workers: pool.workers)
         defer { scratch.deallocate() }
 
         if start == 0 {
@@ -145,16 +146,16 @@ extension DecoderModel {
             let ffnPre = trace.block(.ffnPre, l)
             let ffnPost = trace.block(.ffnPost, l)
             if let gate = ffn.gate {
-                gate.apply(ffnPre, scratch.normed, rows: n, pool: pool)
-                ffn.up.apply(scratch.up, scratch.normed, rows: n, pool: pool)
+                gate.apply(ffnPre, scratch.normed, rows: n, pool: pool, tiles: scratch.tiles)
+                ffn.up.apply(scratch.up, scratch.normed, rows: n, pool: pool, tiles: scratch.tiles)
                 gatedActivationForward(
                     pool: pool, ffnPost, gate: ffnPre, up: scratch.up, activation: ffn.activation,
                     count: n * ffn.hiddenDim)
             } else {
-                ffn.up.apply(ffnPre, scratch.normed, rows: n, pool: pool)
+                ffn.up.apply(ffnPre, scratch.normed, rows: n, pool: pool, tiles: scratch.tiles)
                 activationForward(pool: pool, ffnPost, ffnPre, activation: ffn.activation, count: n * ffn.hiddenDim)
             }
-            ffn.down.apply(mlpOut, ffnPost, rows: n, pool: pool)
+            ffn.down.apply(mlpOut, ffnPost, rows: n, pool: pool, tiles: scratch.tiles)
             if let norm = layer.postFFNNorm {
                 norm.apply(mlpOut, mean: nil, scale: trace.block(.postFFNNormScale, l), mlpOut, rows: n, pool: pool)
             }
@@ -186,7 +187,7 @@ extension DecoderModel {
             logits.update(repeating: .nan, count: batch * positionCount * shape.vocabSize)
             return
         }
-        lmHead.apply(logits, scratch.headInput, rows: batch * positionCount, pool: pool)
+        lmHead.apply(logits, scratch.headInput, rows: batch * positionCount, pool: pool, tiles: scratch.tiles)
         if let cap = logitSoftcap {
             softcapForward(logits, logits, cap: cap, count: batch * positionCount * shape.vocabSize)
         }
@@ -212,9 +213,9 @@ extension DecoderModel {
         let hd = block.headDim, rows = batch * n
         let qWidth = block.heads * hd, kvWidth = block.kvHeads * hd
         let values = trace.block(.values, l)
-        block.query.apply(scratch.query, normed, rows: rows, pool: pool)
-        block.key.apply(scratch.key, normed, rows: rows, pool: pool)
-        block.value.apply(values, normed, rows: rows, pool: pool)
+        block.query.apply(scratch.query, normed, rows: rows, pool: pool, tiles: scratch.tiles)
+        block.key.apply(scratch.key, normed, rows: rows, pool: pool, tiles: scratch.tiles)
+        block.value.apply(values, normed, rows: rows, pool: pool, tiles: scratch.tiles)
         if let norm = block.queryNorm {
             norm.apply(scratch.query, mean: nil, scale: nil, scratch.query, rows: rows * block.heads, pool: pool)
         }
@@ -253,6 +254,6 @@ extension DecoderModel {
         for h in zeroedHeads {
             for q in 0..<rows { (scratch.context + q * qWidth + h * hd).update(repeating: 0, count: hd) }
         }
-        block.output.apply(output, scratch.context, rows: rows, pool: pool)
+        block.output.apply(output, scratch.context, rows: rows, pool: pool, tiles: scratch.tiles)
     }
 }

@@ -13,13 +13,11 @@ extension DecoderModel {
     /// Writes the input embeddings of `tokens` into `out` (`[n, d]`).
     func writeInputEmbeddings(tokens: [Int], into out: UnsafeMutablePointer<Float>) {
         let d = info.dModel
-        tokenEmbedding.withUnsafeBufferPointer { table in
-            for (t, id) in tokens.enumerated() {
-                precondition(id >= 0 && id < info.vocabSize, "token id \(id) outside the vocabulary")
-                let row = out + t * d
-                row.update(from: table.baseAddress! + id * d, count: d)
-                if let scale = embeddingScale { scaleForward(row, row, factor: scale, count: d) }
-            }
+        for (t, id) in tokens.enumerated() {
+            precondition(id >= 0 && id < info.vocabSize, "token id \(id) outside the vocabulary")
+            let row = out + t * d
+            tokenEmbedding.decodeRows(id..<(id + 1), into: row)
+            if let scale = embeddingScale { scaleForward(row, row, factor: scale, count: d) }
         }
     }
 }

@@ -12,9 +12,12 @@ struct ForwardScratch {
     let up: UnsafeMutablePointer<Float>
     /// `[P, d]` normed rows of the logit positions.
     let headInput: UnsafeMutablePointer<Float>
+    /// The tiles packed weights are decoded into, one per worker.
+    let tiles: WeightTiles
     private let block: UnsafeMutablePointer<Float>
 
-    init(shape s: TraceShape, gated: Bool) {
+    init(shape s: TraceShape, gated: Bool, workers: Int) {
+        tiles = WeightTiles(workers: workers)
         let n = s.rows
         let sizes = [
             n * s.dModel, n * s.heads * s.headDim, n * s.kvHeads * s.headDim, n * s.heads * s.headDim,
