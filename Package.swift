@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TokenizersTests", dependencies: ["Tokenizers", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TransformerTests", dependencies: ["Transformer", "ModelFormats", "Tokenizers", "TestSupport"],
             swiftSettings: strict),

@@ -12,13 +12,8 @@ extension ByteLevelBPETokenizer {
     }
 
     init(tokenizerJSON: Data, config: Data?, tokenizerFile: String, configFile: String) throws(TokenizerError) {
-        let json = try TokenizerJSON.parse(Array(tokenizerJSON), file: tokenizerFile)
-        var components = TokenizerComponents(json)
-        if let config {
-            components.apply(try TokenizerConfig.parse(Array(config), file: configFile), fromTokenizerJSON: true)
-        } else {
-            components.guessSpecialTokens()
-        }
+        let components = try TokenizerComponents.load(
+            tokenizerJSON: tokenizerJSON, config: config, tokenizerFile: tokenizerFile, configFile: configFile)
         try self.init(components: components, file: tokenizerFile)
     }
 

@@ -3,27 +3,17 @@ import Foundation
 /// A byte-level BPE tokenizer (GPT-2, Llama 3, Qwen2, SmolLM families) producing exactly the ids of
 /// Hugging Face `transformers`.
 ///
-/// Encoding: added tokens are cut out of the raw text first, the text between them is normalized,
-/// pre-tokenized, and each pre-token's UTF-8 bytes are BPE-merged; the post-processor's tokens
-/// (e.g. BOS) are then placed around the result.
+/// Encoding runs `EncodingPipeline` (added tokens, normalizer, pre-tokenizer, post-processor) with each
+/// pre-token's UTF-8 bytes BPE-merged by `BPEMerger`.
 public struct ByteLevelBPETokenizer: Tokenizer {
     private let merger: BPEMerger
-    private let preTokenizer: PreTokenizer
-    private let normalizer: TextNormalizer
-    /// Added tokens matched on the raw text (`normalized: false`).
-    private let rawTokenMatcher: AddedTokenMatcher
-    /// Added tokens matched on the normalized text (`normalized: true`).
-    private let normalizedTokenMatcher: AddedTokenMatcher
-    private let template: SpecialTokenTemplate
+    private let pipeline: EncodingPipeline
     /// The bytes each id decodes to, nil for ids with no token.
     private let tokenBytes: [[UInt8]?]
     /// Added token contents by id, shown as they are by `displayString`.
     private let addedTokenContents: [Int: String]
     /// Model vocabulary ids by token string (byte-level form), for `tokenID(for:)`.
     private let vocabularyIndex: VocabularyIndex
-
-    /// Ids at or above this are rejected: the id → bytes table is dense.
-    static let idLimit = 1 << 24
 
     public let vocabularySize: Int
     public let bosTokenID: Int?
@@ -72,127 +62,48 @@ public struct ByteLevelBPETokenizer: Tokenizer {
 
     /// Builds the tokenizer; `file` names the vocabulary's source and `mergesFile` the merges' in errors.
     init(components: TokenizerComponents, file: String, mergesFile: String? = nil) throws(TokenizerError) {
-        let index = VocabularyIndex(components.vocabulary)
-        var mergePairs: [(left: Int, right: Int, result: Int)] = []
-        mergePairs.reserveCapacity(components.merges.count)
-        for (rank, (left, right)) in components.merges.enumerated() {
-            func invalidMerge(_ problem: String) -> TokenizerError {
-                .invalidVocabulary(mergesFile ?? file, "merge \(rank) (\"\(left) \(right)\"): \(problem)")
-            }
-            guard let leftID = index.id(of: left) else { throw invalidMerge("\"\(left)\" is not in the vocabulary") }
-            guard let rightID = index.id(of: right) else { throw invalidMerge("\"\(right)\" is not in the vocabulary") }
-            guard let resultID = index.id(of: left + right) else {
-                throw invalidMerge("the merged token \"\(left + right)\" is not in the vocabulary")
-            }
-            mergePairs.append((leftID, rightID, resultID))
+        guard components.decoder == nil else {
+            throw .unsupported(
+                file,
+                "this is a SentencePiece-style tokenizer (no ByteLevel pre-tokenizer), not byte-level BPE: "
+                    + "load it with TokenizerLoader or SentencePieceBPETokenizer")
         }
-        let unknownID = components.unknownToken.flatMap { index.id(of: $0) }
+        let index = VocabularyIndex(components.vocabulary)
+        let mergePairs = try components.mergePairs(file: mergesFile ?? file) { index.id(of: $0) }
         merger = BPEMerger(
             tokenIDsByBytes: index.byteLevelIDs, mergePairs: mergePairs,
-            ignoreMerges: components.ignoreMerges, unknownID: unknownID)
-
-        let maxID = max(components.vocabulary.map(\.id).max() ?? -1, components.addedTokens.map(\.id).max() ?? -1)
-        guard maxID < Self.idLimit else {
-            throw .idOutOfRange(file, "token id \(maxID) is too large (ids must be below \(Self.idLimit))")
-        }
-        vocabularySize = maxID + 1
+            ignoreMerges: components.ignoreMerges, unknownID: components.unknownToken.flatMap { index.id(of: $0) })
+        vocabularySize = try components.checkedVocabularySize(file: file)
         var bytesByID = [[UInt8]?](repeating: nil, count: vocabularySize)
         for (token, id) in components.vocabulary {
             bytesByID[id] = ByteEncoder.decoderBytes(for: token)
         }
         var contents: [Int: String] = [:]
         for token in components.addedTokens {
-            guard token.id >= 0 else {
-                throw .idOutOfRange(file, "added token \"\(token.content)\" has negative id \(token.id)")
-            }
-            bytesByID[token.id] = ByteEncoder.decoderBytes(for: token.content)
+            // HF keeps a `normalized: true` token as its normalized content, and decodes that.
+            let text = token.normalized ? components.normalizer.normalize(token.content) : token.content
+            bytesByID[token.id] = ByteEncoder.decoderBytes(for: text)
             contents[token.id] = token.content
         }
         tokenBytes = bytesByID
         addedTokenContents = contents
         vocabularyIndex = index
-
-        let named = [
-            ("BOS", components.bosTokenID), ("EOS", components.eosTokenID), ("pad", components.padTokenID),
-            ("unk", components.unkTokenID)
-        ]
-        for (name, id) in named {
-            if let id, !(0..<vocabularySize).contains(id) {
-                throw .idOutOfRange(file, "\(name) token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
-            }
-        }
-        for id in components.template.prefix + components.template.suffix where !(0..<vocabularySize).contains(id) {
-            throw .idOutOfRange(file, "post-processor token id \(id) is outside the vocabulary (0..<\(vocabularySize))")
-        }
         bosTokenID = components.bosTokenID
         eosTokenID = components.eosTokenID
         padTokenID = components.padTokenID
         unkTokenID = components.unkTokenID
-        template = components.template
-        normalizer = components.normalizer
-        preTokenizer = components.preTokenizer
-        let normalizer = components.normalizer
-        rawTokenMatcher = AddedTokenMatcher(tokens: components.addedTokens.filter { !$0.normalized })
-        normalizedTokenMatcher = AddedTokenMatcher(tokens: components.addedTokens.filter(\.normalized)) {
-            normalizer.normalize($0.content)
-        }
+        pipeline = EncodingPipeline(components)
     }
 
     // MARK: Encoding
 
     public func encode(_ text: String) throws -> [Int] {
-        var state = EncodingState()
-        state.output = template.prefix
-        let bytes = Array(text.utf8)
-        for segment in rawTokenMatcher.segments(of: bytes) {
-            switch segment {
-            case .token(let id):
-                state.output.append(id)
-            case .text(let range):
-                let piece = String(decoding: bytes[range], as: UTF8.self)
-                encodeNormalizing(normalizer.isIdentity ? piece : normalizer.normalize(piece), &state)
-            }
-        }
-        state.output += template.suffix
-        return state.output
-    }
-
-    /// Scratch buffers and the output of one `encode` call.
-    private struct EncodingState {
-        var output: [Int] = []
-        var bytes: [UInt8] = []
-        var workspace = BPEMerger.Workspace()
-    }
-
-    private func encodeNormalizing(_ text: String, _ state: inout EncodingState) {
-        if normalizedTokenMatcher.isEmpty {
-            encodePreTokens(text[...], &state)
-            return
-        }
-        let bytes = Array(text.utf8)
-        for segment in normalizedTokenMatcher.segments(of: bytes) {
-            switch segment {
-            case .token(let id):
-                state.output.append(id)
-            case .text(let range):
-                encodePreTokens(String(decoding: bytes[range], as: UTF8.self)[...], &state)
-            }
-        }
-    }
-
-    private func encodePreTokens(_ text: Substring, _ state: inout EncodingState) {
-        let (buffer, pieces) = preTokenizer.split(text)
-        for piece in pieces {
-            state.bytes.removeAll(keepingCapacity: true)
-            buffer.appendUTF8(piece, to: &state.bytes)
-            merger.encode(state.bytes[...], into: &state.output, workspace: &state.workspace)
-        }
+        pipeline.encode(text, model: merger)
     }
 
     /// The pre-tokens of `text` (between added tokens, after normalization), for inspection.
     public func preTokenize(_ text: String) -> [String] {
-        let normalized = normalizer.isIdentity ? text : normalizer.normalize(text)
-        return preTokenizer.preTokenize(normalized)
+        pipeline.preTokenize(text)
     }
 
     /// The id of a token given by its content (added token) or its byte-level vocabulary string.

@@ -80,6 +80,10 @@ struct PreTokenizer: Sendable, Equatable {
         case digits(individual: Bool)
         /// `Split` with a known regex, behaviour "Isolated".
         case split(SplitPattern)
+        /// `Split` on a literal string, with any delimiter behaviour.
+        case literalSplit(LiteralSplit)
+        /// `Metaspace`: spaces to `▁`, a prefix `▁` by the prepend scheme, optionally a cut before each `▁`.
+        case metaspace(MetaspaceSplit)
         /// `ByteLevel`: optionally prefixes a space to each piece not starting with one, then optionally
         /// splits it with GPT-2's regex. (The byte mapping itself happens in BPE.)
         case byteLevel(addPrefixSpace: Bool, useRegex: Bool)
@@ -95,8 +99,9 @@ struct PreTokenizer: Sendable, Equatable {
         self.steps = kind.steps
     }
 
-    /// Splits `text`; the pieces are ranges of scalar indices into the returned text.
-    func split(_ text: Substring) -> (text: ScalarText, pieces: [Range<Int>]) {
+    /// Splits `text`; the pieces are ranges of scalar indices into the returned text. `startsInput` says whether
+    /// `text` starts the whole input (it does not after an added token), for Metaspace's prepend scheme "first".
+    func split(_ text: Substring, startsInput: Bool) -> (text: ScalarText, pieces: [Range<Int>]) {
         var buffer = ScalarText(text)
         var pieces: [Range<Int>] = buffer.count > 0 ? [0..<buffer.count] : []
         for step in steps {
@@ -111,6 +116,12 @@ struct PreTokenizer: Sendable, Equatable {
                 for piece in pieces {
                     pattern.scan(buffer, piece, into: &next)
                 }
+            case .literalSplit(let split):
+                for piece in pieces {
+                    split.scan(buffer, piece, into: &next)
+                }
+            case .metaspace(let metaspace):
+                (buffer, next) = metaspace.apply(buffer, pieces, startsInput: startsInput)
             case .byteLevel(let addPrefixSpace, let useRegex):
                 if addPrefixSpace {
                     (buffer, pieces) = Self.prefixingSpaces(buffer, pieces)
@@ -128,9 +139,9 @@ struct PreTokenizer: Sendable, Equatable {
         return (buffer, pieces)
     }
 
-    /// The pre-tokens of `text` as strings (before the byte-level mapping).
+    /// The pre-tokens of `text`, taken as the whole input, as strings (before the byte-level mapping).
     func preTokenize(_ text: String) -> [String] {
-        let (buffer, pieces) = split(text[...])
+        let (buffer, pieces) = split(text[...], startsInput: true)
         return pieces.map { piece in
             var bytes: [UInt8] = []
             buffer.appendUTF8(piece, to: &bytes)

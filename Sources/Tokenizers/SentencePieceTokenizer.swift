@@ -67,7 +67,7 @@ public struct SentencePieceTokenizer: Tokenizer {
             if ids[piece] == nil { ids[piece] = id }
             switch self.types[id] {
             case .byte:
-                if let value = Self.byteValue(piece) { byteTokens[Int(value)] = id }
+                if let value = ByteToken.value(of: piece) { byteTokens[Int(value)] = id }
             case .userDefined where !piece.isEmpty && piece.allSatisfy({ $0 == 0x20 }):
                 let metaspaced = Array(repeating: Self.metaspace, count: piece.count).flatMap { $0 }
                 spaceRuns.append((metaspaced, id))
@@ -94,14 +94,6 @@ public struct SentencePieceTokenizer: Tokenizer {
     }
 
     public var vocabularySize: Int { pieces.count }
-
-    /// `<0xAB>` → 0xAB.
-    private static func byteValue(_ piece: [UInt8]) -> UInt8? {
-        guard piece.count == 6, piece.starts(with: Array("<0x".utf8)), piece[5] == UInt8(ascii: ">"),
-            let value = UInt8(String(decoding: piece[3..<5], as: UTF8.self), radix: 16)
-        else { return nil }
-        return value
-    }
 
     public func encode(_ text: String) throws -> [Int] {
         var output: [Int] = addsBOS ? bosTokenID.map { [$0] } ?? [] : []
@@ -178,7 +170,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         var starts: [Int] = [], lengths: [Int] = []
         var i = 0
         while i < bytes.count {
-            let length = min(Self.utf8Length(bytes[i]), bytes.count - i)
+            let length = min(UTF8Bytes.sequenceLength(lead: bytes[i]), bytes.count - i)
             starts.append(i)
             lengths.append(length)
             i += length
@@ -220,15 +212,6 @@ public struct SentencePieceTokenizer: Tokenizer {
         }
     }
 
-    private static func utf8Length(_ lead: UInt8) -> Int {
-        switch lead {
-        case 0xF0...: return 4
-        case 0xE0...: return 3
-        case 0xC0...: return 2
-        default: return 1
-        }
-    }
-
     public func decode(_ ids: [Int]) -> String {
         var bytes: [UInt8] = []
         for id in ids {
@@ -246,7 +229,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         let piece = pieces[id]
         switch types[id] {
         case .byte:
-            return Self.byteValue(piece).map { [$0] } ?? piece
+            return ByteToken.value(of: piece).map { [$0] } ?? piece
         case .normal, .unused:
             var result: [UInt8] = []
             var i = 0

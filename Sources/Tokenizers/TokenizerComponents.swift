@@ -1,9 +1,14 @@
-/// Everything needed to build a `ByteLevelBPETokenizer`, gathered from tokenizer files.
+/// Everything needed to build a `ByteLevelBPETokenizer` or a `SentencePieceBPETokenizer`, gathered from tokenizer
+/// files.
 struct TokenizerComponents {
     var vocabulary: [(token: String, id: Int)]
     var merges: [(String, String)]
     var ignoreMerges = false
     var unknownToken: String?
+    var byteFallback = false
+    var fuseUnknown = false
+    /// The decoder chain of a SentencePiece-style tokenizer; nil for byte-level BPE.
+    var decoder: TokenDecoder?
     var addedTokens: [AddedToken] = []
     var normalizer: TextNormalizer = .none
     var preTokenizer: PreTokenizer
@@ -19,6 +24,9 @@ struct TokenizerComponents {
         merges = json.merges
         ignoreMerges = json.ignoreMerges
         unknownToken = json.unknownToken
+        byteFallback = json.byteFallback
+        fuseUnknown = json.fuseUnknown
+        decoder = json.decoder
         addedTokens = json.addedTokens
         normalizer = json.normalizer
         preTokenizer = json.preTokenizer

@@ -2,8 +2,8 @@ import Foundation
 
 /// Loads the tokenizer stored in a model directory.
 public enum TokenizerLoader {
-    /// Loads `tokenizer.json` from `directory` if present, else `vocab.json` + `merges.txt`;
-    /// `tokenizer_config.json` is applied when present.
+    /// Loads `tokenizer.json` from `directory` if present (byte-level or SentencePiece-style BPE), else
+    /// `vocab.json` + `merges.txt`; `tokenizer_config.json` is applied when present.
     public static func load(directory: URL) throws(TokenizerError) -> any Tokenizer {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -14,9 +14,13 @@ public enum TokenizerLoader {
         let configURL = directory.appendingPathComponent("tokenizer_config.json")
         let config = fileManager.fileExists(atPath: configURL.path) ? try read(configURL) : nil
         if fileManager.fileExists(atPath: tokenizerURL.path) {
-            return try ByteLevelBPETokenizer(
+            let components = try TokenizerComponents.load(
                 tokenizerJSON: try read(tokenizerURL), config: config,
                 tokenizerFile: tokenizerURL.path, configFile: configURL.path)
+            if components.decoder == nil {
+                return try ByteLevelBPETokenizer(components: components, file: tokenizerURL.path)
+            }
+            return try SentencePieceBPETokenizer(components: components, file: tokenizerURL.path)
         }
         let vocabURL = directory.appendingPathComponent("vocab.json")
         let mergesURL = directory.appendingPathComponent("merges.txt")

@@ -46,4 +46,14 @@ enum UTF8Bytes {
             return 0
         }
     }
+
+    /// The length of the UTF-8 sequence that `lead` starts, for text known to be valid UTF-8 (from a `String`).
+    static func sequenceLength(lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
+    }
 }

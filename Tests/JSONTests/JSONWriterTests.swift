@@ -37,3 +37,16 @@ struct JSONWriterTests {
                 == #"{"empty":[],"rows":[[1],[2,3]],"objects":[{"name":"x"},{"name":"y"}]}"#)
     }
 }
+
+@Suite("JSON writer: parsed values")
+struct JSONWriterValueTests {
+    @Test("a parsed document is written back as it was, member order and duplicates kept")
+    func roundTrip() throws {
+        let text = #"{"b":[1,-2.5,1e+20,true,false,null],"a":{"x":"▁\n\"","x":{}},"empty":[]}"#
+        var w = JSONWriter()
+        w.value(try JSONParser.parse(Array(text.utf8)))
+        #expect(
+            String(decoding: w.data, as: UTF8.self)
+                == #"{"b":[1,-2.5,1e+20,true,false,null],"a":{"x":"▁\n\"","x":{}},"empty":[]}"#)
+    }
+}

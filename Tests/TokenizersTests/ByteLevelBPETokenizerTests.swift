@@ -160,6 +160,19 @@ import Tokenizers
         #expect(tokenizer.decode([302]) == "\u{FFFD}")
     }
 
+    /// HF keeps a `normalized: true` added token as its normalized content and decodes that (checked with
+    /// tokenizers 0.23): under NFC "e\u{301}x" is "éx", and "é" is the byte-level symbol of the lone byte 0xE9.
+    @Test func normalizedAddedTokensDecodeTheirNormalizedContent() throws {
+        let tokens = [
+            AddedToken(id: 256, content: "e\u{301}x", normalized: true, special: false),
+            AddedToken(id: 257, content: "\u{3A9}\u{301}", normalized: true, special: false)
+        ]
+        let tokenizer = try Self.make(extra: ["<a>", "<b>"], kind: .qwen2, addedTokens: tokens)
+        #expect(tokenizer.decode([256, 257]) == "\u{FFFD}x\u{38F}")
+        #expect(try tokenizer.encode("\u{E9}x") == [256])
+        #expect(tokenizer.displayString(for: 256) == "e\u{301}x")
+    }
+
     @Test func displayStringShowsWhitespaceAndStrayBytes() throws {
         let euro = ByteEncoder.encode([0xE2, 0x82, 0xAC])
         let partialEuro = ByteEncoder.encode([0xE2, 0x82])

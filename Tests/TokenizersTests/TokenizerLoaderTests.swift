@@ -141,9 +141,25 @@ import Tokenizers
     func unsupportedModelType(type: String) throws {
         let error = try Self.loadError { json in Self.editModel(&json) { $0["type"] = type } }
         #expect(error.kind == .unsupported)
+        #expect(error.description.hasPrefix("/"), "the message starts with the file's path: \(error)")
         #expect(
             error.description.hasSuffix(
-                "tokenizer.json: model type \"\(type)\" is not supported; only byte-level BPE tokenizers are"))
+                "/tokenizer.json: model type \"\(type)\": \(type) tokenizers are not supported; only BPE tokenizers "
+                    + "are (byte-level, or SentencePiece-style with byte fallback)"))
+    }
+
+    @Test func untypedUnigramModel() throws {
+        let error = try Self.loadError { json in json["model"] = ["unk_id": 0, "vocab": [["<unk>", 0.0], ["a", -1.5]]] }
+        #expect(error.kind == .unsupported)
+        #expect(
+            error.description.contains(
+                "/tokenizer.json: model (no \"type\", a list vocabulary): Unigram tokenizers are not supported"))
+    }
+
+    @Test func otherModelType() throws {
+        let error = try Self.loadError { json in Self.editModel(&json) { $0["type"] = "Lookup" } }
+        #expect(error.kind == .unsupported)
+        #expect(error.description.contains("tokenizer.json: model type \"Lookup\" is not supported; only BPE"))
     }
 
     @Test func unknownPreTokenizerRegex() throws {
@@ -163,18 +179,29 @@ import Tokenizers
                 "tokenizer.json: pre_tokenizer.pretokenizers[0]: unknown pre-tokenizer regex \"\(pattern)\""))
     }
 
-    @Test func sentencePieceStylePreTokenizerIsUnsupported() throws {
+    /// Without a ByteLevel pre-tokenizer the file is read as SentencePiece-style BPE, where a ByteLevel decoder
+    /// makes no sense.
+    @Test func byteLevelDecoderNeedsAByteLevelPreTokenizer() throws {
         let error = try Self.loadError { json in
             json["pre_tokenizer"] = ["type": "Metaspace", "replacement": "▁", "prepend_scheme": "first"]
         }
         #expect(error.kind == .unsupported)
-        #expect(error.description.contains("pre-tokenizer type \"Metaspace\" is not supported"))
+        #expect(
+            error.description.hasSuffix(
+                "tokenizer.json: decoder: a ByteLevel decoder needs a ByteLevel pre-tokenizer, and there is none"))
     }
 
-    @Test func byteFallbackIsUnsupported() throws {
+    @Test func byteFallbackIsUnsupportedWithByteLevel() throws {
         let error = try Self.loadError { json in Self.editModel(&json) { $0["byte_fallback"] = true } }
         #expect(error.kind == .unsupported)
-        #expect(error.description.contains("byte_fallback"))
+        #expect(error.description.contains("model.byte_fallback is true with a ByteLevel pre-tokenizer"))
+    }
+
+    @Test(arguments: [0.1, 1.0])
+    func dropoutIsUnsupported(dropout: Double) throws {
+        let error = try Self.loadError { json in Self.editModel(&json) { $0["dropout"] = dropout } }
+        #expect(error.kind == .unsupported)
+        #expect(error.description.contains("model.dropout \(dropout == 1 ? "1" : "0.1") is not supported"))
     }
 
     @Test func mergePartNotInVocabulary() throws {
