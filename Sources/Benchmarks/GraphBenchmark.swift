@@ -9,6 +9,8 @@ public struct GraphBenchmark: Sendable {
     public struct Row: Sendable, Codable, Equatable {
         public let threads: Int
         public let tokens: Int
+        /// The traced forward pass the analysis reads (once per cell, not repeated).
+        public let forwardSeconds: Double
         /// Contributions of every layer.
         public let contributions: TimingSummary
         /// Thresholding, renormalising and building the edges.
@@ -48,7 +50,9 @@ public struct GraphBenchmark: Sendable {
         for threads in threadCounts {
             for n in tokenCounts {
                 let ids = ForwardBenchmark.tokens(count: n, vocabulary: model.info.vocabSize)
-                let trace = try model.forward(tokens: ids, options: ForwardOptions(workers: threads))
+                let (forwardSeconds, trace) = try Stopwatch.time {
+                    try model.forward(tokens: ids, options: ForwardOptions(workers: threads))
+                }
                 let before = ResourceUsage.currentResidentBytes
                 let canMeasure = ResourceUsage.resetPeak()
                 var stages: [[Double]] = [[], [], []]
@@ -72,7 +76,7 @@ public struct GraphBenchmark: Sendable {
                 let peak = canMeasure ? ResourceUsage.peakResidentSinceResetBytes : nil
                 let totals = (0..<stages[0].count).map { stages[0][$0] + stages[1][$0] + stages[2][$0] }
                 let row = Row(
-                    threads: threads, tokens: n, contributions: TimingSummary(stages[0]),
+                    threads: threads, tokens: n, forwardSeconds: forwardSeconds, contributions: TimingSummary(stages[0]),
                     graph: TimingSummary(stages[1]), paths: TimingSummary(stages[2]),
                     total: TimingSummary(totals), edges: edges, pathEdges: pathEdges,
                     traceBytes: trace.storage.count * MemoryLayout<Float>.size,

@@ -38,9 +38,11 @@ public struct ModelCatalog: Sendable {
 
     init(config: JSONConfig, base: URL) throws {
         for key in config.keys
-        where !["default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs"]
-            .contains(key)
-        {
+        where ![
+            "default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs",
+            "memory_megabytes"
+        ]
+        .contains(key) {
             throw ModelFormatError(path: config.path, "unknown key \"\(key)\"")
         }
         let cachePath = try config.object("cache")?.string("path", default: nil) ?? ".cache/models"

@@ -39,15 +39,15 @@ struct GraphBench: ParsableCommand {
                     "model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads "
                         + "(\(info.kvHeads) KV); threshold \(threshold), renormalised; medians in seconds")
                 printOut(
-                    "threads tokens  contrib    graph    paths    total    edges  path_edges  trace_MB  added_peak_MB")
+                    "threads tokens  forward  contrib    graph    paths    total    edges  path_edges  trace_MB  added_peak_MB")
             }
             let rows = try benchmark.run { row in
                 guard !json else { return }
                 let added = row.addedPeakBytes.map { String(format: "%.1f", Double($0) / 1e6) } ?? "n/a"
                 printOut(
                     String(
-                        format: "%7d %6d %8.4f %8.4f %8.4f %8.4f %8d %11d %9.1f ",
-                        row.threads, row.tokens, row.contributions.median, row.graph.median,
+                        format: "%7d %6d %8.4f %8.4f %8.4f %8.4f %8.4f %8d %11d %9.1f ",
+                        row.threads, row.tokens, row.forwardSeconds, row.contributions.median, row.graph.median,
                         row.paths.median, row.total.median, row.edges, row.pathEdges,
                         Double(row.traceBytes) / 1e6)
                         + String(repeating: " ", count: max(0, 14 - added.count)) + added)

@@ -30,9 +30,12 @@ struct ProximityTests {
             weights: [0.05, 0.15, 0, 0, 0, 0, 0.05, 0.05], residual: [0.8, 0.9],
             biasL1: [0, 0])
         let t = c.thresholded(0.1)
-        #expect(t.weights[0] == 0)
-        #expect(abs(t.weights[1] - 0.157894) < 1e-6)
-        #expect(t.weights[6] == 0 && t.weights[7] == 0)
+        #expect(t.weight(target: 0, source: 0, head: 0) == 0)
+        #expect(abs(t.weight(target: 0, source: 0, head: 1) - 0.157894) < 1e-6)
+        #expect(t.weight(target: 1, source: 1, head: 0) == 0 && t.weight(target: 1, source: 1, head: 1) == 0)
+        // Stored row by row: target 0's one source, then target 1's two.
+        #expect(c.bandedWeights == [0.05, 0.15, 0, 0, 0.05, 0.05])
+        #expect(t.bandedWeights.count == 6 && t.weight(target: 0, source: 1, head: 0) == 0)
         #expect(abs(t.residual[0] - 0.842105) < 1e-6)
         #expect(t.residual[1] == 1)
     }

@@ -24,7 +24,7 @@ struct RealModelContributionTests {
         for l in [0, model.info.layers - 1] {
             let naive = NaiveAttentionContributions.compute(model: model, trace: trace, layer: l)
             let fast = all.attention[l]
-            let error = zip(fast.weights, naive.weights).map { abs(Double($0) - $1) }.max() ?? .infinity
+            let error = zip(fast.denseWeights, naive.weights).map { abs(Double($0) - $1) }.max() ?? .infinity
             #expect(error < 1e-5, "\(file) layer \(l): fast vs naive \(error)")
         }
         for layer in all.attention {

@@ -23,6 +23,10 @@ struct ConfigurationTests {
         let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
         #expect(configuration.catalog.defaultModel == "gemma-3-270m")
         #expect(configuration.port == 8080)
+        // Prompts to 2048 tokens by default; runs in memory capped at a quarter of the machine's memory.
+        #expect(configuration.limits.maxPromptTokens == 2048 && configuration.limits.maxPromptBytes == 32_768)
+        #expect(configuration.memoryMegabytes == Int(ProcessInfo.processInfo.physicalMemory >> 22))
+        #expect(try load("{\(Self.models), \"memory_megabytes\": 300}").memoryMegabytes == 300)
     }
 
     @Test("values, defaults and environment overrides")
@@ -41,7 +45,8 @@ struct ConfigurationTests {
         arguments: [
             ("\"colour\": 1", "colour"), ("\"port\": 70000", "port"), ("\"port\": \"80\"", "port"),
             ("\"limits\": {\"max_prompt_tokens\": 0}", "max_prompt_tokens"), ("\"limits\": {\"speed\": 1}", "speed"),
-            ("\"cache\": {\"max_megabytes\": -1}", "max_megabytes"), ("\"threads\": 0", "threads")
+            ("\"cache\": {\"max_megabytes\": -1}", "max_megabytes"), ("\"threads\": 0", "threads"),
+            ("\"memory_megabytes\": 0", "memory_megabytes")
         ])
     func errors(fragment: String, key: String) throws {
         #expect { try load("{\(Self.models), \(fragment)}") } throws: { "\($0)".contains(key) }

@@ -13,7 +13,7 @@ extension AttentionContributions {
         let parts = try AttentionPartVectors.compute(model: model, trace: trace, layer: l, pool: pool)
         let n = trace.shape.tokens, H = parts.heads, d = parts.dModel
         let window = model.layers[l].attention.window
-        var weights = [Float](repeating: 0, count: n * n * H)
+        var weights = [Float](repeating: 0, count: bandedCount(tokens: n, heads: H, window: window))
         var residual = [Float](repeating: 0, count: n), biasL1 = [Float](repeating: 0, count: n)
 
         let attention = trace.slice(.attention, l), pre = trace.pre(l), mid = trace.mid(l)
@@ -49,7 +49,7 @@ extension AttentionContributions {
             biasL1[q] = Float(parts.bias.reduce(0.0) { $0 + abs(Double($1) * s) })
         }
         return AttentionContributions(
-            layer: l, tokens: n, heads: H, window: window, weights: weights,
+            layer: l, tokens: n, heads: H, window: window, bandedWeights: weights,
             residual: residual, biasL1: biasL1)
     }
 
@@ -88,7 +88,7 @@ private struct TargetPassInputs: Sendable {
             size: size, distance: ProximityKernel.distance(scale: 1, pre.base + q * d, shiftedWhole: scratch, count: d))
         var total = rest
         let s = parts.scale(target: q)
-        let row = weights.base + q * n * H
+        let row = weights.base + AttentionContributions.rowStart(q, window: window) * H
         let sources = AttentionContributions.sources(of: q, window: window)
         var proximities = [Double](repeating: 0, count: sources.count * H)
         for (i, k) in sources.enumerated() {
@@ -102,8 +102,8 @@ private struct TargetPassInputs: Sendable {
                 total += p
             }
         }
-        for (i, k) in sources.enumerated() {
-            for h in 0..<H { row[k * H + h] = Float(proximities[i * H + h] / total) }
+        for i in 0..<sources.count {
+            for h in 0..<H { row[i * H + h] = Float(proximities[i * H + h] / total) }
         }
         residual.base[q] = Float(rest / total)
     }

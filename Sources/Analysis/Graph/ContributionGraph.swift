@@ -5,23 +5,26 @@ public struct ContributionGraph: Sendable {
     public let layers: Int
     public let tokens: Int
     public let options: GraphOptions
-    /// The contributions the edges come from, thresholded and renormalised as `options` say: the per-head breakdown
-    /// of each attention edge.
-    public let contributions: ModelContributions
+    /// Query heads per attention edge.
+    public let heads: Int
     /// Every edge, ordered by target node (layer, kind, token), then source token, then kind.
     public let edges: [GraphEdge]
+    /// The kept (thresholded, renormalised) contributions, sparse: for the attention edges into target `q` of layer
+    /// `l`, in source order, entries `attentionRows[l·n + q] ..< attentionRows[l·n + q + 1]` of `attentionSources`
+    /// (the source token) and, `H` per edge, of `attentionHeads` (the per-head breakdown of the edge).
+    private let attentionRows: [Int]
+    private let attentionSources: [Int32]
+    private let attentionHeads: [Float]
 
-    /// Builds the graph from raw (unthresholded) contributions.
+    /// Builds the graph from raw (unthresholded) contributions, thresholding one layer at a time so that only the
+    /// kept edges are held.
     public init(contributions raw: ModelContributions, options: GraphOptions) {
-        let cut = raw.thresholded(options.renormalizingThreshold)
-        let n = raw.tokens
+        let n = raw.tokens, H = raw.heads
+        let threshold = options.renormalizingThreshold
         var edges: [GraphEdge] = []
-        edges.reserveCapacity(
-            cut.attention.reduce(0) { total, layer in
-                total + (0..<n).reduce(0) { $0 + layer.sources(of: $1).count } + 4 * n
-            })
+        var rows = [0], sources: [Int32] = [], heads: [Float] = []
         for l in 0..<raw.layers {
-            let attention = cut.attention[l], ffn = cut.ffn[l]
+            let attention = raw.attention[l].thresholded(threshold), ffn = raw.ffn[l].thresholded(threshold)
             for q in 0..<n {
                 let target = GraphNode(.afterAttention, layer: l, token: q)
                 for k in attention.sources(of: q) {
@@ -31,8 +34,11 @@ public struct ContributionGraph: Sendable {
                             GraphEdge(
                                 source: .input(layer: l, token: k), target: target, kind: .attention,
                                 weight: weight))
+                        sources.append(Int32(k))
+                        heads.append(contentsOf: attention.headWeights(target: q, source: k))
                     }
                 }
+                rows.append(sources.count)
                 if attention.residual[q] > 0 {
                     edges.append(
                         GraphEdge(
@@ -62,9 +68,12 @@ public struct ContributionGraph: Sendable {
         }
         self.layers = raw.layers
         self.tokens = n
+        self.heads = H
         self.options = options
-        self.contributions = cut
         self.edges = edges
+        attentionRows = rows
+        attentionSources = sources
+        attentionHeads = heads
     }
 
     /// The (thresholded) weight of each head in the attention edge from source token `k` into target `q` at `layer`.
@@ -72,7 +81,9 @@ public struct ContributionGraph: Sendable {
         try AnalysisError.check(l, below: layers, "layer")
         try AnalysisError.check(q, below: tokens, "token")
         try AnalysisError.check(k, below: tokens, "token")
-        return Array(contributions.attention[l].headWeights(target: q, source: k))
+        let row = attentionSources[attentionRows[l * tokens + q]..<attentionRows[l * tokens + q + 1]]
+        guard let i = row.firstIndex(of: Int32(k)) else { return [Float](repeating: 0, count: heads) }
+        return Array(attentionHeads[(i * heads)..<((i + 1) * heads)])
     }
 
     /// The output node whose prediction paths lead to: `I{L−1}_s`.

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var cacheMaxBytes = 2_048 << 20
     /// Runs kept in memory with their traces and contributions.
     public var memoryRuns = 4
+    /// Most megabytes of traces the runs kept in memory may hold together (the newest run is always kept): a
+    /// 2048-token trace of a 1.5B model is several gigabytes. Default: a quarter of the machine's memory.
+    public var memoryMegabytes = Int(ProcessInfo.processInfo.physicalMemory >> 22)
     public var limits = Limits()
     /// Where the UI's static files are.
     public var publicDirectory: String
@@ -22,8 +25,8 @@ public struct ServerConfiguration: Sendable {
 
     /// Request and compute limits.
     public struct Limits: Sendable, Equatable {
-        public var maxPromptTokens = 512
-        public var maxPromptBytes = 16_384
+        public var maxPromptTokens = 2048
+        public var maxPromptBytes = 32_768
         public var maxBodyBytes = 1 << 20
         public var maxHeaderBytes = 16_384
         public var requestTimeoutSeconds = 30.0
@@ -42,7 +45,7 @@ public struct ServerConfiguration: Sendable {
 
     static let topLevelKeys = [
         "default_model", "cache", "models", "host", "port", "limits", "threads", "public",
-        "memory_runs"
+        "memory_runs", "memory_megabytes"
     ]
 
     /// Parses `url`, then applies the environment overrides (`GLASSBOX_HOST`, `GLASSBOX_PORT`, `GLASSBOX_THREADS`,
@@ -64,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         port = try config.int("port", default: port)!
         threads = try config.int("threads", default: threads)!
         memoryRuns = try config.int("memory_runs", default: memoryRuns)!
+        memoryMegabytes = try config.int("memory_megabytes", default: memoryMegabytes)!
         publicDirectory = resolve(try config.string("public", default: "Public")!)
         var database = ".cache/runs.sqlite"
         if let cache = try config.object("cache") {
@@ -140,6 +144,9 @@ public struct ServerConfiguration: Sendable {
         guard (0...65_535).contains(port) else { throw fail("port", "must be from 0 to 65535, got \(port)") }
         guard (1...256).contains(threads) else { throw fail("threads", "must be from 1 to 256, got \(threads)") }
         guard memoryRuns > 0 else { throw fail("memory_runs", "must be at least 1, got \(memoryRuns)") }
+        guard memoryMegabytes > 0 else {
+            throw fail("memory_megabytes", "must be at least 1, got \(memoryMegabytes)")
+        }
         guard catalog.defaultModel != nil else { throw fail("default_model", "is required by the server") }
     }
 }

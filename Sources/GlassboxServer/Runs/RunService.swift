@@ -219,20 +219,29 @@ public final class RunService: Sendable {
 
     // MARK: - Memory LRU
 
+    /// Keeps `state` as the newest run in memory, then drops the oldest while more than `memory_runs` runs or more
+    /// than `memory_megabytes` of traces are held (the newest stays even when it alone is larger).
     private func remember(_ state: RunState) {
-        let evicted: [String] = recency.withLock { order in
-            order.removeAll { $0 == state.id }
-            order.append(state.id)
-            let extra = max(0, order.count - configuration.memoryRuns)
-            let gone = Array(order.prefix(extra))
-            order.removeFirst(extra)
-            return gone
-        }
         memory.withLock { runs in
             runs[state.id] = state
+            let evicted: [String] = recency.withLock { order in
+                order.removeAll { $0 == state.id }
+                order.append(state.id)
+                let budget = configuration.memoryMegabytes << 20
+                var bytes = order.reduce(0) { $0 + (runs[$1].map(Self.traceBytes) ?? 0) }
+                var gone: [String] = []
+                while order.count > 1, order.count > configuration.memoryRuns || bytes > budget {
+                    let oldest = order.removeFirst()
+                    bytes -= runs[oldest].map(Self.traceBytes) ?? 0
+                    gone.append(oldest)
+                }
+                return gone
+            }
             for id in evicted { runs.removeValue(forKey: id) }
         }
     }
+
+    private static func traceBytes(_ state: RunState) -> Int { state.trace.storage.count * MemoryLayout<Float>.size }
 
     private func touch(_ id: String) {
         recency.withLock { order in
