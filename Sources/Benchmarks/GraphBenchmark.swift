@@ -76,7 +76,8 @@ public struct GraphBenchmark: Sendable {
                 let peak = canMeasure ? ResourceUsage.peakResidentSinceResetBytes : nil
                 let totals = (0..<stages[0].count).map { stages[0][$0] + stages[1][$0] + stages[2][$0] }
                 let row = Row(
-                    threads: threads, tokens: n, forwardSeconds: forwardSeconds, contributions: TimingSummary(stages[0]),
+                    threads: threads, tokens: n, forwardSeconds: forwardSeconds,
+                    contributions: TimingSummary(stages[0]),
                     graph: TimingSummary(stages[1]), paths: TimingSummary(stages[2]),
                     total: TimingSummary(totals), edges: edges, pathEdges: pathEdges,
                     traceBytes: trace.storage.count * MemoryLayout<Float>.size,

@@ -39,7 +39,8 @@ struct GraphBench: ParsableCommand {
                     "model: \(info.architecture), \(info.layers) layers, d \(info.dModel), \(info.heads) heads "
                         + "(\(info.kvHeads) KV); threshold \(threshold), renormalised; medians in seconds")
                 printOut(
-                    "threads tokens  forward  contrib    graph    paths    total    edges  path_edges  trace_MB  added_peak_MB")
+                    "threads tokens  forward  contrib    graph    paths    total    edges  path_edges  trace_MB  added_peak_MB"
+                )
             }
             let rows = try benchmark.run { row in
                 guard !json else { return }

@@ -77,7 +77,9 @@ public struct AttentionContributions: Sendable, Equatable {
     }
 
     /// Floats of `bandedWeights` for `tokens` targets.
-    public static func bandedCount(tokens n: Int, heads: Int, window: Int?) -> Int { rowStart(n, window: window) * heads }
+    public static func bandedCount(tokens n: Int, heads: Int, window: Int?) -> Int {
+        rowStart(n, window: window) * heads
+    }
 
     /// Index in `bandedWeights` of target `q`'s first source, head 0.
     func rowOffset(_ q: Int) -> Int { Self.rowStart(q, window: window) * heads }
