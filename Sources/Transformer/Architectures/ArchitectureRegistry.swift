@@ -16,8 +16,12 @@ public enum ArchitectureRegistry {
                 config: config, checkpoint: checkpoint, modelType: "mistral",
                 architecture: "MistralForCausalLM")
         },
+        "phi3": { config, checkpoint in try Phi3.load(config: config, checkpoint: checkpoint) },
         "qwen2": { config, checkpoint in
             try Llama.load(config: config, checkpoint: checkpoint, modelType: "qwen2", architecture: "Qwen2ForCausalLM")
+        },
+        "qwen3": { config, checkpoint in
+            try Llama.load(config: config, checkpoint: checkpoint, modelType: "qwen3", architecture: "Qwen3ForCausalLM")
         }
     ]
 
