@@ -9,10 +9,10 @@ import Transformer
 /// tensor, i.e. 1e-4 relative with a floor of 1e-5 of the tensor's scale for elements near zero. Attention
 /// probabilities get 1e-5 absolute. The printed summaries give the largest differences seen.
 @Suite(
-    "Golden forward pass: GPT-2, Llama (GQA, llama3 RoPE), Qwen2 (biases, tied head), Gemma 3 (MQA, sandwich norms, sliding window)"
+    "Golden forward pass: GPT-2, Llama (GQA, llama3 RoPE), Qwen2 (biases, tied head), Gemma 3 (MQA, sandwich norms, sliding window), Qwen3 (q/k norms, head_dim ≠ d/H), Phi-3 (fused projections, partial RoPE, sliding window)"
 )
 struct GoldenForwardTests {
-    static let models = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3"]
+    static let models = ["tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-gemma3", "tiny-qwen3", "tiny-phi3"]
 
     private func check<A: Collection<Float>>(
         _ actual: A, _ expected: [Double], _ label: String,
@@ -68,6 +68,30 @@ struct GoldenForwardTests {
             }
             check((0..<n).flatMap { Array(trace.logits(at: $0)!) }, prompt.logits, "\(tag) logits")
         }
+    }
+
+    /// What the Qwen3 and Phi-3 goldens are there to pin down, so that a changed fixture cannot quietly stop testing it.
+    @Test("tiny-qwen3 has q/k norms and head_dim ≠ d/H; tiny-phi3 has partial RoPE and a window the prompts cross")
+    func architectureFeatures() throws {
+        let qwen3 = try ModelLoader.load(directory: Fixtures.model("tiny-qwen3"))
+        #expect(qwen3.info.architecture == "Qwen3ForCausalLM" && qwen3.info.tiedEmbeddings)
+        #expect(qwen3.info.heads * qwen3.info.headDim != qwen3.info.dModel)
+        for layer in qwen3.layers {
+            let attention = layer.attention
+            #expect(attention.queryNorm?.dim == qwen3.info.headDim && attention.keyNorm?.dim == qwen3.info.headDim)
+            #expect(attention.query.bias == nil && attention.output.bias == nil && attention.window == nil)
+        }
+        let phi3 = try ModelLoader.load(directory: Fixtures.model("tiny-phi3"))
+        #expect(phi3.info.architecture == "Phi3ForCausalLM" && !phi3.info.tiedEmbeddings)
+        #expect(phi3.info.kvHeads < phi3.info.heads)
+        // partial_rotary_factor 0.5: 8 of the 16 dimensions rotate, θ_i = 10000^(-2i/8).
+        let expected = (0..<4).map { pow(10_000, -Double(2 * $0) / 8) }
+        for layer in phi3.layers {
+            let frequencies = try #require(layer.attention.rope?.inverseFrequencies)
+            #expect(zip(frequencies, expected).allSatisfy { abs($0 - $1) <= 1e-15 } && frequencies.count == 4)
+            #expect(layer.attention.window == 5 && layer.attention.queryNorm == nil)
+        }
+        #expect(try GoldenForward.load("tiny-phi3").prompts.allSatisfy { $0.ids.count > 5 })
     }
 
     @Test("every recorded tensor and all logits match", arguments: models)

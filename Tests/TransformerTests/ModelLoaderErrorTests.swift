@@ -53,7 +53,8 @@ struct ModelLoaderErrorTests {
             .write(to: dir.appendingPathComponent("config.json"))
         expectError(
             dir,
-            containing: "model_type \"mamba\" is not supported (supported: gemma3_text, gpt2, llama, mistral, qwen2)")
+            containing: "model_type \"mamba\" is not supported "
+                + "(supported: gemma3_text, gpt2, llama, mistral, phi3, qwen2, qwen3)")
     }
 
     @Test("bad JSON and ill-typed keys in config.json name the key")
@@ -101,6 +102,79 @@ struct ModelLoaderErrorTests {
         let gpt2 = try copy("tiny-gpt2")
         try rewriteConfig(gpt2) { $0["n_inner"] = -5 }
         expectError(gpt2, containing: "key \"n_inner\" must be positive, found -5")
+    }
+
+    @Test("Phi-3: fused qkv_proj and gate_up_proj that disagree with the config name the tensor")
+    func phi3FusedShapes() throws {
+        let dir = try copy("tiny-phi3")
+        // (4 + 2·4)·16 = 192 q/k/v rows expected, (4 + 2·2)·16 = 128 stored.
+        try rewriteConfig(dir) { $0["num_key_value_heads"] = 4 }
+        expectError(
+            dir,
+            containing: "tensor 'model.layers.0.self_attn.qkv_proj.weight' has shape [128, 64], expected [192, 64]")
+        // gate and up are 2 · 100 rows expected, 2 · 128 stored (down_proj is read after them).
+        try rewriteConfig(dir) {
+            $0["num_key_value_heads"] = 2
+            $0["intermediate_size"] = 100
+        }
+        expectError(
+            dir, containing: "tensor 'model.layers.0.mlp.gate_up_proj.weight' has shape [256, 64], expected [200, 64]")
+    }
+
+    @Test("Phi-3: longrope (su), other RoPE scalings and unusable rotary factors are refused")
+    func phi3RoPE() throws {
+        let dir = try copy("tiny-phi3")
+        let factors = [Double](repeating: 1, count: 4)
+        for type in ["longrope", "su"] {
+            try rewriteConfig(dir) {
+                $0["rope_parameters"] = nil
+                $0["rope_theta"] = 10_000
+                $0["partial_rotary_factor"] = 0.5
+                $0["rope_scaling"] = ["type": type, "short_factor": factors, "long_factor": factors]
+            }
+            expectError(dir, containing: "RoPE scaling type \"\(type)\" is not supported for phi3 (only default")
+        }
+        try rewriteConfig(dir) {
+            $0["rope_scaling"] = nil
+            $0["rope_parameters"] = ["rope_type": "linear", "factor": 2, "rope_theta": 10_000]
+        }
+        expectError(dir, containing: "RoPE scaling type \"linear\" is not supported for phi3")
+        try rewriteConfig(dir) { $0["rope_parameters"] = ["rope_type": "default", "partial_rotary_factor": 1.5] }
+        expectError(dir, containing: "partial_rotary_factor 1.5 must be in (0, 1]")
+        try rewriteConfig(dir) { $0["rope_parameters"] = ["rope_type": "default", "partial_rotary_factor": 0.1] }
+        expectError(
+            dir,
+            containing: "partial_rotary_factor 0.1 rotates 1 of the head's 16 dimensions "
+                + "(must be a positive even number)")
+        try rewriteConfig(dir) {
+            $0["rope_parameters"] = ["rope_type": "default"]
+            $0["sliding_window"] = 0
+        }
+        expectError(dir, containing: "key \"sliding_window\" must be positive, found 0")
+    }
+
+    @Test("Qwen3: a sliding window, a partial rotary factor and missing attention biases are errors")
+    func qwen3Options() throws {
+        let dir = try copy("tiny-qwen3")
+        try rewriteConfig(dir) { $0["use_sliding_window"] = true }
+        expectError(dir, containing: "use_sliding_window = true is not supported for qwen3")
+        try rewriteConfig(dir) {
+            $0["use_sliding_window"] = false
+            $0["layer_types"] = ["full_attention", "sliding_attention"]
+        }
+        expectError(
+            dir, containing: "layer_types entry \"sliding_attention\" is not supported for qwen3 (only full_attention)")
+        try rewriteConfig(dir) {
+            $0["layer_types"] = nil
+            $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e6, "partial_rotary_factor": 0.5]
+        }
+        expectError(dir, containing: "partial_rotary_factor 0.5 is not supported for qwen3 (only 1)")
+        // attention_bias covers q, k, v and o_proj in Qwen3; the fixture has none.
+        try rewriteConfig(dir) {
+            $0["rope_parameters"] = ["rope_type": "default", "rope_theta": 1e6]
+            $0["attention_bias"] = true
+        }
+        expectError(dir, containing: "missing tensor 'model.layers.0.self_attn.q_proj.bias'")
     }
 
     @Test("a config that disagrees with the weights names the tensor")

@@ -4,8 +4,8 @@
 Re-computes every golden model output with a plain numpy float64 forward pass that reads only
 model.safetensors + config.json (no torch, no transformers), and re-tokenizes the golden texts with
 the `tokenizers` library reading only tokenizer.json. It doubles as a compact, readable statement of
-the math the Swift implementation must match (GPT-2 and Llama/Qwen2 blocks, GQA, RoPE with Llama 3
-scaling, rotate-half layout).
+the math the Swift implementation must match (GPT-2 and Llama/Qwen2/Qwen3/Phi-3 blocks, GQA, RoPE with Llama 3
+scaling, rotate-half layout, partial rotary dimensions, q/k norms, fused projections, a sliding window).
 
 Usage:
     .venv-fixtures/bin/python tools/references/check_fixtures.py [--fixtures Tests/Fixtures]
@@ -50,11 +50,16 @@ def softmax(x):
     return e / e.sum(-1, keepdims=True)
 
 
-def causal_attention(q, k, v):
-    """q: [H, n, hd], k/v: [H, n, hd] (already expanded for GQA) -> probs [H, n, n], out [n, H*hd]"""
+def causal_attention(q, k, v, window=None):
+    """q: [H, n, hd], k/v: [H, n, hd] (already expanded for GQA) -> probs [H, n, n], out [n, H*hd].
+    With a window, query i sees keys j with i - window < j <= i."""
     H, n, hd = q.shape
     s = q @ k.transpose(0, 2, 1) / math.sqrt(hd)
-    s = np.where(np.tril(np.ones((n, n), dtype=bool)), s, -np.inf)
+    i, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    allowed = j <= i
+    if window is not None:
+        allowed &= i - j < window
+    s = np.where(allowed, s, -np.inf)
     p = softmax(s)
     return p, (p @ v).transpose(1, 0, 2).reshape(n, H * hd)
 
@@ -75,13 +80,15 @@ def rope_inv_freq(head_dim, rp):
 
 
 def apply_rope(x, pos, inv):
-    """x: [heads, n, hd]; rotate-half layout (pairs are (i, i + hd/2))."""
-    ang = pos[:, None] * inv[None, :]  # [n, hd/2]
+    """x: [heads, n, hd]; rotate-half layout over the first 2·len(inv) dims (pairs (i, i + len(inv))), the rest
+    pass through (Phi-3's partial rotary factor)."""
+    ang = pos[:, None] * inv[None, :]  # [n, rot/2]
     cos = np.concatenate([np.cos(ang)] * 2, -1)
     sin = np.concatenate([np.sin(ang)] * 2, -1)
-    half = x.shape[-1] // 2
-    rot = np.concatenate([-x[..., half:], x[..., :half]], -1)
-    return x * cos + rot * sin
+    half = len(inv)
+    r, rest = x[..., : 2 * half], x[..., 2 * half :]
+    rot = np.concatenate([-r[..., half:], r[..., :half]], -1)
+    return np.concatenate([r * cos + rot * sin, rest], -1)
 
 
 def forward_gpt2(w, cfg, ids):
@@ -124,7 +131,10 @@ def forward_llama(w, cfg, ids):
     d, H, KV, L = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["num_hidden_layers"]
     hd = cfg.get("head_dim") or d // H
     eps = cfg["rms_norm_eps"]
-    inv = rope_inv_freq(hd, cfg["rope_parameters"])
+    rp = cfg["rope_parameters"]
+    inv = rope_inv_freq(int(hd * rp.get("partial_rotary_factor", 1.0)), rp)
+    window = cfg.get("sliding_window") if cfg["model_type"] == "phi3" else None
+    ffn = cfg["intermediate_size"]
     n = len(ids)
     pos = np.arange(n, dtype=np.float64)
     x = w["model.embed_tokens.weight"][ids]
@@ -139,23 +149,33 @@ def forward_llama(w, cfg, ids):
         b = f"model.layers.{i}."
         rec["residual_pre"].append(x)
         h = rms_norm(x, w[b + "input_layernorm.weight"], eps)
-        q = lin(h, b + "self_attn.q_proj").reshape(n, H, hd).transpose(1, 0, 2)
-        k = lin(h, b + "self_attn.k_proj").reshape(n, KV, hd).transpose(1, 0, 2)
-        v_flat = lin(h, b + "self_attn.v_proj")
+        if b + "self_attn.qkv_proj.weight" in w:  # Phi-3: rows q, k, v
+            qkv = lin(h, b + "self_attn.qkv_proj")
+            q, k, v_flat = qkv[:, : H * hd], qkv[:, H * hd : (H + KV) * hd], qkv[:, (H + KV) * hd :]
+        else:
+            q, k, v_flat = (lin(h, b + f"self_attn.{x}_proj") for x in "qkv")
+        q, k = q.reshape(n, H, hd), k.reshape(n, KV, hd)
+        if b + "self_attn.q_norm.weight" in w:  # Qwen3: per-head RMSNorm before RoPE
+            q = rms_norm(q, w[b + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[b + "self_attn.k_norm.weight"], eps)
+        q, k = q.transpose(1, 0, 2), k.transpose(1, 0, 2)
         rec["values"].append(v_flat)
         v = v_flat.reshape(n, KV, hd).transpose(1, 0, 2)
         q, k = apply_rope(q, pos, inv), apply_rope(k, pos, inv)
         group = H // KV  # query head j reads kv head j // group
         k, v = np.repeat(k, group, axis=0), np.repeat(v, group, axis=0)
-        probs, o = causal_attention(q, k, v)
+        probs, o = causal_attention(q, k, v, window)
         a = lin(o, b + "self_attn.o_proj")
         rec["attentions"].append(probs)
         rec["attn_output"].append(a)
         x = x + a
         rec["residual_mid"].append(x)
         h = rms_norm(x, w[b + "post_attention_layernorm.weight"], eps)
-        gate = lin(h, b + "mlp.gate_proj")
-        act = silu(gate) * lin(h, b + "mlp.up_proj")
+        if b + "mlp.gate_up_proj.weight" in w:  # Phi-3: rows gate, then up
+            gate, up = np.split(lin(h, b + "mlp.gate_up_proj"), [ffn], axis=-1)
+        else:
+            gate, up = lin(h, b + "mlp.gate_proj"), lin(h, b + "mlp.up_proj")
+        act = silu(gate) * up
         m = lin(act, b + "mlp.down_proj")
         rec["ffn_pre"].append(gate)
         rec["ffn_post"].append(act)
@@ -216,7 +236,7 @@ def main():
     args = ap.parse_args()
     fx = Path(args.fixtures)
     check_tokenization(fx)
-    for name in ("tiny-gpt2", "tiny-llama", "tiny-qwen2"):
+    for name in ("tiny-gpt2", "tiny-llama", "tiny-qwen2", "tiny-qwen3", "tiny-phi3"):
         check_model(fx, name)
     total = sum(p.stat().st_size for p in fx.rglob("*") if p.is_file())
     print(f"fixtures total {total / 1e6:.2f} MB")

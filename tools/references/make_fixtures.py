@@ -543,6 +543,10 @@ def golden_tokenization(out: Path) -> tuple[dict, dict]:
 # ---------------------------------------------------------------------------
 
 INIT_RANGE = 0.1
+# The size of the tiny Llama-family decoders: tiny-llama, tiny-qwen2 and make_arch_fixtures.py's tiny-qwen3, tiny-phi3.
+TINY_DECODER = dict(
+    hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2
+)
 
 
 @torch.no_grad()
@@ -599,11 +603,7 @@ def build_models(out: Path, tok_docs: dict[str, dict]):
             LlamaForCausalLM,
             LlamaConfig(
                 vocab_size=vocab_len(doc),
-                hidden_size=64,
-                intermediate_size=128,
-                num_hidden_layers=2,
-                num_attention_heads=4,
-                num_key_value_heads=2,
+                **TINY_DECODER,
                 head_dim=16,
                 max_position_embeddings=2048,
                 rms_norm_eps=1e-5,
@@ -631,11 +631,7 @@ def build_models(out: Path, tok_docs: dict[str, dict]):
             Qwen2Config(
                 # like the real Qwen2 checkpoints, the embedding matrix is padded past the tokenizer's size
                 vocab_size=pad_to(vocab_len(doc), 64),
-                hidden_size=64,
-                intermediate_size=128,
-                num_hidden_layers=2,
-                num_attention_heads=4,
-                num_key_value_heads=2,
+                **TINY_DECODER,
                 max_position_embeddings=4096,
                 rms_norm_eps=1e-6,
                 rope_parameters={"rope_type": "default", "rope_theta": 1000000.0},
@@ -724,7 +720,9 @@ def llama3_inv_freq64(head_dim: int, rp: dict) -> torch.Tensor:
 def true_float64(model):
     from transformers.models.gemma3 import modeling_gemma3
     from transformers.models.llama import modeling_llama
+    from transformers.models.phi3 import modeling_phi3
     from transformers.models.qwen2 import modeling_qwen2
+    from transformers.models.qwen3 import modeling_qwen3
 
     F = torch.nn.functional
     orig_softmax = F.softmax
@@ -742,7 +740,12 @@ def true_float64(model):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * (1.0 + self.weight)
 
     saved = []
-    for cls in (modeling_llama.LlamaRMSNorm, modeling_qwen2.Qwen2RMSNorm):
+    for cls in (
+        modeling_llama.LlamaRMSNorm,
+        modeling_qwen2.Qwen2RMSNorm,
+        modeling_qwen3.Qwen3RMSNorm,
+        modeling_phi3.Phi3RMSNorm,
+    ):
         saved.append((cls, "forward", cls.forward))
         cls.forward = rms_forward
     saved.append((modeling_gemma3.Gemma3RMSNorm, "forward", modeling_gemma3.Gemma3RMSNorm.forward))
@@ -770,7 +773,9 @@ def true_float64(model):
         rotary = []
     for m in rotary:
         head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // cfg.num_attention_heads
-        inv64 = llama3_inv_freq64(head_dim, cfg.rope_parameters)
+        # Phi-3 rotates the first int(head_dim * partial_rotary_factor) dimensions of each head
+        rotary_dim = int(head_dim * cfg.rope_parameters.get("partial_rotary_factor", 1.0))
+        inv64 = llama3_inv_freq64(rotary_dim, cfg.rope_parameters)
         # cross-check against transformers' own (float32) inverse frequencies
         ref = m.inv_freq.to(torch.float64)
         assert torch.allclose(inv64, ref, rtol=1e-6, atol=0), (inv64, ref)
@@ -850,6 +855,17 @@ def parts(model):
                 for b in m.layers
             ],
         )
+    if model.config.model_type == "phi3":
+        # fused projections: run_golden keeps the gate half of gate_up_proj and the value part of qkv_proj
+        return (
+            m.layers,
+            m.norm,
+            [
+                (b.self_attn, b.mlp, b.post_attention_layernorm, b.mlp.gate_up_proj, b.mlp.down_proj,
+                 b.self_attn.qkv_proj, None)
+                for b in m.layers
+            ],
+        )
     return (
         m.layers,
         m.norm,
@@ -911,7 +927,10 @@ def run_golden(model, ids: list[int]) -> dict:
             rec["mlp_output"][li] = first(output)[0].clone()
 
         def ffn_pre(mod, args, output, li=li):
-            rec["ffn_pre"][li] = output[0].clone()
+            y = output[0]
+            if model.config.model_type == "phi3":
+                y = y[:, : geo["ffn"]]  # gate_up_proj rows: gate, then up (Phi3MLP's chunk(2))
+            rec["ffn_pre"][li] = y.clone()
 
         def ffn_post(mod, args, li=li):
             rec["ffn_post"][li] = args[0][0].clone()
@@ -920,6 +939,8 @@ def run_golden(model, ids: list[int]) -> dict:
             y = output[0]
             if model.config.model_type == "gpt2":
                 y = y[:, 2 * d : 3 * d]
+            elif model.config.model_type == "phi3":
+                y = y[:, (geo["n_heads"] + geo["n_kv_heads"]) * geo["head_dim"] :]  # qkv_proj rows: q, k, v
             rec["values"][li] = y.clone()
 
         hooks += [
@@ -990,8 +1011,8 @@ def to_lists(x, digits: int | None):
     return x
 
 
-def golden_models(out: Path, digits: int | None):
-    for name, texts in MODEL_PROMPTS.items():
+def golden_models(out: Path, digits: int | None, model_prompts: dict[str, list[str]] = MODEL_PROMPTS):
+    for name, texts in model_prompts.items():
         d = out / "models" / name
         tok = AutoTokenizer.from_pretrained(str(d))
         model = AutoModelForCausalLM.from_pretrained(str(d), attn_implementation="eager", dtype=torch.float32)

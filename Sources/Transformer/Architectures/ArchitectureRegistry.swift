@@ -12,7 +12,9 @@ public enum ArchitectureRegistry {
         "gpt2": { config, checkpoint, format in try GPT2.load(config: config, checkpoint: checkpoint, format: format) },
         "llama": llama(modelType: "llama", architecture: "LlamaForCausalLM"),
         "mistral": llama(modelType: "mistral", architecture: "MistralForCausalLM"),
-        "qwen2": llama(modelType: "qwen2", architecture: "Qwen2ForCausalLM")
+        "phi3": { config, checkpoint, format in try Phi3.load(config: config, checkpoint: checkpoint, format: format) },
+        "qwen2": llama(modelType: "qwen2", architecture: "Qwen2ForCausalLM"),
+        "qwen3": llama(modelType: "qwen3", architecture: "Qwen3ForCausalLM")
     ]
 
     /// The builder of one Llama-family model type.

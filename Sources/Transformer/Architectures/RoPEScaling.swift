@@ -35,10 +35,29 @@ public enum RoPEScaling: Sendable, Equatable {
         (try parameters.double("rope_theta", default: defaultBase), try scaling(parameters))
     }
 
+    /// The scaling type `config` declares: `rope_type` (or the older `type`) of `rope_parameters` (transformers 5) or
+    /// `rope_scaling` (transformers 4), in the precedence `read(from:defaultBase:)` uses; nil when neither is there.
+    static func declaredType(in config: JSONConfig) throws -> String? {
+        guard let object = try config.object("rope_parameters") ?? config.object("rope_scaling") else { return nil }
+        return try typeName(object)
+    }
+
+    /// `partial_rotary_factor`: from `rope_parameters` (transformers 5) or the top level (transformers 4), else 1.
+    static func partialRotaryFactor(in config: JSONConfig) throws -> Double {
+        if let parameters = try config.object("rope_parameters"), parameters.has("partial_rotary_factor") {
+            return try parameters.double("partial_rotary_factor")
+        }
+        return try config.double("partial_rotary_factor", default: 1)
+    }
+
+    /// `rope_type`, or the older `type`, of one scaling object.
+    private static func typeName(_ object: JSONConfig) throws -> String? {
+        try object.string("rope_type", default: nil) ?? object.string("type", default: "default")
+    }
+
     /// The scaling an object describes by `rope_type` (or the older `type`).
     static func scaling(_ object: JSONConfig) throws -> RoPEScaling {
-        let type = try object.string("rope_type", default: nil) ?? object.string("type", default: "default")
-        switch type {
+        switch try typeName(object) {
         case "default", nil:
             return .none
         case "linear":
