@@ -19,7 +19,7 @@ public struct PackedMatrix: Sendable {
     let rowBytes: Int
     let kernel: Dequantization.Kernel
     /// The stored row behind each logical row, or nil when they are the same.
-    let rowOrder: [Int]?
+    private(set) var rowOrder: [Int]?
 
     /// The matrix whose stored rows start at byte `offset` of `file`; nil when `type` cannot be decoded or a row is
     /// not a whole number of blocks. The caller has checked that `rows * rowBytes` bytes lie inside the file.
@@ -38,24 +38,15 @@ public struct PackedMatrix: Sendable {
         precondition(offset >= 0 && offset + rows * rowBytes <= file.count, "packed matrix outside its file")
     }
 
-    private init(_ base: PackedMatrix, rowOrder: [Int]) {
-        file = base.file
-        type = base.type
-        offset = base.offset
-        rows = base.rows
-        columns = base.columns
-        rowBytes = base.rowBytes
-        kernel = base.kernel
-        self.rowOrder = rowOrder
-    }
-
     /// Stored bytes (what the matrix keeps resident once touched).
     public var byteCount: Int { rows * rowBytes }
 
     /// The same matrix with logical row `r` read from logical row `order[r]` of this one (a permutation of rows).
     public func reorderingRows(_ order: [Int]) -> PackedMatrix {
         precondition(order.count == rows && order.allSatisfy { $0 >= 0 && $0 < rows }, "bad row order")
-        return PackedMatrix(self, rowOrder: order.map { rowOrder?[$0] ?? $0 })
+        var reordered = self
+        reordered.rowOrder = order.map { rowOrder?[$0] ?? $0 }
+        return reordered
     }
 
     /// Decodes logical rows `range` into `destination` (`range.count * columns` floats, row-major).
