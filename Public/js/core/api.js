@@ -43,9 +43,13 @@ export async function getJSON(path, params) {
   return (await request(path + query)).json();
 }
 
+/// The address of a float32 answer (for a worker that fetches it itself).
+export function floatsURL(path, params) {
+  return path + '?' + new URLSearchParams({ ...params, format: 'f32' }).toString();
+}
+
 export async function getFloats(path, params) {
-  const query = '?' + new URLSearchParams({ ...params, format: 'f32' }).toString();
-  const buffer = await (await request(path + query)).arrayBuffer();
+  const buffer = await (await request(floatsURL(path, params))).arrayBuffer();
   return new Float32Array(buffer);
 }
 
@@ -87,6 +91,7 @@ export const api = {
     }),
   contributionMap: (id, layer, head) => getJSON(`/api/runs/${id}/contributions`, { layer, head }),
   attention: (id, layer, head) => getFloats(`/api/runs/${id}/attention`, { layer, head }),
+  attentionURL: (id, layer, head) => floatsURL(`/api/runs/${id}/attention`, { layer, head }),
   lens: (id, layer, point, token, k = 15) => getJSON(`/api/runs/${id}/lens`, { layer, point, token, k }),
   lensGrid: (id, point) => getJSON(`/api/runs/${id}/lens-grid`, { point }),
   promoted: (id, params) => getJSON(`/api/runs/${id}/promoted`, params),

@@ -55,6 +55,7 @@ export async function update(view) {
     view.thumbnails = createThumbnailGrid(byId('attention-grid'), {
       layers: state.run.model.layers, heads: state.run.model.heads, n,
       fetchPattern: (layer, head) => api.attention(state.runId, layer, head),
+      patternURL: (layer, head) => api.attentionURL(state.runId, layer, head),
       onSelect: (layer, head) => {
         state.attentionLayer = layer;
         state.attentionHead = String(head);

@@ -1,24 +1,21 @@
 // A lazily filled grid of attention-pattern thumbnails: layers (rows, layer 0 at the bottom) × heads. Tiles load
 // when they come into sight (and the rest in order after them), a few at a time; a click or Enter chooses one.
+// Each is its pattern max-pooled to the tile's pixels (thumbnail-loader.js: in a worker for long prompts).
 //
-//   createThumbnailGrid(container, {layers, heads, n, fetchPattern(layer, head), onSelect(layer, head), size?,
-//                                   prefetch?, concurrency?, colors?}) → {select(layer, head), destroy()}
+//   createThumbnailGrid(container, {layers, heads, n, fetchPattern(layer, head), patternURL?(layer, head),
+//                                   onSelect(layer, head), size?, prefetch?, concurrency?, colors?})
+//     → {select(layer, head), destroy()}
 import { el } from '../../core/dom.js';
 import { lut } from '../../components/color-scales.js';
-import { maxValue, pooledImage } from '../../components/heatmap/pooling.js';
 import { gridKeyHandler } from '../../components/layer-grid.js';
+import { createThumbnailLoader } from './thumbnail-loader.js';
 
-/// Draws n×n values into a canvas of at most n px by max pooling, scaled to the map's own maximum; answers it.
-function drawThumb(canvas, values, n, colors) {
-  const res = Math.min(n, canvas.width);
-  if (canvas.width !== res) {
-    canvas.width = res;
-    canvas.height = res;
-  }
+/// Puts res × res pooled colours into a tile's canvas (res × res px).
+function drawPixels(canvas, pixels) {
   const ctx = canvas.getContext('2d');
-  const max = maxValue(values, n);
-  ctx.putImageData(pooledImage(ctx, values, n, res, max > 0 ? 255 / max : 0, colors.u32), 0, 0);
-  return max;
+  const image = ctx.createImageData(canvas.width, canvas.height);
+  new Uint32Array(image.data.buffer).set(pixels);
+  ctx.putImageData(image, 0, 0);
 }
 
 function tileCanvas(layer, head, res, size) {
@@ -41,6 +38,8 @@ class ThumbnailGrid {
     this.concurrency = Math.max(1, opts.concurrency || 4);
     this.prefetch = opts.prefetch !== false;
     this.colors = lut(opts.colors || 'blues');
+    this.loader = createThumbnailLoader({ n: opts.n, colors: this.colors, fetchPattern: opts.fetchPattern,
+      patternURL: opts.patternURL });
     this.tiles = new Map(); // "l,h" → {canvas, layer, head, state}
     this.order = []; // display order (top row first)
     this.destroyed = false;
@@ -105,15 +104,13 @@ class ThumbnailGrid {
   }
 
   load(tile) {
-    const { n, fetchPattern } = this.opts;
     this.setState(tile, 'loading');
     this.active++;
     Promise.resolve()
-      .then(() => fetchPattern(tile.layer, tile.head))
-      .then((values) => {
+      .then(() => this.loader.load(tile.layer, tile.head, tile.canvas.width))
+      .then(({ pixels, max }) => {
         if (this.destroyed) return;
-        if (!values || values.length < n * n) throw new Error(`expected ${n * n} values`);
-        const max = drawThumb(tile.canvas, values, n, this.colors);
+        drawPixels(tile.canvas, pixels);
         this.setState(tile, 'done');
         tile.canvas.dataset.max = String(max);
         tile.canvas.dataset.ready = 'true';
@@ -177,6 +174,7 @@ class ThumbnailGrid {
 
   destroy() {
     this.destroyed = true;
+    this.loader.destroy();
     this.observer?.disconnect();
     this.root.remove();
   }

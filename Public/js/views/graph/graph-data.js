@@ -6,11 +6,14 @@ export function graphJSON(state, graph) {
   return { run: state.run, view: { ...state, run: undefined }, graph: { ...graph, shown_edges: shown } };
 }
 
-/// "12 edges on the paths to token 26 · 40 in the graph · threshold 0.04, renormalised".
-export function graphCaption(shownEdges, start, graph) {
+/// "12 edges on the paths to token 26 · 40 in the graph · threshold 0.04, renormalised"; a long graph whose window
+/// {drawn, inView, cutoff} left edges out adds "· in view: the 2500 heaviest of 9120 (≥ 0.213), zoom in for more".
+export function graphCaption(shownEdges, start, graph, window = null) {
   const target = start === 'all' ? 'all tokens' : `token ${start}`;
+  const lod = window && window.cutoff > 0
+    ? ` · in view: the ${window.drawn} heaviest of ${window.inView} (≥ ${window.cutoff.toFixed(3)}), zoom in for more` : '';
   return `${shownEdges} edges on the paths to ${target} · ${graph.edges.length} in the graph · ` +
-    `threshold ${graph.threshold.toFixed(2)}${graph.renormalize ? ', renormalised' : ''}`;
+    `threshold ${graph.threshold.toFixed(2)}${graph.renormalize ? ', renormalised' : ''}${lod}`;
 }
 
 /// The graph's edges from `source` to `target`, each with its index.

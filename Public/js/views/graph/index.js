@@ -53,6 +53,7 @@ async function showGraph(view) {
     view.graph = createGraphView(byId('graph'), {
       onNodeClick: (node) => selectNode(view, node),
       onEdgeClick: (edges) => selectEdge(view, edges),
+      onWindow: () => view.data && showCaption(view),
       onBackgroundClick: () => {
         state.select = null;
         view.graph.select(null);
@@ -68,17 +69,21 @@ async function showGraph(view) {
 }
 
 function showCaption(view) {
-  byId('graph-caption').textContent = graphCaption(view.graph.stats().edges, view.host.state.start, view.data);
+  const stats = view.graph.stats();
+  byId('graph-caption').textContent = graphCaption(stats.shown, view.host.state.start, view.data, stats.window);
 }
 
 function restoreSelection(view) {
   const { state } = view.host;
   if (state.select.node) {
+    view.graph.reveal(state.select.node);
     selectNode(view, state.select.node);
   } else if (state.select.edge) {
     const edges = edgesBetween(view.data, state.select.edge.source, state.select.edge.target);
-    if (edges.length) selectEdge(view, edges);
-    else {
+    if (edges.length) {
+      view.graph.reveal(state.select.edge.target);
+      selectEdge(view, edges);
+    } else {
       state.select = null;
       view.panel.reset();
     }

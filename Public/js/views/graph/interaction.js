@@ -1,7 +1,8 @@
 // The contribution graph under the pointer and the keys: pan and zoom (components/viewport.js) with the zoom
-// buttons, hit testing (the DOM target first, the layout's geometry as the fallback), the hover tooltip, and the
-// clicks on nodes, edges, start markers and the background. Works on a GraphView (graph-view.js): its SVG,
-// container, renderer, geometry, edges, shown records, selection and fit.
+// buttons, hit testing (the DOM target first, the layout's geometry as the fallback, and the only way for a long
+// graph painted on the canvas), the hover tooltip, and the clicks on nodes, edges, start markers and the background.
+// Works on a GraphView (graph-view.js): its SVG, container, renderer, geometry, edges, drawn records, selection, fit
+// and transform.
 import { el, frameScheduler, listenerGroup } from '../../core/dom.js';
 import { createViewport } from '../../components/viewport.js';
 import { MAX_SCALE, MIN_SCALE_ABS, NODE_R, nearestEdge, nearestNode } from './layout.js';
@@ -24,7 +25,7 @@ export class GraphInteraction {
     this.tooltip.hidden = true;
     Object.assign(this.tooltip.style, { position: 'absolute', pointerEvents: 'none', left: '0px', top: '0px' });
     this.controls = zoomControls();
-    this.frame = frameScheduler(() => graph.renderer.setTransform(this.viewport.view));
+    this.frame = frameScheduler(() => graph.applyTransform(this.viewport.view));
     this.hover = frameScheduler(() => this.doHover());
     this.hoverEvent = null;
     this.viewport = this.createViewport();
@@ -38,12 +39,12 @@ export class GraphInteraction {
     return createViewport(graph.svg, {
       keyTarget: graph.container,
       ready: () => Boolean(graph.graph),
-      accepts: (event, gesture) => (gesture === 'press' || Boolean(graph.graph)) && (gesture === 'wheel' || !this.markerOf(event.target)),
+      accepts: (event, gesture) => (gesture === 'press' || Boolean(graph.graph)) && (gesture === 'wheel' || this.markerHit(event) === null),
       limits: () => ({ min: Math.max(MIN_SCALE_ABS, Math.min(graph.fitScale * 0.5, 0.5)), max: MAX_SCALE }),
       onChange: (view, cause) => {
         if (cause === 'set') {
           this.frame.cancel();
-          graph.renderer.setTransform(view);
+          graph.applyTransform(view);
         } else {
           this.frame.schedule();
         }
@@ -71,13 +72,19 @@ export class GraphInteraction {
       if (target.classList && target.classList.contains('edge')) return { edge: graph.edges[+target.getAttribute('data-index')] };
     }
     if (!graph.graph || clientX === undefined) return null;
-    const r = graph.svg.getBoundingClientRect();
     const view = this.viewport.view;
-    const p = { x: (clientX - r.left - view.x) / view.k, y: (clientY - r.top - view.y) / view.k };
-    const node = nearestNode(graph.geometry, p, NODE_R + HIT_SLOP / view.k, (name) => graph.renderer.hasFfn(name));
+    const p = this.graphPoint(clientX, clientY);
+    const node = nearestNode(graph.geometry, p, NODE_R + HIT_SLOP / view.k, (name) => graph.hasFfn(name));
     if (node) return { node };
-    const edge = nearestEdge(graph.shown, p, HIT_SLOP / view.k);
+    const edge = nearestEdge(graph.drawnEdges, p, HIT_SLOP / view.k);
     return edge ? { edge } : null;
+  }
+
+  /// The graph point under a client point.
+  graphPoint(clientX, clientY) {
+    const r = this.graph.svg.getBoundingClientRect();
+    const view = this.viewport.view;
+    return { x: (clientX - r.left - view.x) / view.k, y: (clientY - r.top - view.y) / view.k };
   }
 
   markerOf(target) {
@@ -85,17 +92,30 @@ export class GraphInteraction {
     return m && this.graph.svg.contains(m) ? m : null;
   }
 
+  /// The start marker under a pointer event: a token index, 'all' or null (an SVG marker, or one on the canvas).
+  markerHit(event) {
+    const m = this.markerOf(event.target);
+    if (m) return m.getAttribute('data-token') === 'all' ? 'all' : +m.getAttribute('data-token');
+    const real = event.clientX !== 0 || event.clientY !== 0; // a synthetic element.click() has no coordinates
+    return this.graph.onCanvas && real ? this.graph.markerAt(this.graphPoint(event.clientX, event.clientY)) : null;
+  }
+
   doHover() {
     const event = this.hoverEvent;
     if (!event || this.viewport.dragging) return;
-    if (this.markerOf(event.target)) { this.hideTooltip(); return; }
+    const marker = this.markerHit(event);
+    if (marker !== null) {
+      if (this.markerOf(event.target)) this.hideTooltip(); // the SVG marker has its own title
+      else this.showTooltip({ marker }, event.clientX, event.clientY);
+      return;
+    }
     this.showTooltip(this.hitTest(event.target, event.clientX, event.clientY), event.clientX, event.clientY);
   }
 
   showTooltip(hit, clientX, clientY) {
     if (!hit) { this.hideTooltip(); return; }
     const graph = this.graph;
-    const about = hit.node ? { node: hit.node, active: graph.renderer.activeNodes.has(hit.node) }
+    const about = hit.marker !== undefined ? hit : hit.node ? { node: hit.node, active: graph.isActive(hit.node) }
       : { edge: hit.edge, pair: graph.pairEdges(hit.edge.source, hit.edge.target) };
     this.tooltip.replaceChildren(...tooltipLines(about, graph.geometry, graph.graph?.tokens).map(([text, cls]) => el('div', cls, null, text)));
     this.tooltip.hidden = false;
@@ -113,10 +133,8 @@ export class GraphInteraction {
   onClick(event) {
     const graph = this.graph;
     if (this.viewport.takeDragClick() || !graph.graph) return;
-    const marker = this.markerOf(event.target);
-    if (marker) {
-      const token = marker.getAttribute('data-token');
-      const start = token === 'all' ? 'all' : +token;
+    const start = this.markerHit(event);
+    if (start !== null) {
       graph.setStart(start);
       graph.container.dispatchEvent(new CustomEvent('start', { detail: start, bubbles: true }));
       return;

@@ -12,6 +12,7 @@ export const FFN_SIZE = 6;
 export const MARGIN_LEFT = 64;
 const MARGIN_RIGHT = 20;
 export const MARGIN_TOP = 6;
+export const MARKER_Y = MARGIN_TOP + CELL / 2; // the centre line of the start markers
 const LABEL_SPACE = 96; // below the embedding row, for the rotated token labels
 const LABEL_MAX_CHARS = 14;
 export const MIN_SCALE_ABS = 0.01;

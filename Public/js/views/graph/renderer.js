@@ -41,11 +41,16 @@ export class GraphRenderer {
     this.selectedEls = [];
   }
 
-  /// The static scene of a graph; forgets the previous graph's elements.
-  drawScene(geometry, tokens, edgeCount) {
+  /// The static scene of a graph (`empty`: none, for a long graph painted on a canvas); forgets the previous graph's
+  /// elements.
+  drawScene(geometry, tokens, edgeCount, empty = false) {
     this.reset();
     this.geometry = geometry;
     this.edgeEls = new Array(edgeCount);
+    if (empty) {
+      for (const g of [this.gBands, this.gLabels, this.gEdges, this.gNodes, this.gFfn, this.gMarkers]) g.replaceChildren();
+      return;
+    }
     this.gBands.replaceChildren(bandsFragment(geometry));
     this.gLabels.replaceChildren(labelsFragment(geometry, tokens));
     const nodes = nodesFragment(geometry);

@@ -2,7 +2,7 @@
 // I) and the start-token markers, each as a document fragment for one group of the SVG.
 import { svgEl } from '../../core/dom.js';
 import { xmlSafe } from '../../core/format.js';
-import { CELL, MARGIN_LEFT, MARGIN_TOP, NODE_R, shortLabel } from './layout.js';
+import { CELL, MARGIN_LEFT, MARKER_Y, NODE_R, shortLabel } from './layout.js';
 import { COLORS } from './style.js';
 
 /// Every other layer on a light band.
@@ -60,7 +60,7 @@ export function nodesFragment(g) {
 /// {fragment, markers: [polygon per token], all: the "all" group or null}.
 export function markersFragment(g, tokens) {
   const fragment = document.createDocumentFragment();
-  const my = MARGIN_TOP + CELL / 2;
+  const my = MARKER_Y;
   const markers = tokens.map((token, i) => {
     const x = g.xOf(i);
     const p = svgEl('polygon', { class: 'start-marker', 'data-token': i, fill: COLORS.marker, stroke: COLORS.nodeStroke,

@@ -12,10 +12,14 @@ export function nodeDescription(name, geometry, tokens) {
 }
 
 /**
- * The tooltip's lines for a hit: {node, active} (whether it is on the shown paths) or {edge: record, pair: the
- * shown edges between the same nodes}.
+ * The tooltip's lines for a hit: {node, active} (whether it is on the shown paths), {edge: record, pair: the
+ * shown edges between the same nodes} or {marker: a token index or 'all'} (a start marker painted on a canvas).
  */
 export function tooltipLines(hit, geometry, tokens) {
+  if (hit.marker !== undefined) {
+    return [[hit.marker === 'all' ? 'Show the paths to every token (union)'
+      : `Show the paths to token ${hit.marker} (${xmlSafe(tokens?.[hit.marker] ?? '')})`, 'gb-tt-title']];
+  }
   if (hit.node) {
     return [[nodeDescription(hit.node, geometry, tokens), 'gb-tt-title'],
       [hit.active ? 'on the shown paths' : 'not on the shown paths', 'gb-tt-sub']];

@@ -40,8 +40,7 @@ export async function update(view) {
   const cell = state.lensCell;
   if (cell && cell.layer < grid.layers && cell.token < grid.tokens.length) {
     view.grid.select(cell.layer, cell.token);
-    byId('lens-grid').querySelector(`td[data-layer="${cell.layer}"][data-token="${cell.token}"]`)
-      ?.scrollIntoView({ block: 'nearest', inline: 'center' });
+    view.grid.reveal(cell.layer, cell.token);
   }
 }
 
