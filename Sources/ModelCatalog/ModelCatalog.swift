@@ -40,7 +40,7 @@ public struct ModelCatalog: Sendable {
         for key in config.keys
         where ![
             "default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs",
-            "memory_megabytes"
+            "memory_megabytes", "auth", "server"
         ]
         .contains(key) {
             throw ModelFormatError(path: config.path, "unknown key \"\(key)\"")

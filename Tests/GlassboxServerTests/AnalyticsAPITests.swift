@@ -175,6 +175,7 @@ struct AnalyticsAPITests {
         #expect(((report["clusters"] as! [String: Any])["groups"] as! [Any]).count == 2)
         let html = try server.call("GET", "/api/reports/\(id)/html")
         #expect(html.status == 200 && html.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(html.headers["Content-Security-Policy"] == SecurityHeaders.reportPolicy, "inline styles, no script")
         let page = String(decoding: html.body, as: UTF8.self)
         #expect(page.contains("<svg") && !page.contains("<script"))
         #expect(report["redundant_heads"] is [[Int]])

@@ -11,14 +11,15 @@ struct ServerFixture {
     let api: GlassboxAPI
 
     /// Writes a configuration naming tiny-gpt2 (default), tiny-llama and tiny-gemma3 by path.
-    static func writeConfiguration(in directory: URL, limits: String = "{}") throws -> URL {
+    /// `extra`: more top-level keys (`"auth": {…}, "server": {…}`).
+    static func writeConfiguration(in directory: URL, limits: String = "{}", extra: String = "") throws -> URL {
         let models = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"].map {
             "\"\($0)\": {\"path\": \"\(Fixtures.model($0).path)\", \"license\": \"test fixture\"}"
         }.joined(separator: ", ")
         let text = """
             {"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,
              "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite", "max_megabytes": 64},
-             "limits": \(limits),
+             "limits": \(limits),\(extra.isEmpty ? "" : " " + extra + ",")
              "models": {\(models)}}
             """
         let url = directory.appendingPathComponent("glassbox.json")
@@ -26,10 +27,10 @@ struct ServerFixture {
         return url
     }
 
-    init(limits: String = "{}", directory: URL? = nil) throws {
+    init(limits: String = "{}", extra: String = "", directory: URL? = nil, environment: [String: String] = [:]) throws {
         self.directory = try directory ?? Fixtures.temporaryDirectory()
-        configurationURL = try Self.writeConfiguration(in: self.directory, limits: limits)
-        api = try Self.api(configurationURL)
+        configurationURL = try Self.writeConfiguration(in: self.directory, limits: limits, extra: extra)
+        api = try Self.api(configurationURL, environment: environment)
     }
 
     /// An API over one model named `name` at `path` (which need not exist), with its cache in `directory`.
@@ -44,8 +45,8 @@ struct ServerFixture {
         return try api(url)
     }
 
-    static func api(_ url: URL) throws -> GlassboxAPI {
-        let configuration = try ServerConfiguration(contentsOf: url, environment: [:])
+    static func api(_ url: URL, environment: [String: String] = [:]) throws -> GlassboxAPI {
+        let configuration = try ServerConfiguration(contentsOf: url, environment: environment)
         let store = try RunStore(path: configuration.databasePath, maxBytes: configuration.cacheMaxBytes)
         let service = RunService(
             configuration: configuration, registry: ModelRegistry(catalog: configuration.catalog),
@@ -53,19 +54,30 @@ struct ServerFixture {
         return GlassboxAPI(service: service, publicDirectory: nil)
     }
 
-    /// Calls the handler and waits for its response.
-    static func call(_ api: GlassboxAPI, _ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse
-    {
-        let request = try HTTPRequest(
-            method: method, target: target, version: "HTTP/1.1",
-            headers: HTTPHeaders([("Host", "test")]), body: Data((body ?? "").utf8))
+    /// Calls the handler and waits for its response: `Host: localhost`, and a POST is JSON, unless `headers` say
+    /// otherwise (a nil value removes the field).
+    static func call(
+        _ api: GlassboxAPI, _ method: String, _ target: String, body: String? = nil,
+        headers extra: [(String, String?)] = [], peer: String = "127.0.0.1"
+    ) throws -> HTTPResponse {
+        var headers = HTTPHeaders([("Host", "localhost")])
+        if method == "POST" { headers.add("Content-Type", "application/json") }
+        for (name, value) in extra {
+            if let value { headers.set(name, value) } else { headers.remove(name) }
+        }
+        var request = try HTTPRequest(
+            method: method, target: target, version: "HTTP/1.1", headers: headers, body: Data((body ?? "").utf8))
+        request.peerAddress = peer
         let box = ResponseBox()
         api.handle(request) { box.set($0) }
         return box.wait()
     }
 
-    func call(_ method: String, _ target: String, body: String? = nil) throws -> HTTPResponse {
-        try Self.call(api, method, target, body: body)
+    func call(
+        _ method: String, _ target: String, body: String? = nil, headers: [(String, String?)] = [],
+        peer: String = "127.0.0.1"
+    ) throws -> HTTPResponse {
+        try Self.call(api, method, target, body: body, headers: headers, peer: peer)
     }
 
     /// Polls a report job until it is done, failed or cancelled (at most a minute); returns that status.

@@ -129,6 +129,23 @@ struct HTTPServerTests {
         #expect(try client.isClosedByServer())
     }
 
+    @Test("default header fields go on every answer that lacks them, the server's own errors too; peer address")
+    func defaultHeaders() throws {
+        let server = try TestServer { $0.defaultHeaders = [("X-Frame-Options", "DENY"), ("X-Test", "yes")] }
+        defer { server.stop() }
+        let client = try RawClient(port: server.port)
+        try client.send(get("/hello"))
+        let hello = try client.readResponse()
+        #expect(hello.header("X-Frame-Options") == "DENY" && hello.header("X-Test") == "yes")
+        try client.send(get("/peer"))
+        let peer = try client.readResponse()
+        #expect(peer.text == "127.0.0.1")
+        #expect(peer.header("X-Frame-Options") == "SAMEORIGIN" && peer.header("X-Test") == "yes")
+        try client.send("GET /hello HTTP/1.1\r\nHost t\r\n\r\n") // a malformed header line
+        let malformed = try client.readResponse()
+        #expect(malformed.status == 400 && malformed.header("X-Test") == "yes")
+    }
+
     @Test("404 and 405 with Allow from the router; the connection stays open")
     func routing() throws {
         let server = try TestServer()

@@ -27,13 +27,13 @@ KNOWN = {200, 201, 202, 204, 301, 302, 304, 400, 404, 405, 408, 409, 411, 413, 4
          503, 505}
 
 CORPUS = [
-    b"GET {health} HTTP/1.1\r\nHost: t\r\n\r\n",
-    b"GET /api/runs/abc/graph?threshold=0.04&target=all HTTP/1.1\r\nHost: t\r\nAccept: */*\r\n\r\n",
-    b"POST /api/runs HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"prompt\": \"hi\"}\n",
-    b"PUT /api/runs HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nT: 1\r\n\r\n",
+    b"GET {health} HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    b"GET /api/runs/abc/graph?threshold=0.04&target=all HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n",
+    b"POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{\"prompt\": \"hi\"}\n",
+    b"PUT /api/runs HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nT: 1\r\n\r\n",
     b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-    b"DELETE /api/models HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
-    b"GET /index.html HTTP/1.1\r\nHost: t\r\n\r\nGET /../../etc/passwd HTTP/1.1\r\nHost: t\r\n\r\n",
+    b"DELETE /api/models HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    b"GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\nGET /../../etc/passwd HTTP/1.1\r\nHost: localhost\r\n\r\n",
 ]
 
 INTERESTING = [b"\r\n", b"\n", b"\r", b" ", b"\t", b":", b"%", b"%00", b"%2e%2e/", b"/../", b"\x00", b"chunked",
@@ -167,7 +167,7 @@ def main() -> int:
         t.join()
     elapsed = time.monotonic() - start
     outcome, detail = run_case(args.host, args.port,
-                               f"GET {args.health} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode(),
+                               f"GET {args.health} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode(),
                                args.timeout)
     healthy = outcome == "ok" and detail == [200]
     print(f"{args.n} cases in {elapsed:.1f} s; outcomes: {dict(outcomes)}")

@@ -27,7 +27,7 @@ def poll(host: str, port: int, path: str, timeout: float) -> float | None:
     start = time.perf_counter()
     try:
         with socket.create_connection((host, port), timeout=timeout) as s:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
             data = b""
             while True:
                 chunk = s.recv(65536)
@@ -94,7 +94,7 @@ def main() -> int:
     stop = threading.Event()
 
     def trickle() -> None:
-        request = f"GET {args.health} HTTP/1.1\r\nHost: t\r\nX-Padding: {'p' * 4000}\r\n\r\n".encode()
+        request = f"GET {args.health} HTTP/1.1\r\nHost: localhost\r\nX-Padding: {'p' * 4000}\r\n\r\n".encode()
         position = 0
         while not stop.is_set() and position < len(request):
             for s in trickled:

@@ -9,6 +9,8 @@ public final class GlassboxAPI: Sendable {
     public let service: RunService
     public let staticFiles: StaticFiles?
     public let router: Router<Endpoint>
+    /// Hosts, origins, tokens and per-client limits, checked before any route (`RequestGate`).
+    public let gate: RequestGate
     /// Report jobs started by `POST /api/reports`.
     public let reports = ReportJobs(prefix: "r")
     /// Attribution jobs started by `POST /api/runs/{id}/attributions/jobs`.
@@ -26,12 +28,16 @@ public final class GlassboxAPI: Sendable {
 
     public init(service: RunService, publicDirectory: URL?) {
         self.service = service
+        gate = RequestGate(configuration: service.configuration.security, boundHost: service.configuration.host)
         staticFiles = publicDirectory.flatMap {
             FileManager.default.fileExists(atPath: $0.path) ? StaticFiles(root: $0) : nil
         }
         var router = Router<Endpoint>()
         router.add("GET", "/api/health") { api, _, _, respond in respond(api.health()) }
         router.add("GET", "/api/models") { api, _, _, respond in respond(api.models()) }
+        router.add("GET", "/api/session") { api, request, _, respond in respond(api.sessionStatus(request)) }
+        router.add("POST", "/api/session") { api, request, _, respond in respond(api.signIn(request)) }
+        router.add("DELETE", "/api/session") { api, request, _, respond in respond(api.signOut(request)) }
         router.add("GET", "/api/openapi.json") { _, _, _, respond in
             respond(.json(200, OpenAPIDocument.data))
         }
@@ -99,8 +105,35 @@ public final class GlassboxAPI: Sendable {
         case computeQueue
     }
 
-    /// The request handler for `HTTPServer`.
+    /// The request handler for `HTTPServer`: the gate's checks, then the route. API answers get
+    /// `Cache-Control: no-store` (they carry run data) unless they say otherwise.
     public func handle(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let api = request.path.hasPrefix("/api/")
+        let finish: @Sendable (HTTPResponse, [(name: String, value: String)]) -> Void = { response, headers in
+            var response = response
+            for (name, value) in headers { response.headers.set(name, value) }
+            if api && !response.headers.contains("Cache-Control") { response.headers.set("Cache-Control", "no-store") }
+            respond(response)
+        }
+        switch gate.check(request, computeHeavy: Self.isComputeHeavy(request)) {
+        case .refuse(let response): finish(response, [])
+        case .pass(_, _, let headers): route(request) { finish($0, headers) }
+        }
+    }
+
+    /// Whether a request takes from its client's compute budget: every `POST` under `/api/` (runs, comparisons,
+    /// reports, attribution jobs, sign-in attempts) and the analyses that run the model again.
+    static func isComputeHeavy(_ request: HTTPRequest) -> Bool {
+        guard request.path.hasPrefix("/api/") else { return false }
+        if request.method == "POST" { return true }
+        guard request.method == "GET" || request.method == "HEAD", request.path.hasPrefix("/api/runs/") else {
+            return false
+        }
+        let last = request.path.split(separator: "/").last ?? ""
+        return ["anomalies", "ablation", "attributions"].contains(String(last))
+    }
+
+    private func route(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         switch router.match(method: request.method, path: request.path) {
         case .found(let endpoint, let parameters):
             endpoint(self, request, parameters, respond)
@@ -113,12 +146,14 @@ public final class GlassboxAPI: Sendable {
             respond(response)
         case .notFound:
             if !request.path.hasPrefix("/api/"), ["GET", "HEAD"].contains(request.method) {
-                // Run permalinks are the UI's page; everything else is a static file.
+                // Run permalinks are the UI's page, /login its sign-in page; everything else is a static file.
+                let target = request.path.hasPrefix("/runs/") ? "/" : request.path == "/login" ? "/login.html" : nil
                 let page =
-                    request.path.hasPrefix("/runs/")
-                    ? (try? HTTPRequest(
-                        method: request.method, target: "/",
-                        version: request.version, headers: request.headers, body: Data())) : request
+                    target.map {
+                        try? HTTPRequest(
+                            method: request.method, target: $0, version: request.version, headers: request.headers,
+                            body: Data())
+                    } ?? request
                 if let page, let response = staticFiles?.response(for: page) { return respond(response) }
             }
             respond(.error(404, code: "not_found", message: "no such resource: \(request.path)"))
@@ -148,6 +183,19 @@ public final class GlassboxAPI: Sendable {
             let analyses = service.analyses.load
             o.field("analyses_in_progress", analyses.running)
             o.field("analyses_waiting", analyses.waiting)
+            let refused = gate.counts
+            o.field("security") { w in
+                w.object { s in
+                    s.field("tokens_required", gate.configuration.requiresToken)
+                    s.field("sessions", gate.sessions.count())
+                    s.field("refused_misdirected", refused.misdirected)
+                    s.field("refused_forbidden", refused.forbidden)
+                    s.field("refused_unauthorized", refused.unauthorized)
+                    s.field("refused_rate_limited", refused.rateLimited)
+                    s.field("client_compute_per_minute", gate.configuration.clientComputePerMinute)
+                    s.field("client_compute_burst", gate.configuration.clientComputeBurst)
+                }
+            }
         }
         return .json(200, w.data)
     }

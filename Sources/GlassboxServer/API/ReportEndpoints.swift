@@ -68,6 +68,7 @@ extension GlassboxAPI {
             var response = HTTPResponse(status: 200, body: Data(page.utf8))
             response.headers.set("Content-Type", "text/html; charset=utf-8")
             response.headers.set("Content-Disposition", "inline; filename=\"glassbox-report-\(id).html\"")
+            response.headers.set("Content-Security-Policy", SecurityHeaders.reportPolicy)
             return response
         } catch {
             return Self.response(ServiceError(error))

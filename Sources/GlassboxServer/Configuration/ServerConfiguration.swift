@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     /// 2048-token trace of a 1.5B model is several gigabytes. Default: a quarter of the machine's memory.
     public var memoryMegabytes = Int(ProcessInfo.processInfo.physicalMemory >> 22)
     public var limits = Limits()
+    /// Access tokens, allowed hosts and origins, per-client limits.
+    public var security = SecurityConfiguration()
     /// Where the UI's static files are.
     public var publicDirectory: String
     public let catalog: ModelCatalog
@@ -45,11 +47,12 @@ public struct ServerConfiguration: Sendable {
 
     static let topLevelKeys = [
         "default_model", "cache", "models", "host", "port", "limits", "threads", "public",
-        "memory_runs", "memory_megabytes"
+        "memory_runs", "memory_megabytes", "auth", "server"
     ]
 
     /// Parses `url`, then applies the environment overrides (`GLASSBOX_HOST`, `GLASSBOX_PORT`, `GLASSBOX_THREADS`,
-    /// `GLASSBOX_CACHE_DIR` for the models and the database, `GLASSBOX_DATABASE`, `GLASSBOX_PUBLIC_DIR`).
+    /// `GLASSBOX_CACHE_DIR` for the models and the database, `GLASSBOX_DATABASE`, `GLASSBOX_PUBLIC_DIR`, and those
+    /// of `SecurityConfiguration`).
     public init(contentsOf url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let config = try JSONConfig(contentsOf: url)
         let base = url.deletingLastPathComponent().deletingLastPathComponent()
@@ -86,7 +89,8 @@ public struct ServerConfiguration: Sendable {
             let known = [
                 "max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
                 "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
-                "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts"
+                "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts", "client_compute_per_minute",
+                "client_compute_burst"
             ]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
@@ -118,6 +122,10 @@ public struct ServerConfiguration: Sendable {
             }
             self.limits.requestTimeoutSeconds = timeout
         }
+
+        security = try SecurityConfiguration(
+            config: config, limits: try config.object("limits"), url: url, environment: environment,
+            resolve: resolve)
 
         // Environment overrides (Docker).
         if let value = environment["GLASSBOX_HOST"], !value.isEmpty { host = value }

@@ -14,6 +14,8 @@ public struct HTTPRequest: Sendable {
     public let version: String
     public let headers: HTTPHeaders
     public let body: Data
+    /// The client's numeric IP address as the socket saw it (a proxy's, behind one); "" when not from a socket.
+    public var peerAddress = ""
 
     /// Builds a request and parses its target into `path` and `query`.
     ///

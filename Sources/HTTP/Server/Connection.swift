@@ -22,6 +22,8 @@ struct ConnectionContext: Sendable {
 final class Connection: @unchecked Sendable {
     let queue: DispatchQueue
     private let fd: Int32
+    /// The client's numeric address, given to each request (`HTTPRequest.peerAddress`).
+    private let peer: String
     private let context: ConnectionContext
     private var machine: ConnectionStateMachine
     private var output = SendQueue()
@@ -37,8 +39,9 @@ final class Connection: @unchecked Sendable {
 
     private static let readBufferSize = 65_536
 
-    init(fd: Int32, queue: DispatchQueue, context: ConnectionContext) {
+    init(fd: Int32, peer: String, queue: DispatchQueue, context: ConnectionContext) {
         self.fd = fd
+        self.peer = peer
         self.queue = queue
         self.context = context
         machine = ConnectionStateMachine(configuration: context.configuration)
@@ -117,7 +120,10 @@ final class Connection: @unchecked Sendable {
             for action in machine.handle(event) {
                 switch action {
                 case .deliver(let id, let request): deliver(id, request)
-                case .send(let response): output.append(response, accessLog: context.configuration.accessLog)
+                case .send(let response):
+                    output.append(
+                        response, accessLog: context.configuration.accessLog,
+                        defaults: context.configuration.defaultHeaders)
                 case .sendContinue: output.appendContinue()
                 case .flush: next = output.write(to: fd)
                 case .pauseReading: setReading(false)
@@ -133,7 +139,10 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ id: ConnectionStateMachine.RequestID, _ request: HTTPRequest) {
+    private func deliver(_ id: ConnectionStateMachine.RequestID, _ parsed: HTTPRequest) {
+        var withPeer = parsed
+        withPeer.peerAddress = peer
+        let request = withPeer
         let respond: @Sendable (HTTPResponse) -> Void = { [self] response in
             queue.async { self.handle(.responseReady(id, response)) }
         }

@@ -113,7 +113,7 @@ public final class HTTPServer: Sendable {
         guard listener >= 0 else { return }
         let context = connectionContext()
         while true {
-            guard let fd = Socket.accept(listener) else {
+            guard let (fd, peer) = Socket.accept(listener) else {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO:
                     continue
@@ -130,7 +130,7 @@ public final class HTTPServer: Sendable {
                 let ioQueue = ioQueues[state.accepted % ioQueues.count]
                 state.accepted += 1
                 let connection = Connection(
-                    fd: fd,
+                    fd: fd, peer: peer,
                     queue: DispatchQueue(
                         label: "glassbox.http.connection",
                         target: ioQueue),
@@ -141,13 +141,13 @@ public final class HTTPServer: Sendable {
             if let connection {
                 connection.start()
             } else {
-                Self.reject(fd)
+                Self.reject(fd, defaults: configuration.defaultHeaders)
             }
         }
     }
 
     /// Answers a connection over `maxConnections` with 503 and closes it, without waiting for its request.
-    private static func reject(_ fd: Int32) {
+    private static func reject(_ fd: Int32, defaults: [(name: String, value: String)]) {
         var response = HTTPResponse.error(
             503, code: HTTPStatus.errorCode(503),
             message: "too many open connections, try again shortly")
@@ -155,7 +155,7 @@ public final class HTTPServer: Sendable {
         var bytes = Data(
             ResponseHead.serialize(
                 response, headRequest: false, requestVersion: "HTTP/1.1", close: true,
-                date: HTTPDate.now()
+                date: HTTPDate.now(), defaults: defaults
             ).utf8)
         bytes.append(response.body)
         _ = bytes.withUnsafeBytes { Socket.send(fd, $0) }

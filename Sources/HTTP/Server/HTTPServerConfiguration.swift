@@ -26,6 +26,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Called with one line per response: `method target status bodyBytes milliseconds` (`-` for an unparsed
     /// method or target). Runs on a connection's queue: keep it quick.
     public var accessLog: (@Sendable (String) -> Void)? = nil
+    /// Header fields sent on every response that does not set them itself, the server's own error answers (400,
+    /// 408, 413, 503, …) included: security headers, for one.
+    public var defaultHeaders: [(name: String, value: String)] = []
 
     public init() {}
 }

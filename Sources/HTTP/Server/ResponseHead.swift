@@ -4,11 +4,11 @@ import Glibc
 /// Writes the status line and header block of a response.
 enum ResponseHead {
     /// The head for `response` answering a request (HEAD or not), with `Content-Length`, `Date`, `Server` and
-    /// `Connection` set by the server. Header fields with CR, LF or NUL in the name or value are dropped, so a
-    /// handler can't split the response.
+    /// `Connection` set by the server, and each of `defaults` the response does not set itself. Header fields with
+    /// CR, LF or NUL in the name or value are dropped, so a handler can't split the response.
     static func serialize(
         _ response: HTTPResponse, headRequest: Bool, requestVersion: String, close: Bool,
-        date: String
+        date: String, defaults: [(name: String, value: String)] = []
     ) -> String {
         var text = "HTTP/1.1 \(response.status) \(HTTPStatus.reasonPhrase(response.status))\r\n"
         let managed = ["content-length", "connection", "transfer-encoding", "date", "server"]
@@ -19,6 +19,9 @@ enum ResponseHead {
             if lower == "date" { hasDate = true }
             if lower == "server" { hasServer = true }
             if managed.contains(lower) && lower != "date" && lower != "server" { continue }
+            text += "\(name): \(value)\r\n"
+        }
+        for (name, value) in defaults where !response.headers.contains(name) && isSafe(name) && isSafe(value) {
             text += "\(name): \(value)\r\n"
         }
         if !HTTPStatus.forbidsBody(response.status) {

@@ -16,12 +16,12 @@ struct SendQueue {
     /// and writes its access-log line.
     mutating func append(
         _ outgoing: ConnectionStateMachine.OutgoingResponse,
-        accessLog: (@Sendable (String) -> Void)?
+        accessLog: (@Sendable (String) -> Void)?, defaults: [(name: String, value: String)] = []
     ) {
         let response = outgoing.response
         let head = ResponseHead.serialize(
             response, headRequest: outgoing.isHead, requestVersion: outgoing.version,
-            close: outgoing.close, date: HTTPDate.now())
+            close: outgoing.close, date: HTTPDate.now(), defaults: defaults)
         let sendsBody = !outgoing.isHead && !HTTPStatus.forbidsBody(response.status)
         var data = Data(head.utf8)
         if sendsBody && !response.body.isEmpty {

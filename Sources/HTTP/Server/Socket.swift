@@ -78,14 +78,42 @@ enum Socket {
         }
     }
 
-    /// A new connection from the listening socket, non-blocking; nil with `errno` set when there is none.
-    static func accept(_ listener: Int32) -> Int32? {
+    /// A new connection from the listening socket, non-blocking, with the peer's numeric address (`127.0.0.1`,
+    /// `::1`); nil with `errno` set when there is none.
+    static func accept(_ listener: Int32) -> (fd: Int32, peer: String)? {
         // accept4 is not visible through the Glibc module, so the flags are set afterwards.
-        let fd = Glibc.accept(listener, nil, nil)
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(listener, $0, &length) }
+        }
         guard fd >= 0 else { return nil }
         setNonBlocking(fd)
         _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
-        return fd
+        return (fd, numericAddress(&storage))
+    }
+
+    /// The numeric host of a socket address (IPv4-mapped IPv6 addresses as IPv4); "" for other families.
+    static func numericAddress(_ storage: inout sockaddr_storage) -> String {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let family = Int32(storage.ss_family)
+        let written: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { pointer in
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    var bytes = address.pointee.sin6_addr
+                    return inet_ntop(AF_INET6, &bytes, &text, socklen_t(text.count))
+                }
+            } else if family == AF_INET {
+                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    var bytes = address.pointee.sin_addr
+                    return inet_ntop(AF_INET, &bytes, &text, socklen_t(text.count))
+                }
+            }
+            return nil
+        }
+        guard written != nil else { return "" }
+        let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return address.hasPrefix("::ffff:") && address.contains(".") ? String(address.dropFirst(7)) : address
     }
 
     /// Sends without raising SIGPIPE; the result of `send`.
