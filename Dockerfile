@@ -1,6 +1,10 @@
 # Glassbox in a container: the same steps as scripts/serve (scripts/build-release), then a slim runtime image.
 #   docker build -t glassbox .
-#   docker run -p 8080:8080 -v glassbox-data:/data glassbox
+#   docker run -p 8080:8080 -v glassbox-data:/data -e GLASSBOX_TOKEN=gb_... glassbox
+# The image listens on 0.0.0.0, so it needs access tokens: GLASSBOX_TOKEN (one token, from `glassbox token new`),
+# or GLASSBOX_TOKENS_FILE naming a mounted file of sha256 lines (-v ./tokens:/run/secrets/glassbox-tokens:ro -e
+# GLASSBOX_TOKENS_FILE=/run/secrets/glassbox-tokens). Without either it refuses to start and says so. It answers
+# localhost and 127.0.0.1; a public name goes in GLASSBOX_ALLOWED_HOSTS (README, "Expose it safely").
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
 COPY . .

@@ -49,7 +49,7 @@ struct ServeCommand: ParsableCommand {
             var settings = try ServerConfiguration(contentsOf: URL(fileURLWithPath: path))
             if let host { settings.host = host }
             if let port { settings.port = port }
-            if !settings.security.requiresToken && !Self.isLoopback(settings.host) && !insecureNoAuth {
+            if !settings.security.requiresToken && !SecurityConfiguration.isLoopback(settings.host) && !insecureNoAuth {
                 throw ValidationError(
                     "refusing to listen on \(settings.host) without access tokens: anyone who reaches the port could run "
                         + "jobs and read every run. Make a token with `glassbox token new` and give it as GLASSBOX_TOKEN "
@@ -93,13 +93,5 @@ struct ServeCommand: ParsableCommand {
             service.flush()
             store.close()
         }
-    }
-}
-
-extension ServeCommand {
-    /// Whether `host` is a loopback address or name (only this machine can connect).
-    static func isLoopback(_ host: String) -> Bool {
-        let name = host.lowercased()
-        return name == "localhost" || name == "::1" || name == "[::1]" || name.hasPrefix("127.")
     }
 }

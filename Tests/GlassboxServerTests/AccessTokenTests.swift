@@ -104,7 +104,12 @@ struct AccessTokenTests {
             message { try load(", \"server\": {\"allowed_origins\": [\"https://a.example/path\"]}") }.contains(
                 "not an origin"))
         #expect(message { try load(", \"limits\": {\"client_compute_burst\": 0}") }.contains("client_compute_burst"))
-        let limits = try load(", \"limits\": {\"client_compute_per_minute\": 0}").security
-        #expect(limits.clientComputePerMinute == 0 && limits.clientComputeBurst == 30)
+        let off = try load(", \"limits\": {\"client_compute_per_minute\": 0}").security
+        #expect(off.computePerMinute(listeningOn: "0.0.0.0") == 0 && off.clientComputeBurst == 30)
+        // Not configured: no limit for one user on loopback; 60 a minute once others can connect or need tokens.
+        let unset = try load("").security
+        #expect(unset.computePerMinute(listeningOn: "127.0.0.1") == 0)
+        #expect(unset.computePerMinute(listeningOn: "0.0.0.0") == 60)
+        #expect(c.security.computePerMinute(listeningOn: "127.0.0.1") == 60)
     }
 }

@@ -12,10 +12,12 @@ Steps (each prints one summary line; any failure makes the exit status 1):
  3. http_fuzz.py: mutated and random requests; every answer well-formed, the server alive afterwards.
  4. http_slowclients.py: 900 idle and 100 byte-by-byte clients while /api/health is polled.
  5. Graceful stop (SIGTERM → exit status 0).
- 6. browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
- 7. load_test.py: 32 concurrent clients, results identical to serial runs.
- 8. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
-The step scripts (3, 4, 6–8) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
+ 6. security_tests.py: access tokens (and their timing over 1000 tries), origins, hosts, content types, per-client
+    limits, security headers, the refusal to listen beyond loopback without tokens.
+ 7. browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
+ 8. load_test.py: 32 concurrent clients, results identical to serial runs.
+ 9. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
+The step scripts (3, 4, 6–9) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
 Loopback only; every step is bounded and stops by itself.
 """
 
@@ -125,6 +127,8 @@ def main() -> int:
         failures.append("graceful stop")
         print(open(os.path.join(work, "server.log"), encoding="utf-8", errors="replace").read()[-3000:])
 
+    step("security", live_script("security_tests.py", binary, "--tries", "200" if args.quick else "1000",
+                                 "--workdir", work), failures)
     step("browser", live_script("browser_tests.py", "--binary", binary), failures)
     clients = "8" if args.quick else "32"
     step("load", live_script("load_test.py", binary, "--clients", clients, "--workdir", work), failures)

@@ -192,7 +192,7 @@ public final class GlassboxAPI: Sendable {
                     s.field("refused_forbidden", refused.forbidden)
                     s.field("refused_unauthorized", refused.unauthorized)
                     s.field("refused_rate_limited", refused.rateLimited)
-                    s.field("client_compute_per_minute", gate.configuration.clientComputePerMinute)
+                    s.field("client_compute_per_minute", gate.computePerMinute)
                     s.field("client_compute_burst", gate.configuration.clientComputeBurst)
                 }
             }

@@ -20,14 +20,27 @@ public struct SecurityConfiguration: Sendable, Equatable {
     /// Peers (reverse proxies) whose `X-Forwarded-For` names the client for the per-client limit.
     public var trustedProxies: [String] = []
     /// Compute-heavy requests (runs, comparisons, reports, attributions, ablation, anomalies) one client may make
-    /// a minute on average, and at once after a pause; 0: no limit.
-    public var clientComputePerMinute = 60
+    /// a minute on average, and at once after a pause; 0: no limit. Not configured (nil): no limit for a server on
+    /// loopback without tokens (one user, this machine), `defaultPerMinute` otherwise.
+    public var clientComputePerMinute: Int? = nil
     public var clientComputeBurst = 30
+    public static let defaultPerMinute = 60
 
     public init() {}
 
     /// Whether requests must carry a token.
     public var requiresToken: Bool { !tokens.isEmpty }
+
+    /// The per-client limit a server listening on `host` applies (see `clientComputePerMinute`).
+    public func computePerMinute(listeningOn host: String) -> Int {
+        clientComputePerMinute ?? (!requiresToken && Self.isLoopback(host) ? 0 : Self.defaultPerMinute)
+    }
+
+    /// Whether `host` is a loopback address or name (only this machine can connect).
+    public static func isLoopback(_ host: String) -> Bool {
+        let name = host.lowercased()
+        return name == "localhost" || name == "::1" || name == "[::1]" || name.hasPrefix("127.")
+    }
 
     static let authKeys = ["tokens", "tokens_file", "session_hours"]
     static let serverKeys = ["allowed_hosts", "allowed_origins", "trusted_proxies"]
@@ -76,9 +89,9 @@ public struct SecurityConfiguration: Sendable, Equatable {
             trustedProxies = try server.strings("trusted_proxies") ?? []
         }
         if let limits {
-            clientComputePerMinute = try limits.int("client_compute_per_minute", default: clientComputePerMinute)!
+            clientComputePerMinute = try limits.int("client_compute_per_minute", default: nil)
             clientComputeBurst = try limits.int("client_compute_burst", default: clientComputeBurst)!
-            guard clientComputePerMinute >= 0 else {
+            guard (clientComputePerMinute ?? 0) >= 0 else {
                 throw fail("limits.client_compute_per_minute", "must be 0 (no limit) or more")
             }
             guard clientComputeBurst >= 1 else { throw fail("limits.client_compute_burst", "must be at least 1") }

@@ -18,6 +18,8 @@ public final class RequestGate: Sendable {
     public let configuration: SecurityConfiguration
     public let sessions: SessionStore
     public let limiter: ClientRateLimiter
+    /// The per-client limit in force (`SecurityConfiguration.computePerMinute`).
+    public let computePerMinute: Int
     private let tokens: TokenCheck
     private let hosts: Set<String>
     private let counters = Mutex(Counters())
@@ -45,8 +47,8 @@ public final class RequestGate: Sendable {
     public init(configuration: SecurityConfiguration, boundHost: String) {
         self.configuration = configuration
         sessions = SessionStore(lifetime: TimeInterval(configuration.sessionSeconds))
-        limiter = ClientRateLimiter(
-            perMinute: configuration.clientComputePerMinute, burst: configuration.clientComputeBurst)
+        computePerMinute = configuration.computePerMinute(listeningOn: boundHost)
+        limiter = ClientRateLimiter(perMinute: computePerMinute, burst: configuration.clientComputeBurst)
         tokens = TokenCheck(configuration.tokens)
         if let configured = configuration.allowedHosts {
             hosts = Set(configured)
@@ -110,7 +112,7 @@ public final class RequestGate: Sendable {
             var response = HTTPResponse.error(
                 429, code: "rate_limited",
                 message: "too many compute requests from this client (limits.client_compute_per_minute: "
-                    + "\(configuration.clientComputePerMinute) a minute, bursts of \(configuration.clientComputeBurst))"
+                    + "\(computePerMinute) a minute, bursts of \(configuration.clientComputeBurst))"
                     + ": try again in \(wait) s")
             response.headers.set("Retry-After", String(wait))
             for (name, value) in cors { response.headers.set(name, value) }
