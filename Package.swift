@@ -85,6 +85,6 @@ let package = Package(
                 "TestSupport"
             ],
             swiftSettings: strict),
-        .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport"], swiftSettings: strict)
+        .testTarget(name: "GlassboxCLITests", dependencies: ["TestSupport", "Hashing"], swiftSettings: strict)
     ]
 )

