@@ -1,8 +1,10 @@
 // The Glassbox front end's entry and router: the run page for / and /runs/{id} (pages/run/), the Compare page for
 // /?page=compare and the Reports page for /?page=reports (pages/compare/, pages/reports/, loaded when asked for);
-// the header link of the page shown is marked, and its Run link returns to the last run of this tab.
+// the header link of the page shown is marked, and its Run link returns to the last run of this tab. A server that
+// asks for a token this browser has not given sends the page to /login first (pages/session-header.js).
 import { byId } from './core/dom.js';
 import { setStatus } from './pages/page-status.js';
+import { checkSession } from './pages/session-header.js';
 import { LAST_RUN, mountRunPage } from './pages/run/run-page.js';
 
 const PAGES = {
@@ -36,11 +38,16 @@ async function openPage(name) {
   }
 }
 
-const pageName = new URLSearchParams(location.search).get('page');
-if (location.pathname === '/' && Object.hasOwn(PAGES, pageName)) {
-  markNav(pageName);
-  openPage(pageName);
-} else {
-  markNav('run');
-  mountRunPage();
+async function start() {
+  if (await checkSession()) return; // gone to the login page
+  const pageName = new URLSearchParams(location.search).get('page');
+  if (location.pathname === '/' && Object.hasOwn(PAGES, pageName)) {
+    markNav(pageName);
+    openPage(pageName);
+  } else {
+    markNav('run');
+    mountRunPage();
+  }
 }
+
+start();

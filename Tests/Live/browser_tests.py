@@ -11,11 +11,15 @@ with Tests/Live/requirements-browser.txt (Playwright from PyPI). Playwright laun
 
 Server under test: `glassbox serve --port 0` (server_process.py, next to this file) with a configuration written to a
 temporary directory that names the fixture models by absolute path (tiny-gpt2 (default), tiny-llama, tiny-gemma3
-from Tests/Fixtures/models), its database in that directory, GLASSBOX_PUBLIC_DIR = the repository's Public/.
+from Tests/Fixtures/models), its database in that directory, GLASSBOX_PUBLIC_DIR = the repository's Public/, one
+access token made for the run (secrets.token_hex; its sha256: digest in "auth": {"tokens"}) and the per-client compute
+limit set high. The browser signs in through the login page; the tests' own API client sends Authorization: Bearer.
 
 Steps (the page contract is the "Page", graph.js and heatmap.js sections of the UI contract; every number the page
-shows is checked against the API): load /; run a prompt with a chosen model; node and edge counts of the graph for
-the default start token (last token) against GET /graph; click an attention edge → heads list against
+shows is checked against the API): / goes to /login?next=%2F; a wrong token shows the server's refusal and stays; the
+right token signs in (HttpOnly, SameSite=Strict cookie) and lands on the run page with Sign out; the security headers
+(CSP and the rest) on the page, a script and an API answer; load /; run a prompt with a chosen model; node and edge
+counts of the graph for the default start token (last token) against GET /graph; click an attention edge → heads list against
 GET /contributions?layer&target&source&threshold&renormalize; click a residual node → lens table against GET /lens;
 click an FFN node → neurons list against GET /neurons; move the threshold slider → edge count of the API for the new
 threshold; attention view (heatmap and thumbnails drawn); lens view (layers × tokens cells against GET /lens-grid);
@@ -40,14 +44,19 @@ after a reload); the Reports page (/?page=reports): a 3-prompt tiny-gpt2 report 
 bar, pass total), recommendations, prompts and layer-flow tables and redundant heads against GET /api/reports/{id},
 the standalone HTML in a new tab (no <script, an <svg) and both downloads, a reload, a tiny-gemma3 report whose
 recommendations' evidence tables match, a long report cancelled while running, an empty prompt set (the 400);
+a session ended on the server while a run page is open: Run → 401 → /login?next=<that page>, and signing in again
+returns there; Sign out → /login, the cookie gone, an API fetch from the page 401;
 no console error or page error at any point (Chromium's "Failed to load resource" line for the 400s those steps
-provoke on purpose is accepted for that path and status only). One line per step (ok / FAILED / skipped), then a summary; exit status 1
-on any failure. A screenshot of each state goes to artifacts/browser/ (git-ignored), with the server log and the
+provoke on purpose is accepted for that path and status only); no content security policy violation on any page (a
+securitypolicyviolation listener from an init script, itself checked on a spare page). One line per step (ok /
+FAILED / skipped), then a summary; exit status 1 on any failure. A screenshot of each state goes to artifacts/browser/ (git-ignored), with the server log and the
 exported SVG. Bounded by --timeout (the whole test phase); the server is stopped at the end.
 
 Layout: this file does the setup, starts the server and the browser, runs the steps of every page and prints the
 summary. The steps live in browser/, one module per page over a shared harness:
   browser/harness.py        Session (listeners, `step`, page helpers), the API client, require/Check and the like
+  browser/login_page.py     sign in (first), a session that ends, sign out (last)
+  browser/security.py       the security headers, and the CSP violation listener and its step
   browser/run_page.py       load, run a prompt, graph view and panel, attention and lens views, permalinks, export
   browser/run_analytics.py  the run page's metrics, rollout, layer-flow, anomalies and ablation views
   browser/run_attributions.py  the run page's Attributions tab
@@ -60,9 +69,11 @@ run_steps registers it by name, with the steps it needs, in the order the steps 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -70,7 +81,7 @@ import tempfile
 import threading
 import time
 
-from browser import compare_page, reports_page, run_analytics, run_attributions, run_page
+from browser import compare_page, login_page, reports_page, run_analytics, run_attributions, run_page, security
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
@@ -165,19 +176,26 @@ def ensure_venv() -> str:
 # The tests (inside the venv)
 
 
-class BrowserSession(run_analytics.RunAnalytics, run_attributions.RunAttributions, compare_page.ComparePage,
-                     reports_page.ReportsPage):
+class BrowserSession(login_page.LoginPage, security.SecurityChecks, run_analytics.RunAnalytics,
+                     run_attributions.RunAttributions, compare_page.ComparePage, reports_page.ReportsPage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 
-def write_config(directory: str) -> str:
+def write_config(directory: str, token: str) -> str:
+    """The server's configuration: the fixture models, and `token` as its one access token (its SHA-256 digest)."""
+    digest = "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
     models = ", ".join(
         f'"{name}": {{"path": {json.dumps(os.path.join(REPO, "Tests", "Fixtures", "models", name))}, '
         f'"license": "test fixture"}}' for name in MODELS)
     text = (f'{{"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,\n'
             f' "cache": {{"path": {json.dumps(os.path.join(directory, "models"))}, '
             f'"database": {json.dumps(os.path.join(directory, "runs.sqlite"))}, "max_megabytes": 64}},\n'
-            f' "limits": {{}},\n "models": {{{models}}}}}\n')
+            # The per-client compute limit (default 60 a minute, bursts of 30) would refuse the suite with 429s: it
+            # makes hundreds of compute requests (runs, attributions, ablations, comparisons, reports) in minutes,
+            # all from one client (its token), so the limit is set far above what it sends.
+            f' "limits": {{"client_compute_per_minute": 100000, "client_compute_burst": 100000}},\n'
+            f' "auth": {{"tokens": [{json.dumps(digest)}]}},\n'
+            f' "models": {{{models}}}}}\n')
     path = os.path.join(directory, "glassbox.json")
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)
@@ -224,7 +242,8 @@ def run_tests(args) -> int:
     watchdog.daemon = True
     watchdog.start()
     try:
-        config = write_config(work)
+        token = secrets.token_hex(24)  # a new access token each run: the browser signs in with it, Api sends it
+        config = write_config(work, token)
         server = Server(binary, os.path.join(work, "runs.sqlite"), config=config,
                         extra_env={"GLASSBOX_PUBLIC_DIR": os.path.join(REPO, "Public")}, log_path=log_path)
         print(f"browser tests: server {server.url}, chromium {args.chromium}, work directory {work}", flush=True)
@@ -233,10 +252,14 @@ def run_tests(args) -> int:
             context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
             context.set_default_timeout(30000)
             page = context.new_page()
-            session = BrowserSession(page, Api(server), server.url)
+            session = BrowserSession(page, Api(server, token), server.url)
+            login_page.run_sign_in_steps(session)
+            security.run_header_steps(session)
             for module in PAGES:
                 module.run_steps(session)
+            login_page.run_sign_out_steps(session)
             session.step("no console or page errors", session.no_errors, needs=("load /",))
+            security.run_policy_steps(session)
             browser.close()
     except Exception as error:  # noqa: BLE001 — server or browser did not start
         print(f"browser tests: FAILED before the steps finished: {type(error).__name__}: {error}", flush=True)

@@ -41,13 +41,15 @@ class Server:
         self.process.kill()
         raise RuntimeError(f"the server did not start (last output: {line!r}); see {log_path}")
 
-    def request(self, method: str, path: str, body=None, timeout: float = 300):
-        """(status, headers, body bytes) of one request on a fresh connection."""
+    def request(self, method: str, path: str, body=None, timeout: float = 300, headers: dict | None = None):
+        """(status, headers, body bytes) of one request on a fresh connection. `headers`: more request headers (an
+        `Authorization: Bearer <token>` for a server with access tokens; they override the JSON Content-Type)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             payload = json.dumps(body).encode() if body is not None else None
-            headers = {"Content-Type": "application/json"} if payload is not None else {}
-            connection.request(method, path, body=payload, headers=headers)
+            sent = {"Content-Type": "application/json"} if payload is not None else {}
+            sent.update(headers or {})
+            connection.request(method, path, body=payload, headers=sent)
             response = connection.getresponse()
             return response.status, dict(response.getheaders()), response.read()
         finally:

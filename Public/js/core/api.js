@@ -1,4 +1,8 @@
-// The JSON API, with errors turned into readable messages (the server's {"error": {code, message, details}}).
+// The JSON API, with errors turned into readable messages (the server's {"error": {code, message, details}}); a 401
+// (the server asks for an access token: none, or the session ended) sends the page to the login page.
+import { redirectToLogin } from './login-redirect.js';
+
+const SESSION_PATH = '/api/session'; // the login's own endpoint: its 401 is a wrong token, shown on the login page
 
 export class APIError extends Error {
   constructor(status, code, message, details, retryAfter) {
@@ -6,12 +10,13 @@ export class APIError extends Error {
     this.status = status;
     this.code = code;
     this.details = details;
-    this.retryAfter = retryAfter ?? null; // seconds, from a 503's Retry-After
+    this.retryAfter = retryAfter ?? null; // seconds, from a 503's or 429's Retry-After
   }
 }
 
-async function check(response) {
+async function check(response, path) {
   if (response.ok) return response;
+  if (response.status === 401 && !path.startsWith(SESSION_PATH)) redirectToLogin();
   let code = `http_${response.status}`;
   let message = `${response.status} ${response.statusText}`;
   let details;
@@ -35,7 +40,7 @@ async function request(path, options = {}) {
   } catch (error) {
     throw new APIError(0, 'network', `cannot reach the server (${error.message})`);
   }
-  return check(response);
+  return check(response, path);
 }
 
 export async function getJSON(path, params) {
@@ -64,7 +69,11 @@ export async function postJSON(path, body) {
 /// POST with the parameters in the query and no body (a job over a GET's query).
 export async function postQuery(path, params) {
   const query = params ? '?' + new URLSearchParams(params).toString() : '';
-  return (await request(path + query, { method: 'POST', body: '' })).json();
+  return (await request(path + query, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, // the server takes only JSON POSTs (415 otherwise)
+    body: '',
+  })).json();
 }
 
 export async function deleteJSON(path) {
@@ -81,6 +90,10 @@ export const api = {
     return modelsPromise;
   },
   health: () => getJSON('/api/health'),
+  // the login (pages/login/, the header's Sign out): {tokens_required, signed_in}; the session cookie is HttpOnly
+  session: () => getJSON(SESSION_PATH),
+  signIn: (token) => postJSON(SESSION_PATH, { token }),
+  signOut: () => deleteJSON(SESSION_PATH),
   createRun: (model, prompt) => postJSON('/api/runs', { model, prompt, options: { top_k: 10 } }),
   run: (id) => getJSON(`/api/runs/${id}`),
   graph: (id, threshold, renormalize) =>

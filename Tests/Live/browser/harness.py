@@ -40,25 +40,37 @@ def short(value, limit: int = 400) -> str:
 
 
 class Api:
-    def __init__(self, server):
-        self.server = server
+    """The API as the tests read it, with the run's access token (`Authorization: Bearer`; the browser signs in
+    through the login page instead)."""
+
+    def __init__(self, server, token: str | None = None):
+        self.server, self.token = server, token
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def raw(self, method: str, path: str, body=None, timeout: float = 120, headers: dict | None = None):
+        """(status, headers, body bytes) with the token; a POST is always JSON (the server takes no other kind)."""
+        sent = dict(self.headers)
+        if method == "POST":
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        return self.server.request(method, path, body=body, timeout=timeout, headers=sent)
 
     def get(self, path: str):
-        status, _, body = self.server.request("GET", path, timeout=120)
+        status, _, body = self.raw("GET", path)
         if status != 200:
             raise Check(f"GET {path} → {status}: {short(body.decode('utf-8', 'replace'))}")
         return json.loads(body)
 
     def post(self, path: str, body, expect: int = 200):
         """POST a JSON body; the JSON answer, which must come with the status `expect`."""
-        status, _, answer = self.server.request("POST", path, body=body, timeout=120)
+        status, _, answer = self.raw("POST", path, body=body)
         if status != expect:
             raise Check(f"POST {path} {short(body, 200)} → {status}, expected {expect}: "
                         f"{short(answer.decode('utf-8', 'replace'))}")
         return json.loads(answer)
 
     def delete(self, path: str):
-        status, _, answer = self.server.request("DELETE", path, timeout=120)
+        status, _, answer = self.raw("DELETE", path)
         if status != 200:
             raise Check(f"DELETE {path} → {status}: {short(answer.decode('utf-8', 'replace'))}")
         return json.loads(answer)

@@ -116,7 +116,7 @@ class ReportsPage(Session):
         svg, scripts = tab.locator("svg").count(), tab.locator("script").count()
         title = tab.title()
         tab.close()
-        status, headers, raw = self.api.server.request("GET", href)
+        status, headers, raw = self.api.raw("GET", href)
         text = raw.decode("utf-8", "replace")
         require(status == 200 and "text/html" in headers.get("Content-Type", ""), f"GET {href} → {status} {headers}")
         require("<script" not in text.lower() and "<svg" in text and svg > 0 and scripts == 0,

@@ -279,7 +279,7 @@ class RunAttributions(RunPage):
 
     def attributions_baseline(self):
         query = self.attr_query("ig", baseline="pad")
-        status, _, body = self.api.server.request("GET", f"/api/runs/{self.run_id}/attributions?{query}", timeout=120)
+        status, _, body = self.api.raw("GET", f"/api/runs/{self.run_id}/attributions?{query}")
         listener = self.expect_while(r"/attributions\?.*baseline=pad", 400)
         try:
             self.page.select_option("#attr-baseline", "pad")
@@ -314,8 +314,8 @@ class RunAttributions(RunPage):
     def attributions_steps(self):
         """More steps than a plain GET takes (the warning's button when the gap is large): a job (the plain GET while
         the server has no job routes), then the job panel's progress and cancel against mocked routes."""
-        status, _, _ = self.api.server.request("POST", f"/api/runs/{self.run_id}/attributions/jobs?"
-                                               f"{self.attr_query('ig', steps=128)}", timeout=120)
+        status, _, _ = self.api.raw("POST", f"/api/runs/{self.run_id}/attributions/jobs?"
+                                    f"{self.attr_query('ig', steps=128)}")
         jobs = status in (200, 202)
         listener = None if jobs else self.expect_while(r"/attributions/jobs\?", 404)
         try:

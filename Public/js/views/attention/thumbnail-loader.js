@@ -5,6 +5,7 @@
 //   createThumbnailLoader({n, colors, fetchPattern(layer, head), patternURL(layer, head)?})
 //     → {load(layer, head, res) → Promise<{pixels: Uint32Array res·res, max}>, destroy()}
 import { maxValue, poolPixels } from '../../components/heatmap/pooling.js';
+import { APIError } from '../../core/api.js';
 
 export const WORKER_MIN_TOKENS = 256;
 
@@ -30,11 +31,11 @@ function workerLoader({ n, colors, patternURL }) {
   const pending = new Map(); // id → {resolve, reject}
   let next = 0;
   worker.onmessage = (event) => {
-    const { id, pixels, max, error } = event.data;
+    const { id, pixels, max, error, status, code } = event.data;
     const job = pending.get(id);
     pending.delete(id);
     if (!job) return;
-    if (error) job.reject(new Error(error));
+    if (error) job.reject(status ? new APIError(status, code, error) : new Error(error));
     else job.resolve({ pixels, max });
   };
   worker.onerror = (event) => {
