@@ -23,8 +23,8 @@ import threading
 import time
 from collections import Counter
 
-KNOWN = {200, 201, 202, 204, 301, 302, 304, 400, 404, 405, 408, 409, 411, 413, 414, 415, 422, 429, 431, 500, 501,
-         503, 505}
+KNOWN = {200, 201, 202, 204, 301, 302, 304, 400, 401, 403, 404, 405, 408, 409, 411, 413, 414, 415, 421, 422, 429,
+         431, 500, 501, 503, 505}
 
 CORPUS = [
     b"GET {health} HTTP/1.1\r\nHost: localhost\r\n\r\n",
