@@ -25,7 +25,6 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import secrets
 import socket
 import statistics
@@ -36,6 +35,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from server_process import Server  # noqa: E402
 MODEL = os.path.join(REPO, "Tests", "Fixtures", "models", "tiny-gpt2")
 HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy",
            "X-Content-Type-Options")
@@ -62,36 +63,22 @@ def write_config(directory: str, extra: str, limits: str) -> str:
     return path
 
 
-class Serve:
-    """`glassbox serve` with a configuration; `port` once it prints its address."""
-
-    def __init__(self, binary: str, config: str, host: str = "127.0.0.1", args=(), env=None):
-        self.log_path = config + ".log"
-        environment = dict(os.environ, GLASSBOX_CONFIG=config, GLASSBOX_PUBLIC_DIR=os.path.join(REPO, "Public"))
-        environment.pop("GLASSBOX_TOKEN", None)
-        environment.update(env or {})
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([binary, "serve", "--port", "0", "--host", host, *args], env=environment,
-                                            stdout=subprocess.PIPE, stderr=log)
-        self.port = None
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            match = re.search(rb"http://127\.0\.0\.1:(\d+)/", line)
-            if match:
-                self.port = int(match.group(1))
-                return
-
-    def stderr(self) -> str:
-        with open(self.log_path, encoding="utf-8", errors="replace") as file:
-            return file.read()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=60)
+def serve(binary: str, work: str, name: str, extra: str = "", limits: str = "{}", host: str = "127.0.0.1",
+          args=(), env=None):
+    """A server with its own configuration in work/name (GLASSBOX_TOKEN only as `env` gives it), or None after a
+    failed check saying why it did not start."""
+    directory = os.path.join(work, name)
+    os.makedirs(directory)
+    config = write_config(directory, extra, limits)
+    log = os.path.join(directory, "server.log")
+    environment = {"GLASSBOX_PUBLIC_DIR": os.path.join(REPO, "Public"), "GLASSBOX_TOKEN": "", **(env or {})}
+    try:
+        return Server(binary, os.path.join(directory, "runs.sqlite"), config=config, extra_env=environment,
+                      log_path=log, host=host, args=args)
+    except RuntimeError as error:
+        with open(log, encoding="utf-8", errors="replace") as file:
+            check(f"server {name}", False, f"{error}: {file.read()[-500:]}")
+        return None
 
 
 def request(port: int, method: str, path: str, body=None, headers=None, source: str | None = None,
@@ -161,13 +148,9 @@ def token_timing(port: int, token: str, tries: int) -> None:
 def tokens_server(binary: str, work: str, tries: int) -> None:
     first, second = "gb_" + secrets.token_hex(32), "gb_" + secrets.token_hex(32)
     digests = ", ".join(f'"sha256:{hashlib.sha256(t.encode()).hexdigest()}"' for t in (first, second))
-    directory = os.path.join(work, "tokens")
-    os.makedirs(directory)
-    config = write_config(directory, f' "auth": {{"tokens": [{digests}]}},',
-                          '{"client_compute_per_minute": 6, "client_compute_burst": 3}')
-    server = Serve(binary, config)
-    if server.port is None:
-        check("server with tokens", False, "did not start: " + server.stderr()[-500:])
+    server = serve(binary, work, "tokens", f' "auth": {{"tokens": [{digests}]}},',
+                   '{"client_compute_per_minute": 6, "client_compute_burst": 3}')
+    if server is None:
         return
     try:
         port = server.port
@@ -213,12 +196,9 @@ def tokens_server(binary: str, work: str, tries: int) -> None:
 
 
 def address_server(binary: str, work: str) -> None:
-    directory = os.path.join(work, "addresses")
-    os.makedirs(directory)
-    config = write_config(directory, "", '{"client_compute_per_minute": 6, "client_compute_burst": 3}')
-    server = Serve(binary, config, host="0.0.0.0", args=("--insecure-no-auth",))
-    if server.port is None:
-        check("server without tokens", False, "did not start: " + server.stderr()[-500:])
+    server = serve(binary, work, "addresses", limits='{"client_compute_per_minute": 6, "client_compute_burst": 3}',
+                   host="0.0.0.0", args=("--insecure-no-auth",))
+    if server is None:
         return
     try:
         port = server.port
@@ -258,16 +238,16 @@ def refusal_to_start(binary: str, work: str) -> None:
           and "glassbox token new" in refused.stderr,
           f"exit {refused.returncode}: {refused.stderr.strip()[-300:]}")
     token = "gb_" + secrets.token_hex(32)
-    server = Serve(binary, config, host="0.0.0.0", env={"GLASSBOX_TOKEN": token})
+    server = serve(binary, work, "exposed-with-token", host="0.0.0.0", env={"GLASSBOX_TOKEN": token})
+    if server is None:
+        return
     try:
-        ok = server.port is not None
-        status = request(server.port, "GET", "/api/models", headers=bearer(token))[0] if ok else None
-        unauthenticated = request(server.port, "GET", "/api/models")[0] if ok else None
-        check("0.0.0.0 with GLASSBOX_TOKEN", ok and status == 200 and unauthenticated == 401,
-              f"started: {ok}; with the token {status}, without {unauthenticated}")
+        status = request(server.port, "GET", "/api/models", headers=bearer(token))[0]
+        unauthenticated = request(server.port, "GET", "/api/models")[0]
+        check("0.0.0.0 with GLASSBOX_TOKEN", status == 200 and unauthenticated == 401,
+              f"with the token {status}, without {unauthenticated}")
     finally:
         server.stop()
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -17,14 +17,15 @@ import time
 
 
 class Server:
-    """A running `glassbox serve --port 0`; `url` and `port` once it prints its address."""
+    """A running `glassbox serve --port 0` (on `host`, with more `args`); `url` and `port` once it prints its
+    address (for 0.0.0.0 it prints 127.0.0.1)."""
 
     def __init__(self, binary: str, database: str, config: str = "config/glassbox.json", extra_env=None,
-                 log_path: str | None = None):
+                 log_path: str | None = None, host: str = "127.0.0.1", args=()):
         env = dict(os.environ, GLASSBOX_DATABASE=database, GLASSBOX_CONFIG=config)
         env.update(extra_env or {})
         self.log = open(log_path or os.devnull, "ab")
-        self.process = subprocess.Popen([binary, "serve", "--port", "0", "--host", "127.0.0.1"], env=env,
+        self.process = subprocess.Popen([binary, "serve", "--port", "0", "--host", host, *args], env=env,
                                         stdout=subprocess.PIPE, stderr=self.log)
         deadline = time.time() + 300
         line = b""

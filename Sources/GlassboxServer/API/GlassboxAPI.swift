@@ -148,12 +148,12 @@ public final class GlassboxAPI: Sendable {
             if !request.path.hasPrefix("/api/"), ["GET", "HEAD"].contains(request.method) {
                 // Run permalinks are the UI's page, /login its sign-in page; everything else is a static file.
                 let target = request.path.hasPrefix("/runs/") ? "/" : request.path == "/login" ? "/login.html" : nil
-                let page =
-                    target.map {
-                        try? HTTPRequest(
-                            method: request.method, target: $0, version: request.version, headers: request.headers,
-                            body: Data())
-                    } ?? request
+                var page: HTTPRequest? = request
+                if let target {
+                    page = try? HTTPRequest(
+                        method: request.method, target: target, version: request.version, headers: request.headers,
+                        body: Data())
+                }
                 if let page, let response = staticFiles?.response(for: page) { return respond(response) }
             }
             respond(.error(404, code: "not_found", message: "no such resource: \(request.path)"))
