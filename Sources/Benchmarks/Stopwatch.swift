@@ -1,5 +1,9 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Wall-clock timing with the monotonic clock.
 public enum Stopwatch {
     /// Seconds taken by `body`, and its result.
@@ -7,6 +11,30 @@ public enum Stopwatch {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()
         return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, result)
+    }
+
+    /// CPU seconds the calling thread spent in `body` (Linux; wall-clock elsewhere): unlike wall time, other
+    /// processes on a shared machine do not inflate it.
+    public static func threadCPUTime(_ body: () throws -> Void) rethrows -> Double {
+        try cpuTime(thread: true, body)
+    }
+
+    /// CPU seconds all the process's threads spent while `body` ran (Linux; wall-clock elsewhere).
+    public static func processCPUTime(_ body: () throws -> Void) rethrows -> Double {
+        try cpuTime(thread: false, body)
+    }
+
+    private static func cpuTime(thread: Bool, _ body: () throws -> Void) rethrows -> Double {
+        #if canImport(Glibc)
+        let clock = thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID
+        var start = timespec(), end = timespec()
+        clock_gettime(clock, &start)
+        try body()
+        clock_gettime(clock, &end)
+        return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        #else
+        return try time(body).seconds
+        #endif
     }
 }
 

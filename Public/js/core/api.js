@@ -106,7 +106,9 @@ export const api = {
   attention: (id, layer, head) => getFloats(`/api/runs/${id}/attention`, { layer, head }),
   attentionURL: (id, layer, head) => floatsURL(`/api/runs/${id}/attention`, { layer, head }),
   lens: (id, layer, point, token, k = 15) => getJSON(`/api/runs/${id}/lens`, { layer, point, token, k }),
-  lensGrid: (id, point) => getJSON(`/api/runs/${id}/lens-grid`, { point }),
+  /// The whole grid, or with {from, to} the columns from…to (inclusive).
+  lensGrid: (id, point, range) => getJSON(`/api/runs/${id}/lens-grid`,
+    range ? { point, from: String(range.from), to: String(range.to) } : { point }),
   promoted: (id, params) => getJSON(`/api/runs/${id}/promoted`, params),
   neurons: (id, layer, token, k = 20) => getJSON(`/api/runs/${id}/neurons`, { layer, token, k }),
   metrics: (id, clusters) => getJSON(`/api/runs/${id}/metrics`, { clusters }),

@@ -21,10 +21,17 @@ public struct LensFlip: Sendable, Equatable {
         model: DecoderModel, trace: Trace, workers: Int = 1,
         shouldContinue: () -> Bool = { true }
     ) throws -> [LensFlip] {
-        let grid = try NextTokenTable.lensGrid(
-            model: model, trace: trace, point: .post, k: 1, workers: workers,
-            shouldContinue: shouldContinue)
-        return (0..<trace.shape.tokens).map { q in LensFlip(position: q, topByLayer: grid.map { $0[q][0].id }) }
+        try flips(
+            NextTokenTable.lensGrid(
+                model: model, trace: trace, point: .post, k: 1, workers: workers,
+                shouldContinue: shouldContinue))
+    }
+
+    /// Every position's flip from a lens grid of `post[l]`, normalized (`[L][n]`, top token first), such as
+    /// `NextTokenTable.lensGrid(point: .post)` computed for another view.
+    public static func flips(_ grid: [[[NextTokenPrediction]]]) -> [LensFlip] {
+        guard let n = grid.first?.count else { return [] }
+        return (0..<n).map { q in LensFlip(position: q, topByLayer: grid.map { $0[q][0].id }) }
     }
 
     /// The flip of one position from its top-1 token per layer (at least one layer).

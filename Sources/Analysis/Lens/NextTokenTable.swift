@@ -15,90 +15,93 @@ public enum NextTokenTable {
     public static func compute(model: DecoderModel, trace: Trace, k: Int, workers: Int = 1) throws -> [[Prediction]] {
         try ContributionInputs.check(model: model, trace: trace)
         return try top(
-            model: model, rows: trace.post(model.info.layers - 1), count: trace.shape.tokens, k: k,
-            normalize: true, workers: workers)
+            LogitRowPass(model: model, normalize: true), rows: trace.post(model.info.layers - 1),
+            count: trace.shape.tokens, k: k, workers: workers)
     }
 
-    /// The logit lens of every position at one point of every layer: the top-`k` tokens per (layer, position),
-    /// `[L][n]`, computed layer by layer in row chunks.
+    /// The logit lens at one point of every layer for the positions `positions` (default: all): the top-`k`
+    /// tokens per (layer, position), `[L][positions.count]`. All the layers' rows go through one `LogitRowPass`,
+    /// so every pass over the LM head's weights serves as many rows as its memory budget allows; a position's
+    /// cells are the same whichever range asks for them.
     public static func lensGrid(
         model: DecoderModel, trace: Trace, point: ResidualPoint, k: Int = 1,
-        normalize: Bool = true, workers: Int = 1,
+        normalize: Bool = true, positions: Range<Int>? = nil, workers: Int = 1,
+        budgetBytes: Int = LogitRowPass.defaultBudgetBytes,
         shouldContinue: () -> Bool = { true }
     ) throws -> [[[Prediction]]] {
         try ContributionInputs.check(model: model, trace: trace)
-        // All layers' rows in one matrix: every pass of the LM head over its weights serves as many rows as fit.
-        let n = trace.shape.tokens, L = model.info.layers
+        let n = trace.shape.tokens, L = model.info.layers, d = model.info.dModel
+        let columns = positions ?? 0..<n
+        guard columns.lowerBound >= 0, columns.upperBound <= n, !columns.isEmpty else {
+            throw AnalysisError("positions \(columns) are not a non-empty range within the run's \(n) tokens")
+        }
+        let m = columns.count
         var rows = [Float]()
-        rows.reserveCapacity(L * n * model.info.dModel)
+        rows.reserveCapacity(L * m * d)
         for l in 0..<L {
+            let block: ArraySlice<Float>
             switch point {
-            case .pre: rows += trace.pre(l)
-            case .mid: rows += trace.mid(l)
-            case .post: rows += trace.post(l)
+            case .pre: block = trace.pre(l)
+            case .mid: block = trace.mid(l)
+            case .post: block = trace.post(l)
             }
+            rows += block[(block.startIndex + columns.lowerBound * d)..<(block.startIndex + columns.upperBound * d)]
         }
         let all = try top(
-            model: model, rows: rows[...], count: L * n, k: k, normalize: normalize, workers: workers,
-            shouldContinue: shouldContinue)
-        return (0..<L).map { Array(all[($0 * n)..<(($0 + 1) * n)]) }
+            LogitRowPass(model: model, normalize: normalize, budgetBytes: budgetBytes), rows: rows[...],
+            count: L * m, k: k, workers: workers, shouldContinue: shouldContinue)
+        return (0..<L).map { Array(all[($0 * m)..<(($0 + 1) * m)]) }
     }
 
-    /// Top-`k` of `unembed([final norm](row))` for `count` rows of `[count, d]`.
+    /// Top-`k` of the `pass`'s logits of `count` rows of `[count, d]`. The norm and LM head split each chunk's
+    /// columns over `workers`; the softmax and top-k then split the chunk's rows over them (each row's arithmetic is
+    /// `NextTokenPrediction.top`'s, so the result does not depend on the split).
     static func top(
-        model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, k: Int, normalize: Bool,
+        _ pass: LogitRowPass, rows block: ArraySlice<Float>, count n: Int, k: Int,
         workers: Int, shouldContinue: () -> Bool = { true }
     ) throws -> [[Prediction]] {
         guard k > 0 else { throw AnalysisError("k must be at least 1, got \(k)") }
-        var table: [[Prediction]] = []
-        table.reserveCapacity(n)
-        try forEachLogitRow(
-            model: model, rows: block, count: n, normalize: normalize, workers: workers,
-            shouldContinue: shouldContinue
-        ) { _, logits in
-            table.append(predictions(Array(logits), k: k))
+        let V = pass.model.info.vocabSize
+        let pool = WorkerPool(workers: workers)
+        var table = [[Prediction]](repeating: [], count: n)
+        try table.withUnsafeMutableBufferPointer { table in
+            let out = PredictionRows(table.baseAddress!)
+            try pass.forEachChunk(rows: block, count: n, workers: workers, shouldContinue: shouldContinue) {
+                chunk, logits in
+                let first = chunk.lowerBound, x = SharedReadPointer(logits)
+                pool.forEachChunk(of: chunk.count) { rows in
+                    for r in rows {
+                        let row = UnsafeBufferPointer(start: x.base + r * V, count: V)
+                        out.base[first + r] = NextTokenPrediction.top(row, k: k)
+                    }
+                }
+            }
         }
         return table
     }
 
     /// Calls `body(row index, logits)` with `unembed([final norm](row))` (soft-capped as the model's own logits)
-    /// for each of `count` rows of `[count, d]`, in order, computing them in chunks so the LM head's weights are
-    /// streamed once per chunk rather than once per row. `shouldContinue` is asked before each chunk (false throws
-    /// `AnalysisCancelled`).
+    /// for each of `count` rows of `[count, d]`, in order, through a `LogitRowPass` (its default budget).
+    /// `shouldContinue` is asked before each chunk (false throws `AnalysisCancelled`).
     static func forEachLogitRow(
         model: DecoderModel, rows block: ArraySlice<Float>, count n: Int, normalize: Bool,
         workers: Int, shouldContinue: () -> Bool = { true },
-        _ body: (Int, ArraySlice<Float>) -> Void
+        _ body: (Int, UnsafeBufferPointer<Float>) -> Void
     ) throws {
-        let d = model.info.dModel, V = model.info.vocabSize
-        // Each chunk streams the whole LM head (671 MB of float32 for Gemma 3's 262k vocabulary), so chunks are as
-        // large as 256 MB of logits allows.
-        let chunk = max(1, min(n, (256 << 20) / (V * 4)))
-        let pool = WorkerPool(workers: workers)
-        var normed = [Float](repeating: 0, count: chunk * d), logits = [Float](repeating: 0, count: chunk * V)
-        for start in stride(from: 0, to: n, by: chunk) {
-            guard shouldContinue() else { throw AnalysisCancelled() }
-            let rows = min(chunk, n - start)
-            block.withUnsafeBufferPointer { x in
-                normed.withUnsafeMutableBufferPointer { out in
-                    if normalize {
-                        model.finalNorm.apply(
-                            out.baseAddress!, mean: nil, scale: nil, x.baseAddress! + start * d,
-                            rows: rows, pool: pool)
-                    } else {
-                        out.baseAddress!.update(from: x.baseAddress! + start * d, count: rows * d)
-                    }
-                }
+        let V = model.info.vocabSize
+        try LogitRowPass(model: model, normalize: normalize).forEachChunk(
+            rows: block, count: n, workers: workers, shouldContinue: shouldContinue
+        ) { chunk, logits in
+            for r in 0..<chunk.count {
+                body(chunk.lowerBound + r, UnsafeBufferPointer(start: logits + r * V, count: V))
             }
-            normed.withUnsafeBufferPointer { x in
-                logits.withUnsafeMutableBufferPointer { out in
-                    model.lmHead.apply(out.baseAddress!, x.baseAddress!, rows: rows, pool: pool)
-                    if let cap = model.logitSoftcap {
-                        softcapForward(out.baseAddress!, out.baseAddress!, cap: cap, count: rows * V)
-                    }
-                }
-            }
-            for r in 0..<rows { body(start + r, logits[(r * V)..<((r + 1) * V)]) }
         }
     }
+}
+
+/// The result rows workers fill, each worker its own rows.
+private struct PredictionRows: @unchecked Sendable {
+    let base: UnsafeMutablePointer<[NextTokenPrediction]>
+
+    init(_ base: UnsafeMutablePointer<[NextTokenPrediction]>) { self.base = base }
 }

@@ -70,7 +70,9 @@ public final class GlassboxAPI: Sendable {
         }
         let workers = service.configuration.threads
         // Where each analysis runs on a cache miss (`Placement`). Only slicing the recorded attention is a lookup;
-        // anomalies and ablation run the model again, as runs do; everything else is analysis work.
+        // ablation and attributions run the model again, as runs do; everything else is analysis work (anomalies
+        // too: their lens over every layer is the lens grid's work, and on the run queue a long prompt's would
+        // hold up new runs for a minute).
         let analyses:
             [(String, Placement, @Sendable (RunState, QueryParameters) throws -> AnalysisEndpoints.Prepared)] = [
                 ("graph", .analysisQueue, { try AnalysisEndpoints.graph($0, $1, workers: workers) }),
@@ -83,7 +85,7 @@ public final class GlassboxAPI: Sendable {
                 ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),
                 ("rollout", .analysisQueue, { try AnalysisEndpoints.rollout($0, $1) }),
                 ("flow", .analysisQueue, { try AnalysisEndpoints.flow($0, $1) }),
-                ("anomalies", .computeQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
+                ("anomalies", .analysisQueue, { try AnalysisEndpoints.anomalies($0, $1, workers: workers) }),
                 ("ablation", .computeQueue, { try AnalysisEndpoints.ablation($0, $1, workers: workers) }),
                 ("attributions", .computeQueue, { try AnalysisEndpoints.attributions($0, $1, workers: workers) })
             ]

@@ -19,9 +19,9 @@ public final class RunService: Sendable {
     public let configuration: ServerConfiguration
     public let registry: ModelRegistry
     public let store: RunStore
-    /// Model work: runs and the analyses that run the model again (anomalies' lens over every layer, ablation).
+    /// Model work: runs and the analyses that run the model again (ablation, attributions).
     public let compute: ComputeQueue
-    /// Every other analysis heavier than a lookup (graph, contributions, lens, metrics, rollout, flow).
+    /// Every other analysis heavier than a lookup (graph, contributions, lens, lens grid, anomalies, metrics, …).
     public let analyses: ComputeQueue
     private let memory = Mutex<[String: RunState]>([:])
     private let recency = Mutex<[String]>([])

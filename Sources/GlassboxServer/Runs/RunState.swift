@@ -3,8 +3,9 @@ import Foundation
 import Synchronization
 import Transformer
 
-/// One run in memory: its model, trace and summary, the contributions (computed once, on first need) and the
-/// analysis results served so far. Immutable apart from those two caches; safe to share between requests.
+/// One run in memory: its model, trace and summary, the contributions and whole-run lens grids (each computed once,
+/// on first need) and the analysis results served so far. Immutable apart from those caches; safe to share between
+/// requests.
 public final class RunState: Sendable {
     public let id: String
     public let model: LoadedModel
@@ -16,6 +17,11 @@ public final class RunState: Sendable {
     public let restored: Bool
     private let contributionsCache = Mutex<ModelContributions?>(nil)
     private let contributionsLock = NSLock()
+    /// Whole-run top-1 lens grids by point and normalization: `GET /lens-grid` and the anomalies' lens flips (post,
+    /// normalized) share them, and a range of positions is sliced from one when it is there. At most 6 per run,
+    /// each `L × n` predictions (about 1.6 MB at 18 layers × 1597 tokens).
+    private let lensGrids = Mutex<[String: [[[NextTokenPrediction]]]]>([:])
+    private let lensGridLock = NSLock()
     private let results = Mutex<[String: Data]>([:])
     /// Who waits for an analysis being computed, by analysis key: equal requests in flight share one computation.
     private let waiting = Mutex<[String: [@Sendable (Result<Data, ServiceError>) -> Void]]>([:])
@@ -38,6 +44,25 @@ public final class RunState: Sendable {
         let computed = try ModelContributions.compute(model: model.model, trace: trace, workers: workers)
         contributionsCache.withLock { $0 = computed }
         return computed
+    }
+
+    /// The top-1 logit lens of every (layer, position) at `point`, `[L][n]`, computed on the first call for that
+    /// point and normalization (concurrent callers wait for that one).
+    public func lensGrid(point: ResidualPoint, normalize: Bool, workers: Int) throws -> [[[NextTokenPrediction]]] {
+        let key = "\(point.rawValue)/\(normalize)"
+        if let cached = lensGrids.withLock({ $0[key] }) { return cached }
+        lensGridLock.lock()
+        defer { lensGridLock.unlock() }
+        if let cached = lensGrids.withLock({ $0[key] }) { return cached }
+        let computed = try NextTokenTable.lensGrid(
+            model: model.model, trace: trace, point: point, k: 1, normalize: normalize, workers: workers)
+        lensGrids.withLock { $0[key] = computed }
+        return computed
+    }
+
+    /// The whole-run lens grid at `point` if it was computed already.
+    public func cachedLensGrid(point: ResidualPoint, normalize: Bool) -> [[[NextTokenPrediction]]]? {
+        lensGrids.withLock { $0["\(point.rawValue)/\(normalize)"] }
     }
 
     /// Joins the computation of `key`: true when the caller is the first and must compute it (then `finish`),

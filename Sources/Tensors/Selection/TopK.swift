@@ -3,6 +3,11 @@
 public enum TopK {
     /// The indices of the `k` largest values, descending.
     public static func largest(_ values: [Float], _ k: Int) -> [Int] {
+        values.withUnsafeBufferPointer { largest($0, k) }
+    }
+
+    /// The indices of the `k` largest values of a buffer, descending (the same order as the array form).
+    public static func largest(_ values: UnsafeBufferPointer<Float>, _ k: Int) -> [Int] {
         select(values.count, k) { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
     }
 

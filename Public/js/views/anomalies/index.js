@@ -105,7 +105,12 @@ export async function update(view) {
   const { host } = view;
   const params = host.state.anomalyParams;
   fillForm(view, params);
-  const data = await view.loader.load(`${host.runId}|${JSON.stringify(params)}`, 'looking for anomalies',
+  // The first answer of a run computes the logit lens of every layer at every position (a minute or more for a
+  // long prompt; later thresholds reuse it, as does the lens view).
+  const n = host.run?.tokens?.length ?? 0;
+  const label = n > 200 ? `looking for anomalies (the first time, the logit lens of every layer at ${n} positions)`
+    : 'looking for anomalies';
+  const data = await view.loader.load(`${host.runId}|${JSON.stringify(params)}`, label,
     () => api.anomalies(host.runId, params));
   if (!data) return;
   view.data = data;

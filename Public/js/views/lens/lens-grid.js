@@ -1,9 +1,10 @@
 // The logit-lens grid: a table of the lens's top token and its probability at every layer (rows, last layer on top)
 // and position (columns), shaded by the probability; a click or Enter on a cell chooses it. A long prompt's grid
-// renders only the columns around the scrolled view (column-window.js).
+// renders only the columns around the scrolled view (column-window.js), and may be filled in as chunks of columns
+// arrive (lens-chunks.js): a cell not there yet shows as loading while pending(position) says it is coming.
 //
-//   createLensGrid(container, grid, {onSelect(layer, token)}) → {csv(), select(layer, token), reveal(layer, token),
-//                                                               destroy()}
+//   createLensGrid(container, grid, {onSelect(layer, token), pending(position), onWindow({first, last})})
+//     → {csv(), select(layer, token), reveal(layer, token), refresh(from, to), window, destroy()}
 import { el } from '../../core/dom.js';
 import { truncate } from '../../core/format.js';
 import { lut, lutIndex } from '../../components/color-scales.js';
@@ -21,8 +22,15 @@ function tokenHeader(token, t) {
   return th;
 }
 
-function cellElement(layer, t, token, c, greens) {
+function cellElement(layer, t, token, c, greens, loading) {
   const td = el('td', 'gb-lens-cell', { 'data-layer': layer, 'data-token': t, tabindex: '-1' });
+  if (!c && loading) {
+    td.classList.add('gb-lens-loading');
+    td.setAttribute('aria-busy', 'true');
+    td.title = `L${layer} · (${t}) ${token}\nloading…`;
+    td.append(el('span', 'gb-lens-top', null, '…'));
+    return td;
+  }
   if (!c) {
     td.classList.add('gb-lens-missing');
     return td;
@@ -102,8 +110,25 @@ class LensGrid {
     const width = this.scroller?.clientWidth || 1200;
     const scrollLeft = this.scroller?.scrollLeft || 0;
     const screen = Math.ceil(width / COLUMN_PX);
-    if (covers(this.window, columnWindow(scrollLeft, width, this.tokens.length))) return;
-    this.renderColumns(columnWindow(scrollLeft, width, this.tokens.length, screen));
+    if (!covers(this.window, columnWindow(scrollLeft, width, this.tokens.length))) {
+      this.renderColumns(columnWindow(scrollLeft, width, this.tokens.length, screen));
+    }
+    this.opts.onWindow?.(this.window);
+  }
+
+  /// Draws again the rendered cells of columns from…to (their data arrived).
+  refresh(from, to) {
+    const w = this.window;
+    if (!w) return;
+    const hadFocus = this.table.contains(document.activeElement);
+    const first = Math.max(from, w.first), last = Math.min(to, w.last);
+    for (const tr of this.tbody.children) {
+      const layer = Number(tr.dataset.layer);
+      for (let t = first; t <= last; t++) {
+        tr.querySelector(`td[data-token="${t}"]`)?.replaceWith(this.columnCells(layer, t, t));
+      }
+    }
+    this.restoreMarks(hadFocus);
   }
 
   /// The header and the rows of the columns first…last, with spacers standing for the others in a virtual grid
@@ -134,7 +159,8 @@ class LensGrid {
     const fragment = document.createDocumentFragment();
     const row = this.cells[layer] || [];
     for (let t = from; t <= to; t++) {
-      fragment.appendChild(layer < 0 ? tokenHeader(this.tokens[t], t) : cellElement(layer, t, this.tokens[t], row[t], this.greens));
+      fragment.appendChild(layer < 0 ? tokenHeader(this.tokens[t], t)
+        : cellElement(layer, t, this.tokens[t], row[t], this.greens, this.opts.pending?.(t)));
     }
     return fragment;
   }

@@ -25,7 +25,8 @@ extension AnalysisEndpoints {
             let found = AttentionAnomalies(
                 trace: trace, headOutputNorms: try HeadOutputNorms(model: model, trace: trace),
                 parameters: p)
-            let flips = try LensFlip.compute(model: model, trace: trace, workers: workers)
+            // The lens grid of post[l], normalized, is the lens-grid view's default: one computation serves both.
+            let flips = LensFlip.flips(try run.lensGrid(point: .post, normalize: true, workers: workers))
             let display = { AnalysisEndpoints.display(run, $0) }
             var w = JSONWriter(capacity: 4096)
             w.object { o in

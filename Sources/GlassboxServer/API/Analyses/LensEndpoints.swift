@@ -49,21 +49,36 @@ extension AnalysisEndpoints {
         }
     }
 
-    /// `GET /api/runs/{id}/lens-grid?point&normalize`: the top token (with its probability) of the logit lens at
-    /// every (layer, position).
+    /// `GET /api/runs/{id}/lens-grid?point&normalize&from&to`: the top token (with its probability) of the logit lens
+    /// at every layer and the positions `from…to` (inclusive; default the whole run). `tokens` is always the whole
+    /// run's; `cells[l][i]` is position `from + i`. The whole run's grid is kept with the run (the anomalies' lens
+    /// flips reuse it), and a range is sliced from it when it is there, else computed alone.
     static func lensGrid(_ run: RunState, _ q: QueryParameters, workers: Int) throws -> Prepared {
-        try q.allow(["point", "normalize"])
+        try q.allow(["point", "normalize", "from", "to"])
+        let n = run.trace.shape.tokens
         let point = ResidualPoint(rawValue: try q.choice("point", ["pre", "mid", "post"], default: "post"))!
         let normalize = try q.bool("normalize", default: true)
+        let from = try q.token("from", count: n, default: 0)
+        let to = try q.token("to", count: n, default: n - 1)
+        guard to >= from else { throw ServiceError.badParameter("to", "must not be before from (\(from)), got \(to)") }
         return AnalysisEndpoints.Prepared {
-            let grid = try NextTokenTable.lensGrid(
-                model: run.model.model, trace: run.trace, point: point, k: 1,
-                normalize: normalize, workers: workers)
-            var w = JSONWriter(capacity: 256 + grid.count * run.trace.shape.tokens * 96)
+            let grid: [[[NextTokenPrediction]]]
+            if from == 0 && to == n - 1 {
+                grid = try run.lensGrid(point: point, normalize: normalize, workers: workers)
+            } else if let whole = run.cachedLensGrid(point: point, normalize: normalize) {
+                grid = whole.map { Array($0[from...to]) }
+            } else {
+                grid = try NextTokenTable.lensGrid(
+                    model: run.model.model, trace: run.trace, point: point, k: 1, normalize: normalize,
+                    positions: from..<(to + 1), workers: workers)
+            }
+            var w = JSONWriter(capacity: 256 + n * 24 + grid.count * (to - from + 1) * 96)
             w.object { o in
                 o.field("layers", grid.count)
                 o.field("point", point.rawValue)
                 o.field("normalize", normalize)
+                o.field("from", from)
+                o.field("to", to)
                 o.field("tokens") { tokens(run, into: &$0) }
                 o.field("cells") { w in
                     w.array(grid) { w, row in
