@@ -5,6 +5,9 @@
 # or GLASSBOX_TOKENS_FILE naming a mounted file of sha256 lines (-v ./tokens:/run/secrets/glassbox-tokens:ro -e
 # GLASSBOX_TOKENS_FILE=/run/secrets/glassbox-tokens). Without either it refuses to start and says so. It answers
 # localhost and 127.0.0.1; a public name goes in GLASSBOX_ALLOWED_HOSTS (README, "Expose it safely").
+# Several containers behind one proxy (README, "Several instances"): each with its own /data volume, the same tokens,
+# the same GLASSBOX_SESSION_SECRET_FILE (or GLASSBOX_SESSION_SECRET) and GLASSBOX_ROUTE_BY_ID=1, with
+# config/proxy/nginx-instances.conf in front.
 FROM swift:6.3-bookworm AS build
 WORKDIR /src
 COPY . .

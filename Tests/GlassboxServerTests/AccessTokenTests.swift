@@ -112,4 +112,28 @@ struct AccessTokenTests {
         #expect(unset.computePerMinute(listeningOn: "0.0.0.0") == 60)
         #expect(c.security.computePerMinute(listeningOn: "127.0.0.1") == 60)
     }
+
+    @Test("the session secret from auth.session_secret_file or the environment, 32 characters at least; route_by_id")
+    func sessionSecretAndRouting() throws {
+        let secret = "0123456789abcdef0123456789abcdef-shared"
+        let fromFile = try load(", \"auth\": {\"session_secret_file\": \"config/tokens\"}", file: "\n" + secret + "\n")
+        #expect(fromFile.security.sessionSecret == Array(secret.utf8))
+        #expect(try load("").security.sessionSecret == nil)
+        let fromEnvironment = try load("", environment: ["GLASSBOX_SESSION_SECRET": secret + "-env"])
+        #expect(fromEnvironment.security.sessionSecret == Array((secret + "-env").utf8))
+        #expect(
+            message { try load("", environment: ["GLASSBOX_SESSION_SECRET": "too short"]) }
+                .contains("the session secret is 9 characters: it needs at least 32"))
+        #expect(
+            message { try load(", \"auth\": {\"session_secret_file\": \"config/missing\"}") }
+                .contains("cannot read the session secret file (auth.session_secret_file)"))
+
+        #expect(try !load("").routeByID)
+        #expect(try load(", \"server\": {\"route_by_id\": true}").routeByID)
+        #expect(
+            try !load(", \"server\": {\"route_by_id\": true}", environment: ["GLASSBOX_ROUTE_BY_ID": "0"]).routeByID)
+        #expect(try load("", environment: ["GLASSBOX_ROUTE_BY_ID": "true"]).routeByID)
+        #expect(message { try load("", environment: ["GLASSBOX_ROUTE_BY_ID": "yes"]) }.contains("GLASSBOX_ROUTE_BY_ID"))
+        #expect(message { try load(", \"server\": {\"route_by_id\": 1}") }.contains("route_by_id"))
+    }
 }

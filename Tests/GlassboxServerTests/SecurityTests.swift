@@ -115,7 +115,9 @@ struct SecurityTests {
         #expect(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Strict") && cookie.contains("Path=/"))
         #expect(!cookie.contains("Secure"))
         let session = String(cookie.split(separator: ";")[0])
-        #expect(session.count == "glassbox_session=".count + 64)
+        // <expiry>.<32 hex nonce>.<64 hex HMAC> (SessionStoreTests checks the signature).
+        let fields = session.dropFirst("glassbox_session=".count).split(separator: ".")
+        #expect(fields.count == 3 && fields[1].count == 32 && fields[2].count == 64)
         let withCookie = [("Cookie", "theme=dark; " + session)] as [(String, String?)]
         #expect(try server.call("GET", "/api/models", headers: withCookie).status == 200)
         #expect(try json(try server.call("GET", "/api/session", headers: withCookie))["signed_in"] as? Bool == true)

@@ -72,17 +72,16 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 
 from browser import compare_page, login_page, reports_page, run_analytics, run_attributions, run_page, security
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
+import debian_packages
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
@@ -95,26 +94,7 @@ PAGES = (run_page, run_analytics, run_attributions, compare_page, reports_page) 
 
 
 def apt_install(packages: list[str]) -> None:
-    """apt-get update + install, waiting while another apt/dpkg holds the lock (bounded)."""
-    if os.geteuid() != 0:
-        sys.exit(f"browser tests: missing {' '.join(packages)}; run as root or: sudo apt-get install -y "
-                 + " ".join(packages))
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    deadline = time.time() + 1800
-    for command in (["apt-get", "update", "-q"],
-                    ["apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=300", *packages]):
-        while True:
-            print("browser tests setup: " + " ".join(command), flush=True)
-            result = subprocess.run(command, env=env, capture_output=True, text=True)
-            if result.returncode == 0:
-                break
-            output = result.stdout + result.stderr
-            if re.search(r"[Cc]ould not get lock|[Uu]nable to (acquire|lock)|is held by process", output) \
-                    and time.time() < deadline:
-                print("    the apt/dpkg lock is held by another install; retrying in 15 s", flush=True)
-                time.sleep(15)
-                continue
-            sys.exit(f"browser tests: {' '.join(command)} failed:\n{output[-3000:]}")
+    debian_packages.install(packages, who="browser tests")
 
 
 def find_chromium() -> str | None:

@@ -14,10 +14,11 @@ Steps (each prints one summary line; any failure makes the exit status 1):
  5. Graceful stop (SIGTERM → exit status 0).
  6. security_tests.py: access tokens (and their timing over 1000 tries), origins, hosts, content types, per-client
     limits, security headers, the refusal to listen beyond loopback without tokens.
- 7. browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
- 8. load_test.py: 32 concurrent clients, results identical to serial runs.
- 9. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
-The step scripts (3, 4, 6–9) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
+ 7. routing_tests.py: two instances behind Debian's nginx with config/proxy/nginx-instances.conf's routing by id.
+ 8. browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
+ 9. load_test.py: 32 concurrent clients, results identical to serial runs.
+10. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
+The step scripts (3, 4, 6–10) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
 Loopback only; every step is bounded and stops by itself.
 """
 
@@ -129,6 +130,7 @@ def main() -> int:
 
     step("security", live_script("security_tests.py", binary, "--tries", "200" if args.quick else "1000",
                                  "--workdir", work), failures)
+    step("routing", live_script("routing_tests.py", binary, "--workdir", work), failures)
     step("browser", live_script("browser_tests.py", "--binary", binary), failures)
     clients = "8" if args.quick else "32"
     step("load", live_script("load_test.py", binary, "--clients", clients, "--workdir", work), failures)

@@ -3,7 +3,9 @@ import HTTP
 import JSON
 
 /// `POST /api/runs/{id}/attributions/jobs` (an attributions query as a job: progress to poll, cancel), `GET` and
-/// `DELETE /api/attribution-jobs/{id}`. A query whose result is cached answers with a job that is done already.
+/// `DELETE /api/attribution-jobs/{id}`. A query whose result is cached answers with a job that is done already. A
+/// job's id carries its run's (`a<run id><16 hex>`), so a proxy routing by run id sends its polls to the run's
+/// instance.
 extension GlassboxAPI {
     /// Live attribution jobs at most (queued or running); more is 503 busy.
     static let maxLiveAttributionJobs = 8
@@ -20,11 +22,13 @@ extension GlassboxAPI {
                 let parameters = query.canonical
                 let detail = AttributionJobDetail(run: runID, method: prepared.method.rawValue)
                 if let cached = cachedAnalysis(run, runID, "attributions", parameters) {
-                    let job = attributionJobs.finished(detail: detail, total: prepared.total, output: cached)
+                    let job = attributionJobs.finished(
+                        id: attributionJobs.newID(key: runID), detail: detail, total: prepared.total, output: cached)
                     return respond(.json(202, Self.attributionJobJSON(job)))
                 }
                 let started = attributionJobs.start(
-                    detail: detail, total: prepared.total, compute: service.compute,
+                    id: attributionJobs.newID(key: runID), detail: detail, total: prepared.total,
+                    compute: service.compute,
                     maxLive: Self.maxLiveAttributionJobs
                 ) { [self] shouldContinue, progress in
                     let data = try prepared.compute(shouldContinue) { done, _ in progress(done, nil) }

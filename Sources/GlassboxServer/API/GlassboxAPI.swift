@@ -41,9 +41,15 @@ public final class GlassboxAPI: Sendable {
         router.add("GET", "/api/openapi.json") { _, _, _, respond in
             respond(.json(200, OpenAPIDocument.data))
         }
-        router.add("POST", "/api/runs") { api, request, _, respond in api.createRun(request, respond) }
+        router.add("POST", "/api/runs") { api, request, _, respond in api.createRun(request, id: nil, respond) }
+        router.add("POST", "/api/runs/{id}") { api, request, parameters, respond in
+            api.createRun(request, id: parameters["id"]!, respond)
+        }
         router.add("POST", "/api/compare") { api, request, _, respond in api.compare(request, respond) }
         router.add("POST", "/api/reports") { api, request, _, respond in api.createReport(request, respond) }
+        router.add("POST", "/api/reports/{id}") { api, request, parameters, respond in
+            api.createReport(request, id: parameters["id"]!, respond)
+        }
         router.add("GET", "/api/reports/{id}") { api, request, parameters, respond in
             respond(api.reportStatus(parameters["id"]!, request, html: false))
         }
@@ -117,7 +123,8 @@ public final class GlassboxAPI: Sendable {
             if api && !response.headers.contains("Cache-Control") { response.headers.set("Cache-Control", "no-store") }
             respond(response)
         }
-        switch gate.check(request, computeHeavy: Self.isComputeHeavy(request)) {
+        let heavy = Self.isComputeHeavy(request, routeByID: service.configuration.routeByID)
+        switch gate.check(request, computeHeavy: heavy) {
         case .refuse(let response): finish(response, [])
         case .pass(_, _, let headers): route(request) { finish($0, headers) }
         }
@@ -125,8 +132,11 @@ public final class GlassboxAPI: Sendable {
 
     /// Whether a request takes from its client's compute budget: every `POST` under `/api/` (runs, comparisons,
     /// reports, attribution jobs, sign-in attempts) and the analyses that run the model again.
-    static func isComputeHeavy(_ request: HTTPRequest) -> Bool {
+    /// Behind a proxy routing by id, `POST /api/runs` and `POST /api/reports` only redirect: the request they send
+    /// on is the one counted.
+    static func isComputeHeavy(_ request: HTTPRequest, routeByID: Bool = false) -> Bool {
         guard request.path.hasPrefix("/api/") else { return false }
+        if routeByID && (request.path == "/api/runs" || request.path == "/api/reports") { return false }
         if request.method == "POST" { return true }
         guard request.method == "GET" || request.method == "HEAD", request.path.hasPrefix("/api/runs/") else {
             return false
@@ -171,6 +181,21 @@ public final class GlassboxAPI: Sendable {
     }
 
     // MARK: endpoints
+
+    /// 307 to `location` (same method, same body: the client sends the request again there), saying so in JSON.
+    static func redirect(to location: String, id: String?) -> HTTPResponse {
+        var w = JSONWriter()
+        w.object { o in
+            if let id { o.field("id", id) }
+            o.field("location", location)
+            o.field(
+                "message",
+                "this server is one of several behind a proxy that routes by id: send the same request to \(location)")
+        }
+        var response = HTTPResponse.json(307, w.data)
+        response.headers.set("Location", location)
+        return response
+    }
 
     private func health() -> HTTPResponse {
         var w = JSONWriter()
@@ -234,13 +259,31 @@ public final class GlassboxAPI: Sendable {
         return .json(200, w.data)
     }
 
-    private func createRun(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
-        let parsed: RunService.RunRequest
+    /// `POST /api/runs` and `POST /api/runs/{id}` (`id`: the id the run must have, else 409). Behind a proxy
+    /// routing by id (`routeByID`), `POST /api/runs` answers 307 to `POST /api/runs/{its id}` instead of computing.
+    private func createRun(
+        _ request: HTTPRequest, id: String?, _ respond: @escaping @Sendable (HTTPResponse) -> Void
+    ) {
+        var parsed: RunService.RunRequest
         do {
             try QueryParameters(request.query).allow([])
             parsed = try RunRequestParser.parse(request.body, configuration: service.configuration)
+            if let id {
+                guard id.count == 64, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                    throw ServiceError.badParameter("id", "run ids are 64 lowercase hex digits, got \(id)")
+                }
+            }
         } catch {
             return respond(Self.response(ServiceError(error)))
+        }
+        parsed.expectedID = id
+        if id == nil && service.configuration.routeByID {
+            return service.id(of: parsed) { result in
+                switch result {
+                case .success(let id): respond(Self.redirect(to: "/api/runs/" + id, id: id))
+                case .failure(let error): respond(Self.response(error))
+                }
+            }
         }
         service.createRun(parsed) { result in
             switch result {

@@ -8,9 +8,21 @@ import Transformer
 /// `POST /api/reports` (a job over a prompt set), `GET /api/reports/{id}` (progress, then the report),
 /// `GET /api/reports/{id}/html` (the standalone page), `DELETE /api/reports/{id}` (cancel) and `POST /api/compare`.
 extension GlassboxAPI {
-    func createReport(_ request: HTTPRequest, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// `id`: the id the report must have (`POST /api/reports/{id}`); nil: a new one, or, on an instance behind a
+    /// proxy routing by id, a 307 to `POST /api/reports/{new id}` once the request is known to be good.
+    func createReport(
+        _ request: HTTPRequest, id: String? = nil, _ respond: @escaping @Sendable (HTTPResponse) -> Void
+    ) {
         do {
             try QueryParameters(request.query).allow([])
+            if let id {
+                guard reports.isWellFormed(id) else {
+                    throw ServiceError.badParameter(
+                        "id",
+                        "report ids are r and 80 lowercase hex digits (as POST /api/reports makes them), got \(id)")
+                }
+                guard !reports.contains(id) else { throw ServiceError.conflict("the report \(id) exists already") }
+            }
             let body = try JSONBody(
                 request.body, known: ["model", "prompts", "options"],
                 example: "{\"prompts\": [\"The capital of France is\", \"Once upon a time\"]}")
@@ -35,9 +47,14 @@ extension GlassboxAPI {
                 modelName: model, model: loaded.model, tokenizer: loaded.tokenizer,
                 options: options)
             try Self.reportErrors { try builder.validate(prompts) }
+            if id == nil && service.configuration.routeByID {
+                let id = reports.newID()
+                return respond(Self.redirect(to: "/api/reports/" + id, id: id))
+            }
             let detail = ReportJobDetail(model: model, prompts: prompts.count, prompt: 0)
             let started = reports.start(
-                detail: detail, total: builder.totalPasses(prompts), compute: reportQueue, maxLive: Self.maxLiveReports
+                id: id, detail: detail, total: builder.totalPasses(prompts), compute: reportQueue,
+                maxLive: Self.maxLiveReports
             ) { shouldContinue, progress in
                 let report = try builder.build(prompts, shouldContinue: shouldContinue) { done, _, prompt in
                     progress(done, ReportJobDetail(model: model, prompts: prompts.count, prompt: prompt))

@@ -4,13 +4,17 @@ import ModelFormats
 
 /// Who may use the server and from where (README, "Deploy"): the access tokens (`auth`), the host names and origins
 /// it answers (`server`) and the per-client compute limit (`limits.client_compute_*`). Read from the same file as
-/// the rest of `ServerConfiguration`, with `GLASSBOX_TOKEN`, `GLASSBOX_TOKENS_FILE`, `GLASSBOX_ALLOWED_HOSTS` and
-/// `GLASSBOX_ALLOWED_ORIGINS` from the environment.
+/// the rest of `ServerConfiguration`, with `GLASSBOX_TOKEN`, `GLASSBOX_TOKENS_FILE`, `GLASSBOX_SESSION_SECRET`,
+/// `GLASSBOX_SESSION_SECRET_FILE`, `GLASSBOX_ALLOWED_HOSTS` and `GLASSBOX_ALLOWED_ORIGINS` from the environment.
 public struct SecurityConfiguration: Sendable, Equatable {
     /// The accepted access tokens, as SHA-256 digests. Empty: no token is asked for.
     public var tokens: [AccessToken] = []
     /// How long a browser session (the login page's cookie) lasts.
     public var sessionSeconds = 12 * 3600
+    /// The key that signs session cookies (`auth.session_secret_file`, `GLASSBOX_SESSION_SECRET`,
+    /// `GLASSBOX_SESSION_SECRET_FILE`): the same on every instance behind one proxy, so a session opened on one is
+    /// accepted by all. Nil: each process draws its own.
+    public var sessionSecret: [UInt8]? = nil
     /// The `Host` names the server answers (lowercase, without port; IPv6 in brackets); nil: the loopback names and
     /// the bound address. `*` answers any.
     public var allowedHosts: [String]? = nil
@@ -42,8 +46,11 @@ public struct SecurityConfiguration: Sendable, Equatable {
         return name == "localhost" || name == "::1" || name == "[::1]" || name.hasPrefix("127.")
     }
 
-    static let authKeys = ["tokens", "tokens_file", "session_hours"]
-    static let serverKeys = ["allowed_hosts", "allowed_origins", "trusted_proxies"]
+    static let authKeys = ["tokens", "tokens_file", "session_hours", "session_secret_file"]
+    /// `route_by_id` is `ServerConfiguration`'s.
+    static let serverKeys = ["allowed_hosts", "allowed_origins", "trusted_proxies", "route_by_id"]
+    /// Fewest characters of a session secret.
+    static let minimumSecretLength = 32
 
     /// Reads `auth` and `server` of `config` (a file at `url`), the client limits of its `limits` object, and the
     /// environment; `resolve` makes a configured path absolute.
@@ -75,6 +82,9 @@ public struct SecurityConfiguration: Sendable, Equatable {
                 throw fail("auth.session_hours", "must be more than 0 and at most a year of hours, got \(hours)")
             }
             sessionSeconds = Int((hours * 3600).rounded())
+            if let file = try auth.string("session_secret_file", default: nil) {
+                sessionSecret = try Self.readSecret(resolve(file), key: "auth.session_secret_file")
+            }
         }
         if let server = try config.object("server") {
             for key in server.keys where !Self.serverKeys.contains(key) {
@@ -108,6 +118,12 @@ public struct SecurityConfiguration: Sendable, Equatable {
         if let file = environment["GLASSBOX_TOKENS_FILE"], !file.isEmpty {
             tokens += try AccessToken.readFile(file, key: "GLASSBOX_TOKENS_FILE")
         }
+        if let file = environment["GLASSBOX_SESSION_SECRET_FILE"], !file.isEmpty {
+            sessionSecret = try Self.readSecret(file, key: "GLASSBOX_SESSION_SECRET_FILE")
+        }
+        if let secret = environment["GLASSBOX_SESSION_SECRET"], !secret.isEmpty {
+            sessionSecret = try Self.secret(secret, key: "GLASSBOX_SESSION_SECRET")
+        }
         if let hosts = environment["GLASSBOX_ALLOWED_HOSTS"], !hosts.isEmpty {
             allowedHosts = try Self.list(hosts).map {
                 try Self.hostName($0, key: "GLASSBOX_ALLOWED_HOSTS", url: url)
@@ -118,6 +134,24 @@ public struct SecurityConfiguration: Sendable, Equatable {
                 try Self.origin($0, key: "GLASSBOX_ALLOWED_ORIGINS", url: url)
             }
         }
+    }
+
+    /// A session secret file's text, without surrounding white space.
+    static func readSecret(_ path: String, key: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else { throw ModelFormatError(path: path, "cannot read the session secret file (\(key))") }
+        return try secret(text, key: key)
+    }
+
+    static func secret(_ text: String, key: String) throws -> [UInt8] {
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard secret.count >= minimumSecretLength else {
+            throw ModelFormatError(
+                path: key,
+                "the session secret is \(secret.count) characters: it needs at least \(minimumSecretLength) "
+                    + "(glassbox token new prints a suitable random value)")
+        }
+        return Array(secret.utf8)
     }
 
     private static func list(_ text: String) -> [String] {

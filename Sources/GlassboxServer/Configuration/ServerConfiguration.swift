@@ -21,6 +21,10 @@ public struct ServerConfiguration: Sendable {
     public var limits = Limits()
     /// Access tokens, allowed hosts and origins, per-client limits.
     public var security = SecurityConfiguration()
+    /// One of several instances behind a proxy that routes by id (`server.route_by_id`, `GLASSBOX_ROUTE_BY_ID`;
+    /// README "Several instances"): `POST /api/runs` and `POST /api/reports` answer 307 to the URL of the id they
+    /// will have, so the proxy's hash of that id picks the instance that computes and keeps it.
+    public var routeByID = false
     /// Where the UI's static files are.
     public var publicDirectory: String
     public let catalog: ModelCatalog
@@ -51,7 +55,8 @@ public struct ServerConfiguration: Sendable {
     ]
 
     /// Parses `url`, then applies the environment overrides (`GLASSBOX_HOST`, `GLASSBOX_PORT`, `GLASSBOX_THREADS`,
-    /// `GLASSBOX_CACHE_DIR` for the models and the database, `GLASSBOX_DATABASE`, `GLASSBOX_PUBLIC_DIR`, and those
+    /// `GLASSBOX_CACHE_DIR` for the models and the database, `GLASSBOX_DATABASE`, `GLASSBOX_PUBLIC_DIR`,
+    /// `GLASSBOX_ROUTE_BY_ID`, and those
     /// of `SecurityConfiguration`).
     public init(contentsOf url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let config = try JSONConfig(contentsOf: url)
@@ -123,6 +128,7 @@ public struct ServerConfiguration: Sendable {
             self.limits.requestTimeoutSeconds = timeout
         }
 
+        if let server = try config.object("server") { routeByID = try server.bool("route_by_id", default: false) }
         security = try SecurityConfiguration(
             config: config, limits: try config.object("limits"), url: url, environment: environment,
             resolve: resolve)
@@ -146,6 +152,12 @@ public struct ServerConfiguration: Sendable {
             databasePath = URL(fileURLWithPath: value).appendingPathComponent("runs.sqlite").path
         }
         if let value = environment["GLASSBOX_DATABASE"], !value.isEmpty { databasePath = value }
+        if let value = environment["GLASSBOX_ROUTE_BY_ID"], !value.isEmpty {
+            guard let flag = ["1": true, "true": true, "0": false, "false": false][value.lowercased()] else {
+                throw ModelFormatError(path: "GLASSBOX_ROUTE_BY_ID", "must be 1, true, 0 or false, got \"\(value)\"")
+            }
+            routeByID = flag
+        }
         if let value = environment["GLASSBOX_PUBLIC_DIR"], !value.isEmpty { publicDirectory = value }
         self.catalog = catalog
 

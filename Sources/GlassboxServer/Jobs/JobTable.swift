@@ -45,7 +45,9 @@ public final class JobTable<Detail: Sendable, Output: Sendable>: Sendable {
     }
 
     private let jobs = Mutex<[String: (snapshot: Snapshot, slot: Slot, created: Date)]>([:])
-    /// Job ids start with it (`r` reports, `a` attributions).
+    /// Job ids start with it (`r` reports, `a` attributions); then come 64 hex digits of routing key (an
+    /// attribution job's run id; a report's own) and 16 random ones, so a proxy routing by id (README "Several
+    /// instances") sends a job's polls to the instance that runs it.
     public let prefix: String
     public let capacity: Int
 
@@ -54,14 +56,15 @@ public final class JobTable<Detail: Sendable, Output: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    /// Starts `work` on `compute`; nil when `maxLive` jobs are already queued or running (cancelled ones do not
-    /// count) or the queue is full.
+    /// Starts `work` on `compute` as the job `id` (default: a new one, `newID()`); nil when `maxLive` jobs are
+    /// already queued or running (cancelled ones do not count), the queue is full or the id is taken.
     public func start(
-        detail: Detail, total: Int, compute: ComputeQueue, maxLive: Int = .max, work: @escaping Work
+        id: String? = nil, detail: Detail, total: Int, compute: ComputeQueue, maxLive: Int = .max,
+        work: @escaping Work
     ) -> Snapshot? {
         let slot = Slot()
         let initial = Snapshot(
-            id: newID(), status: .queued, done: 0, total: total, detail: detail, error: nil, output: nil)
+            id: id ?? newID(), status: .queued, done: 0, total: total, detail: detail, error: nil, output: nil)
         guard admit(initial, slot, maxLive: maxLive) else { return nil }
         let id = initial.id
         let accepted = compute.submit { [self] in
@@ -85,9 +88,9 @@ public final class JobTable<Detail: Sendable, Output: Sendable>: Sendable {
     }
 
     /// A job that is done already (its result was cached): polls see it like any other.
-    public func finished(detail: Detail, total: Int, output: Output) -> Snapshot {
+    public func finished(id: String? = nil, detail: Detail, total: Int, output: Output) -> Snapshot {
         let snapshot = Snapshot(
-            id: newID(), status: .done, done: total, total: total, detail: detail, error: nil, output: output)
+            id: id ?? newID(), status: .done, done: total, total: total, detail: detail, error: nil, output: output)
         _ = admit(snapshot, Slot(), maxLive: .max)
         return snapshot
     }
@@ -106,13 +109,28 @@ public final class JobTable<Detail: Sendable, Output: Sendable>: Sendable {
         }
     }
 
-    private func newID() -> String {
-        prefix + (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    /// Whether `id` names a job here.
+    public func contains(_ id: String) -> Bool { jobs.withLock { $0[id] != nil } }
+
+    /// A new job id: the prefix, `key` (64 lowercase hex digits; default random) and 16 random hex digits.
+    public func newID(key: String? = nil) -> String {
+        prefix + (key ?? Self.randomHex(32)) + Self.randomHex(8)
+    }
+
+    /// Whether `id` has the form of this table's ids.
+    public func isWellFormed(_ id: String) -> Bool {
+        id.hasPrefix(prefix) && id.count == prefix.count + 80
+            && id.dropFirst(prefix.count).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    private static func randomHex(_ bytes: Int) -> String {
+        (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
 
     /// Adds the job unless `maxLive` are live; forgets the oldest finished jobs beyond the capacity.
     private func admit(_ snapshot: Snapshot, _ slot: Slot, maxLive: Int) -> Bool {
         jobs.withLock { jobs in
+            guard jobs[snapshot.id] == nil else { return false }
             guard jobs.values.filter({ $0.snapshot.status.isLive }).count < maxLive else { return false }
             jobs[snapshot.id] = (snapshot, slot, Date())
             let finished = jobs.filter { !$0.value.snapshot.status.isLive }.sorted {

@@ -47,6 +47,9 @@ public final class RunService: Sendable {
         public let prompt: String
         /// Predictions per position in the summary.
         public let topK: Int
+        /// The id the run must have (`POST /api/runs/{id}`, where a proxy routing by id sent it): another id is 409
+        /// before any work.
+        public var expectedID: String? = nil
 
         public init(model: String, prompt: String, topK: Int) {
             self.model = model
@@ -67,6 +70,7 @@ public final class RunService: Sendable {
                 let loaded = try registry.model(request.model)
                 let ids = try tokenize(request.prompt, loaded)
                 let id = runID(loaded, ids: ids, options: request.optionsJSON)
+                try Self.check(id, expected: request.expectedID)
                 if let state = try cachedState(id: id, loaded: loaded, recompute: false) {
                     return completion(.success(state))
                 }
@@ -74,7 +78,8 @@ public final class RunService: Sendable {
                 return completion(.failure(ServiceError(error)))
             }
         }
-        let key = SHA256.hex([request.model, request.prompt, request.optionsJSON].joined(separator: "\u{0}"))
+        let key = SHA256.hex(
+            [request.model, request.prompt, request.optionsJSON, request.expectedID ?? ""].joined(separator: "\u{0}"))
         let first: Bool = inFlight.withLock { waiting in
             if waiting[key] != nil {
                 waiting[key]!.append(completion)
@@ -101,6 +106,33 @@ public final class RunService: Sendable {
                         "the server is running \(compute.maxConcurrent) prompt(s) with "
                             + "\(compute.maxQueued) waiting: try again shortly", retryAfter: 2)))
         }
+    }
+
+    /// The id `request`'s run has (computed or not): tokenizing needs the model, loaded on the compute queue when
+    /// it is not yet.
+    public func id(of request: RunRequest, completion: @escaping @Sendable (Result<String, ServiceError>) -> Void) {
+        let work: @Sendable () -> Void = { [self] in
+            do {
+                let loaded = try registry.model(request.model)
+                completion(
+                    .success(runID(loaded, ids: try tokenize(request.prompt, loaded), options: request.optionsJSON)))
+            } catch {
+                completion(.failure(ServiceError(error)))
+            }
+        }
+        if registry.loadedNames.contains(request.model) { return work() }
+        if !compute.submit(work) {
+            completion(
+                .failure(
+                    .busy("the server is busy loading models and running prompts: try again shortly", retryAfter: 2)))
+        }
+    }
+
+    /// Throws 409 when a run's id is not the one its request was sent to.
+    private static func check(_ id: String, expected: String?) throws {
+        guard let expected, expected != id else { return }
+        throw ServiceError.conflict(
+            "this request makes the run \(id), not \(expected): POST it to /api/runs (or /api/runs/\(id))")
     }
 
     private func finish(_ key: String, _ result: Result<RunState, ServiceError>) {
@@ -186,6 +218,7 @@ public final class RunService: Sendable {
         let loaded = try registry.model(request.model)
         let ids = try tokenize(request.prompt, loaded)
         let id = runID(loaded, ids: ids, options: request.optionsJSON)
+        try Self.check(id, expected: request.expectedID)
         if let state = try cachedState(id: id, loaded: loaded) { return state }
         let run = try forward(loaded, ids: ids), trace = run.trace
         // The trace holds the last position's logits; other positions' predictions are the last layer's logit

@@ -46,7 +46,8 @@ public final class RequestGate: Sendable {
     /// `boundHost`: the address the server listens on (allowed as a host name unless it is a wildcard).
     public init(configuration: SecurityConfiguration, boundHost: String) {
         self.configuration = configuration
-        sessions = SessionStore(lifetime: TimeInterval(configuration.sessionSeconds))
+        sessions = SessionStore(
+            lifetime: TimeInterval(configuration.sessionSeconds), secret: configuration.sessionSecret)
         computePerMinute = configuration.computePerMinute(listeningOn: boundHost)
         limiter = ClientRateLimiter(perMinute: computePerMinute, burst: configuration.clientComputeBurst)
         tokens = TokenCheck(configuration.tokens)
@@ -134,7 +135,7 @@ public final class RequestGate: Sendable {
             return .success(token)
         }
         if let id = Self.cookie(Self.sessionCookie, in: request.headers) {
-            guard let token = sessions.token(id) else { return .failure(.sessionEnded) }
+            guard let token = sessions.token(id, among: configuration.tokens) else { return .failure(.sessionEnded) }
             return .success(token)
         }
         return .failure(.missing)
