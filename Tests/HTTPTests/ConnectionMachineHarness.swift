@@ -8,6 +8,8 @@ typealias Machine = ConnectionStateMachine
 enum Step: Equatable, CustomStringConvertible {
     case deliver(Int, String)
     case send(Int, status: Int, close: Bool)
+    case sendChunk(String, chunked: Bool)
+    case endStream(chunked: Bool)
     case sendContinue, flush, pauseReading, resumeReading, watchWritable, stopWatchingWritable
     case setTimer(Double)
     case shutdownWrite, close
@@ -16,6 +18,9 @@ enum Step: Equatable, CustomStringConvertible {
         switch action {
         case .deliver(let id, let request): self = .deliver(id, "\(request.method) \(request.target)")
         case .send(let outgoing): self = .send(outgoing.id, status: outgoing.response.status, close: outgoing.close)
+        case .sendChunk(let data, let chunked):
+            self = .sendChunk(String(decoding: data, as: UTF8.self), chunked: chunked)
+        case .endStream(let chunked): self = .endStream(chunked: chunked)
         case .sendContinue: self = .sendContinue
         case .flush: self = .flush
         case .pauseReading: self = .pauseReading
@@ -33,6 +38,8 @@ enum Step: Equatable, CustomStringConvertible {
         case .deliver(let id, let request): "deliver(\(id), \(request))"
         case .send(let id, let status, let close): "send(\(id), \(status)\(close ? ", close" : ""))"
         case .setTimer(let seconds): "setTimer(\(seconds))"
+        case .sendChunk(let text, let chunked): "sendChunk(\(text.debugDescription)\(chunked ? "" : ", raw"))"
+        case .endStream(let chunked): "endStream(\(chunked ? "chunked" : "raw"))"
         case .sendContinue: "sendContinue"
         case .flush: "flush"
         case .pauseReading: "pauseReading"
@@ -73,6 +80,11 @@ struct Harness {
 
     mutating func respond(_ id: Int, _ status: Int = 200, headers: [(String, String)] = []) -> [Step] {
         on(.responseReady(id, HTTPResponse(status: status, headers: HTTPHeaders(headers), body: Data("ok".utf8))))
+    }
+
+    /// Request `id` is answered with a streamed body.
+    mutating func respondStreaming(_ id: Int, _ status: Int = 200) -> [Step] {
+        on(.responseReady(id, .streaming(status, contentType: "text/event-stream", stream: ResponseStream())))
     }
 
     /// The driver wrote everything queued.

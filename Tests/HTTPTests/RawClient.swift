@@ -130,6 +130,60 @@ final class RawClient {
             body: body)
     }
 
+    /// The head of a response whose body is chunked, then each chunk with the time it arrived (until the last
+    /// chunk), and the trailer's end.
+    func readChunked() throws -> (head: RawResponse, chunks: [(data: [UInt8], at: Date)]) {
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound
+            if headEnd == nil { guard try fill() else { throw RawClientError(description: "closed before a head") } }
+        }
+        let headText = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd!)
+        var lines = headText.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let status = Int(lines.removeFirst().split(separator: " ")[1]) ?? 0
+        let headers = lines.map { line -> (name: String, value: String) in
+            let colon = line.firstIndex(of: ":")!
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        var chunks: [(data: [UInt8], at: Date)] = []
+        while true {
+            var lineEnd = buffer.firstRange(of: Array("\r\n".utf8))
+            while lineEnd == nil {
+                guard try fill() else { throw RawClientError(description: "closed inside a chunked body") }
+                lineEnd = buffer.firstRange(of: Array("\r\n".utf8))
+            }
+            let sizeText = String(decoding: buffer[0..<lineEnd!.lowerBound], as: UTF8.self)
+            guard let size = Int(sizeText, radix: 16) else {
+                throw RawClientError(description: "bad chunk size \(sizeText.debugDescription)")
+            }
+            while buffer.count < lineEnd!.upperBound + size + 2 {
+                guard try fill() else { throw RawClientError(description: "closed inside a chunk") }
+            }
+            let data = Array(buffer[lineEnd!.upperBound..<(lineEnd!.upperBound + size)])
+            guard buffer[lineEnd!.upperBound + size] == 0x0D, buffer[lineEnd!.upperBound + size + 1] == 0x0A else {
+                throw RawClientError(description: "a chunk not followed by CRLF")
+            }
+            buffer.removeFirst(lineEnd!.upperBound + size + 2)
+            if size == 0 { break }
+            chunks.append((data, Date()))
+        }
+        return (RawResponse(status: status, reason: "", headers: headers, body: chunks.flatMap(\.data)), chunks)
+    }
+
+    /// The head of the next response and the chunks that have arrived by now (at least one), without waiting for
+    /// the end.
+    func readFirstChunk() throws -> [UInt8] {
+        while buffer.firstRange(of: Array("\r\n\r\n".utf8)) == nil {
+            guard try fill() else { throw RawClientError(description: "closed before a head") }
+        }
+        let headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
+        while buffer.count <= headEnd + 3 {
+            guard try fill() else { throw RawClientError(description: "closed before a chunk") }
+        }
+        return Array(buffer[headEnd...])
+    }
+
     /// Whether the server closed the connection (end of stream with nothing more buffered).
     func isClosedByServer() throws -> Bool {
         if !buffer.isEmpty { return false }

@@ -43,7 +43,7 @@ typealias Route = @Sendable (HTTPRequest, [String: String], @escaping @Sendable 
 /// A live server on 127.0.0.1 and a free port with a few test routes:
 /// `GET /hello` → "hello"; `POST|PUT /echo` → the body; `GET /big?n=` → n bytes of a pattern;
 /// `GET /gate/{name}` → held until `gates.release(name, …)`; `GET /delay?ms=` → answered after ms;
-/// `GET /never` → never answered; `GET /peer` → the client's address (and its own X-Frame-Options). Other paths are 404, other methods 405.
+/// `GET /never` → never answered; `GET /stream?n=&ms=` → n pieces `piece i\n` streamed, one every ms; `GET /peer` → the client's address (and its own X-Frame-Options). Other paths are 404, other methods 405.
 final class TestServer: Sendable {
     let server: HTTPServer
     let gates = Gates()
@@ -84,6 +84,23 @@ final class TestServer: Sendable {
             }
         }
         router.add("GET", "/never") { _, _, _ in gates.record("never") }
+        router.add("GET", "/stream") { request, _, respond in
+            let count = Int(request.queryValue("n") ?? "") ?? 3
+            let milliseconds = Int(request.queryValue("ms") ?? "") ?? 0
+            let stream = ResponseStream()
+            stream.onCancel { gates.record("stream-cancelled") }
+            respond(.streaming(contentType: "text/plain", stream: stream))
+            DispatchQueue.global().async {
+                for index in 0..<count {
+                    if stream.isCancelled { break }
+                    if milliseconds > 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+                    stream.send("piece \(index)\n")
+                    gates.record("stream-sent-\(index)")
+                }
+                stream.finish()
+                gates.record("stream-done")
+            }
+        }
         router.add("GET", "/peer") { request, _, respond in
             var response = HTTPResponse(status: 200, body: Data(request.peerAddress.utf8))
             response.headers.set("X-Frame-Options", "SAMEORIGIN") // set by the handler: the default is not added

@@ -8,11 +8,22 @@ public struct HTTPResponse: Sendable {
     /// The whole body. For a `HEAD` request the server sends the headers only; a handler that doesn't want to build
     /// the body for `HEAD` may leave it empty and set `Content-Length` itself.
     public var body: Data
+    /// A body written while it is produced (`streaming`): then `body` is not sent, and the head carries
+    /// `Transfer-Encoding: chunked` instead of `Content-Length`.
+    public var stream: ResponseStream?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = nil
+    }
+
+    /// A response whose body is whatever the handler sends on `stream` until it finishes it.
+    public static func streaming(_ status: Int = 200, contentType: String, stream: ResponseStream) -> HTTPResponse {
+        var response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", contentType)]))
+        response.stream = stream
+        return response
     }
 
     /// A response with `Content-Type: application/json` and the given (already encoded) body.

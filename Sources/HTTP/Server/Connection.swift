@@ -33,6 +33,8 @@ final class Connection: @unchecked Sendable {
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSuspended = true
     private var timer: (any DispatchSourceTimer)?
+    /// Streamed bodies handed over by handlers and not yet ended: cancelled if the connection closes first.
+    private var streams: [ConnectionStateMachine.RequestID: ResponseStream] = [:]
     /// Sources whose cancel handler hasn't run; the descriptor is closed when it reaches 0.
     private var liveSources = 0
     private var closed = false
@@ -124,6 +126,9 @@ final class Connection: @unchecked Sendable {
                     output.append(
                         response, accessLog: context.configuration.accessLog,
                         defaults: context.configuration.defaultHeaders)
+                    if let stream = response.response.stream { attach(stream, response) }
+                case .sendChunk(let data, let chunked): output.appendChunk(data, chunked: chunked)
+                case .endStream(let chunked): output.appendEnd(chunked: chunked)
                 case .sendContinue: output.appendContinue()
                 case .flush: next = output.write(to: fd)
                 case .pauseReading: setReading(false)
@@ -144,10 +149,37 @@ final class Connection: @unchecked Sendable {
         withPeer.peerAddress = peer
         let request = withPeer
         let respond: @Sendable (HTTPResponse) -> Void = { [self] response in
-            queue.async { self.handle(.responseReady(id, response)) }
+            queue.async {
+                if let stream = response.stream {
+                    guard !self.closed else { return stream.cancel() }
+                    self.streams[id] = stream
+                }
+                self.handle(.responseReady(id, response))
+            }
         }
         let handler = context.handler
         context.handlerQueue.async { handler(request, respond) }
+    }
+
+    /// The head of a response with a streamed body is queued: its pieces now come in as events (a HEAD request's
+    /// or a body-less status's stream is not read: cancelled).
+    private func attach(_ stream: ResponseStream, _ outgoing: ConnectionStateMachine.OutgoingResponse) {
+        guard outgoing.streams else {
+            streams[outgoing.id] = nil
+            return stream.cancel()
+        }
+        let id = outgoing.id
+        stream.attach { [self] item in
+            queue.async {
+                switch item {
+                case .data(let data): self.handle(.streamData(id, data))
+                case .end:
+                    self.streams[id] = nil
+                    stream.completed()
+                    self.handle(.streamEnded(id))
+                }
+            }
+        }
     }
 
     private func setReading(_ wanted: Bool) {
@@ -175,6 +207,8 @@ final class Connection: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         output.removeAll()
+        for stream in streams.values { stream.cancel() }
+        streams.removeAll()
         // A suspended source must be resumed to deliver its cancellation (and to be released safely).
         if let readSource {
             readSource.cancel()

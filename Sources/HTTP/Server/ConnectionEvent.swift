@@ -61,6 +61,10 @@ extension ConnectionStateMachine {
         case shutdown
         /// The server gives up on the connection (grace period over): close now, dropping anything unsent.
         case forceClose
+        /// The handler sent the next piece of request `id`'s streamed body.
+        case streamData(RequestID, Data)
+        /// The handler finished request `id`'s streamed body.
+        case streamEnded(RequestID)
     }
 
     /// Something the driver must do, in the order given. When there is a `.flush` it is the last action.
@@ -71,6 +75,10 @@ extension ConnectionStateMachine {
         case send(OutgoingResponse)
         /// Queue the interim `HTTP/1.1 100 Continue`.
         case sendContinue
+        /// Queue a piece of the streamed body (as one chunk when `chunked`, else as it is).
+        case sendChunk(Data, chunked: Bool)
+        /// Queue the end of the streamed body (the last chunk when `chunked`, else nothing).
+        case endStream(chunked: Bool)
         /// Write the queued bytes now, as far as the socket takes them, and report `.wrote` or `.writeFailed`.
         case flush
         /// Stop watching the socket for input (the pipeline is full or the peer has closed).
@@ -101,6 +109,11 @@ extension ConnectionStateMachine {
         package let isHead: Bool
         /// The last response on this connection: it says `Connection: close`.
         package let close: Bool
+        /// Its body is streamed (`response.stream`, not a HEAD request): the head says `Transfer-Encoding: chunked`
+        /// (`chunked`, HTTP/1.1) or nothing (HTTP/1.0: the body ends with the connection), and the driver attaches
+        /// the stream.
+        package var streams = false
+        package var chunked: Bool { streams && version != "HTTP/1.0" }
         /// When the request was read, for the access log's duration.
         package let received: Uptime
     }

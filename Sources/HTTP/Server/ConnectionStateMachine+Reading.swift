@@ -65,8 +65,13 @@ extension ConnectionStateMachine {
         actions.append(.deliver(id, request))
     }
 
-    /// The peer closed its sending side: answer what was asked, then close (at once if nothing is owed).
+    /// The peer closed its sending side: answer what was asked, then close (at once if nothing is owed). While a
+    /// body is streamed the peer has gone away: close at once.
     mutating func peerClosed(at now: Uptime) {
+        if pending.first?.streaming == true {
+            close() // the client went away while its body was streamed: the driver cancels the stream
+            return
+        }
         switch state {
         case .reading: state = .finishing(Ending(peerClosed: true))
         case .finishing(var ending):

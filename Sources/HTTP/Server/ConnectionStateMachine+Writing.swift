@@ -28,33 +28,66 @@ extension ConnectionStateMachine {
     /// Nothing released (the first response in line isn't there yet): nothing to flush.
     mutating func flushReady() {
         var released = false
-        while let slot = pending.first, let response = slot.response {
+        while let slot = pending.first, let response = slot.response, !slot.streaming {
             released = true
-            pending.removeFirst()
+            let streams = response.stream != nil && !slot.isHead && !HTTPStatus.forbidsBody(response.status)
             let last =
                 slot.close || response.headers.tokens("Connection").contains("close")
-                || (state != .reading && pending.isEmpty)
-            actions.append(
-                .send(
-                    OutgoingResponse(
-                        id: slot.id, response: response, method: slot.method,
-                        target: slot.target, version: slot.version, isHead: slot.isHead,
-                        close: last, received: slot.received)))
+                || (state != .reading && pending.count == 1)
+                || (streams && slot.version == "HTTP/1.0") // its body ends with the connection
+            var outgoing = OutgoingResponse(
+                id: slot.id, response: response, method: slot.method,
+                target: slot.target, version: slot.version, isHead: slot.isHead,
+                close: last, received: slot.received)
+            outgoing.streams = streams
+            actions.append(.send(outgoing))
             outputQueued = true
-            if last {
-                switch state {
-                case .reading: state = .flushing(Ending())
-                case .finishing(let ending): state = .flushing(ending)
-                case .flushing, .lingering, .closed: break
-                }
-                pending.removeAll()
+            if streams {
+                pending[0].streaming = true
+                pending[0].lastAfterStream = last
+                break
             }
+            pending.removeFirst()
+            if last { endAfterLastResponse() }
         }
         if released {
             needsFlush = true
         } else {
             syncReading()
             syncTimer()
+        }
+    }
+
+    /// What follows the last response: no more requests, nothing else pending; close or linger once it is out.
+    mutating func endAfterLastResponse() {
+        switch state {
+        case .reading: state = .flushing(Ending())
+        case .finishing(let ending): state = .flushing(ending)
+        case .flushing, .lingering, .closed: break
+        }
+        pending.removeAll()
+    }
+
+    /// A piece of the body being streamed: queue it as the next chunk.
+    mutating func streamData(_ id: RequestID, _ data: Data) {
+        guard let slot = pending.first, slot.id == id, slot.streaming, !data.isEmpty else { return }
+        actions.append(.sendChunk(data, chunked: slot.version != "HTTP/1.0"))
+        outputQueued = true
+        needsFlush = true
+    }
+
+    /// The streamed body is complete: queue its end, then release the responses behind it (or end the connection
+    /// if it was the last).
+    mutating func streamEnded(_ id: RequestID) {
+        guard let slot = pending.first, slot.id == id, slot.streaming else { return }
+        pending.removeFirst()
+        actions.append(.endStream(chunked: slot.version != "HTTP/1.0"))
+        outputQueued = true
+        needsFlush = true
+        if slot.lastAfterStream || (state != .reading && pending.isEmpty) {
+            endAfterLastResponse()
+        } else {
+            flushReady()
         }
     }
 

@@ -10,6 +10,11 @@ import Foundation
 /// writes them on `.flush`, reporting back how far it got (`.wrote`).
 ///
 /// States (`State`):
+/// A response with a streamed body (`HTTPResponse.stream`) is released with its head; its pieces follow as
+/// `.streamData` events (`.sendChunk` actions) until `.streamEnded` (`.endStream`), and only then do the responses
+/// behind it go out. A peer that closes while a body is streamed has gone away: the connection closes at once (the
+/// driver cancels the stream).
+///
 /// - `reading`: requests are read and parsed, up to `maxPipelinedRequests` waiting for their responses (beyond
 ///   that reading pauses). Idle, receiving a request and awaiting responses are this state with nothing pending
 ///   and the parser idle, the parser mid-request, or requests pending; `waitingFor` tells which deadline applies.
@@ -54,6 +59,11 @@ package struct ConnectionStateMachine: Sendable {
         let close: Bool
         let received: Uptime
         var response: HTTPResponse?
+        /// Its head is out and its body is being streamed (`HTTPResponse.stream`): it stays first in line, and the
+        /// responses behind it wait, until the stream ends.
+        var streaming = false
+        /// The streamed response is the last one on the connection.
+        var lastAfterStream = false
     }
 
     /// How long a closing connection keeps reading (and discarding) after its last response.
@@ -110,6 +120,8 @@ package struct ConnectionStateMachine: Sendable {
         case .writable: needsFlush = true
         case .wrote(let sent, let drained, let now): wrote(sent: sent, drained: drained, at: now)
         case .timerFired(let now): timerFired(at: now)
+        case .streamData(let id, let data): streamData(id, data)
+        case .streamEnded(let id): streamEnded(id)
         case .shutdown: shutdown()
         case .readFailed, .writeFailed, .forceClose: close()
         }

@@ -3,9 +3,10 @@ import Glibc
 
 /// Writes the status line and header block of a response.
 enum ResponseHead {
-    /// The head for `response` answering a request (HEAD or not), with `Content-Length`, `Date`, `Server` and
-    /// `Connection` set by the server, and each of `defaults` the response does not set itself. Header fields with
-    /// CR, LF or NUL in the name or value are dropped, so a handler can't split the response.
+    /// The head for `response` answering a request (HEAD or not), with `Content-Length` (a streamed body:
+    /// `Transfer-Encoding: chunked` for HTTP/1.1, neither for HTTP/1.0), `Date`, `Server` and `Connection` set by the
+    /// server, and each of `defaults` the response does not set itself. Header fields with CR, LF or NUL in the name
+    /// or value are dropped, so a handler can't split the response.
     static func serialize(
         _ response: HTTPResponse, headRequest: Bool, requestVersion: String, close: Bool,
         date: String, defaults: [(name: String, value: String)] = []
@@ -24,7 +25,9 @@ enum ResponseHead {
         for (name, value) in defaults where !response.headers.contains(name) && isSafe(name) && isSafe(value) {
             text += "\(name): \(value)\r\n"
         }
-        if !HTTPStatus.forbidsBody(response.status) {
+        if response.stream != nil && !HTTPStatus.forbidsBody(response.status) {
+            if requestVersion != "HTTP/1.0" { text += "Transfer-Encoding: chunked\r\n" }
+        } else if !HTTPStatus.forbidsBody(response.status) {
             let explicit = response.headers["Content-Length"].flatMap { Int($0) }
             let length = headRequest && response.body.isEmpty ? explicit ?? 0 : response.body.count
             text += "Content-Length: \(length)\r\n"

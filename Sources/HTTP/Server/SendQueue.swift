@@ -22,7 +22,7 @@ struct SendQueue {
         let head = ResponseHead.serialize(
             response, headRequest: outgoing.isHead, requestVersion: outgoing.version,
             close: outgoing.close, date: HTTPDate.now(), defaults: defaults)
-        let sendsBody = !outgoing.isHead && !HTTPStatus.forbidsBody(response.status)
+        let sendsBody = !outgoing.isHead && !HTTPStatus.forbidsBody(response.status) && response.stream == nil
         var data = Data(head.utf8)
         if sendsBody && !response.body.isEmpty {
             if response.body.count <= Self.coalesceLimit {
@@ -37,11 +37,26 @@ struct SendQueue {
         }
         if let accessLog {
             let nanoseconds = Uptime.now.nanoseconds &- outgoing.received.nanoseconds
-            let bytes = sendsBody ? response.body.count : 0
+            let bytes = outgoing.streams ? "stream" : String(sendsBody ? response.body.count : 0)
             accessLog(
                 "\(outgoing.method) \(outgoing.target) \(response.status) \(bytes) "
                     + String(format: "%.1f", Double(nanoseconds) / 1e6))
         }
+    }
+
+    /// A piece of a streamed body: one chunk (`size in hex CRLF data CRLF`) when `chunked`, else the bytes as they are.
+    mutating func appendChunk(_ data: Data, chunked: Bool) {
+        guard chunked else { return chunks.append((data, 0)) }
+        var framed = Data(String(data.count, radix: 16).utf8)
+        framed.append(contentsOf: [0x0D, 0x0A])
+        framed.append(data)
+        framed.append(contentsOf: [0x0D, 0x0A])
+        chunks.append((framed, 0))
+    }
+
+    /// The end of a streamed body: the last chunk (`0 CRLF CRLF`) when `chunked`.
+    mutating func appendEnd(chunked: Bool) {
+        if chunked { chunks.append((Data("0\r\n\r\n".utf8), 0)) }
     }
 
     mutating func appendContinue() {
