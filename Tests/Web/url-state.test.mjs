@@ -26,11 +26,15 @@ const SAMPLES = {
     { attrMethod: 'saliency', attrTarget: '265', attrBaseline: 'pad', attrFlowPoint: 'post', attrSort: 'position', attrOrder: 'desc' },
     { attrMethod: 'ig', attrBaseline: 'unk', attrLayer: 0 },
   ],
+  teaching: [
+    { walkToken: 2, sampling: { temperature: 0.7, topK: 5, topP: 0.9, repetitionPenalty: 1.2 } },
+    { walkToken: 0, sampling: { temperature: 2.5, topK: 0, topP: 1, repetitionPenalty: 1 } },
+  ],
 };
 
 test('every view has the view interface, a codec and a sample', () => {
   assert.deepEqual(VIEWS.map((v) => v.name),
-    ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation', 'attributions']);
+    ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation', 'attributions', 'teaching']);
   for (const view of VIEWS) {
     assert.ok(SAMPLES[view.name], `a sample state for ${view.name}`);
     for (const key of ['mount', 'update', 'destroy']) assert.equal(typeof view[key], 'function', `${view.name}.${key}`);

@@ -109,6 +109,9 @@ export const api = {
   /// The whole grid, or with {from, to} the columns from…to (inclusive).
   lensGrid: (id, point, range) => getJSON(`/api/runs/${id}/lens-grid`,
     range ? { point, from: String(range.from), to: String(range.to) } : { point }),
+  // the Teaching view: one token's walk through the model, and the full next-token logits after it
+  walk: (id, token) => getJSON(`/api/runs/${id}/walk`, { token }),
+  logits: (id, token) => getFloats(`/api/runs/${id}/logits`, { token }),
   promoted: (id, params) => getJSON(`/api/runs/${id}/promoted`, params),
   neurons: (id, layer, token, k = 20) => getJSON(`/api/runs/${id}/neurons`, { layer, token, k }),
   metrics: (id, clusters) => getJSON(`/api/runs/${id}/metrics`, { clusters }),

@@ -86,6 +86,8 @@ public final class GlassboxAPI: Sendable {
                 ("contributions", .analysisQueue, { try AnalysisEndpoints.contributions($0, $1, workers: workers) }),
                 ("lens", .analysisQueue, { try AnalysisEndpoints.lens($0, $1) }),
                 ("lens-grid", .analysisQueue, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
+                ("walk", .analysisQueue, { try AnalysisEndpoints.walk($0, $1, workers: workers) }),
+                ("logits", .analysisQueue, { try AnalysisEndpoints.logits($0, $1) }),
                 ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
                 ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
                 ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),

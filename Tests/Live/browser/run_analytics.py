@@ -2,11 +2,14 @@
 endpoint and reloaded from its permalink: metrics (the L×H table, sorting by click and by Enter, the cluster map and
 legend, K=3, a row opening its head's attention view, Back), rollout (bars, another row, a heads filter), layer flow
 (the lines at the last position and the mean, keyboard hover), anomalies (the empty state at the defaults, then low
-thresholds; one entry of each kind opening what it names) and ablation (nothing fetched before the button).
+thresholds; one entry of each kind opening what it names), ablation (nothing fetched before the button) and the
+Teaching view (every layer's lens against GET /walk; the sampling sliders against the filters computed here from GET
+/logits; the sliders restored from the permalink).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
@@ -22,8 +25,77 @@ ANOMALY_PARAMETERS = {"high_attention": "0.3", "include_first_token": "true", "o
 ANOMALY_QUERY = "high_attention=0.3&include_first_token=true&outlier_factor=5"
 
 
-class RunAnalytics(RunPage):
-    """The metrics, rollout, layer-flow, anomalies and ablation tabs of the run made by RunPage's steps."""
+def kept_by_filters(logits: list[float], temperature: float, top_k: int, top_p: float) -> list[int]:
+    """The tokens the sampling filters keep (docs/analyses.md §8), in float64, most probable first."""
+    order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))
+    peak = max(logits) / temperature
+    weights = [math.exp(z / temperature - peak) for z in logits]
+    kept = order[:top_k] if top_k > 0 else order
+    total = sum(weights[i] for i in kept)
+    running, chosen = 0.0, []
+    for i in kept:
+        chosen.append(i)
+        running += weights[i] / total
+        if top_p < 1 and running >= top_p:
+            break
+    return chosen
+
+
+def teaching_summary_count(text: str) -> int:
+    match = re.match(r"([\d,]+) of ([\d,]+) tokens remain", text)
+    require(match is not None, f"the sampling summary says {text!r}")
+    return int(match.group(1).replace(",", ""))
+
+
+class TeachingSteps:
+    """The Teaching view's steps (mixed into RunAnalytics)."""
+
+    def teaching_view(self):
+        self.tab("teaching")
+        self.page.wait_for_selector("#walk-sampling-table tr.kept", timeout=60000)
+        walk = self.api.get(f"/api/runs/{self.run_id}/walk?token={self.n - 1}")
+        self.wait_count("#walk-steps li.walk-step.layer", self.layers)
+        shown = self.page.eval_on_selector_all(
+            "#walk-steps li.walk-step.layer", "els => els.map(e => e.querySelector('.walk-lens .tok').textContent)")
+        want = [layer["lens"][0]["display"] for layer in walk["layers"]]
+        require(shown == want, f"the layers' first lens tokens {shown} differ from GET /walk's {want}")
+        canvases = self.count("#walk-steps canvas.walk-attention")
+        require(canvases == self.layers, f"{canvases} attention rows drawn for {self.layers} layers")
+        logits = self.api.get(f"/api/runs/{self.run_id}/logits?token={self.n - 1}")["logits"]
+        self.page.locator("#walk-top-k").fill("1")
+        text = self.page.inner_text("#walk-sampling-summary")
+        require(teaching_summary_count(text) == 1, f"top-k 1 leaves {text!r}")
+        kept = self.values("#walk-sampling-table tr.kept", "data-token")
+        require(kept == [str(walk["output"][0]["id"])], f"top-k 1 keeps {kept}, the most probable is {walk['output'][0]}")
+        self.page.locator("#walk-top-k").fill("0")
+        self.page.locator("#walk-temperature").fill("2")
+        self.page.locator("#walk-top-p").fill("0.5")
+        self.page.locator("#walk-top-p").dispatch_event("change")
+        expected = kept_by_filters(logits, 2.0, 0, 0.5)
+        text = self.page.inner_text("#walk-sampling-summary")
+        require(teaching_summary_count(text) == len(expected),
+                f"T=2, top-p 0.5: the page keeps {text!r}, the filters computed here keep {len(expected)}")
+        query = self.url_query()
+        require(query.get("temperature") == "2" and query.get("top_p") == "0.5" and "top_k" not in query,
+                f"the URL {self._path(self.page.url)} does not say temperature=2&top_p=0.5")
+        return (f"{self.layers} layers with GET /walk's lens tokens; top-k 1 keeps {walk['output'][0]['display']!r}; "
+                f"T=2 and top-p 0.5 keep {len(expected)} tokens, as computed from GET /logits")
+
+    def permalink_teaching(self):
+        url = self._path(self.page.url)
+        text = self.page.inner_text("#walk-sampling-summary")
+        self.page.reload(wait_until="load", timeout=30000)
+        self.wait_tab("teaching", url)
+        self.page.wait_for_selector("#walk-sampling-table tr.kept", timeout=60000)
+        values = [self.page.input_value(f"#walk-{name}") for name in ("temperature", "top-k", "top-p")]
+        require(values == ["2", "0", "0.5"], f"after reloading the sliders are {values}")
+        again = self.page.inner_text("#walk-sampling-summary")
+        require(again == text, f"after reloading the summary is {again!r}, before {text!r}")
+        return f"reloaded {url}: {again}"
+
+
+class RunAnalytics(TeachingSteps, RunPage):
+    """The metrics, rollout, layer-flow, anomalies, ablation and Teaching tabs of the run made by RunPage's steps."""
 
     def __init__(self, page, api, base: str):
         super().__init__(page, api, base)
@@ -452,3 +524,5 @@ def run_steps(s: RunAnalytics) -> None:
     s.step("anomalies: open each kind", s.anomalies_open, needs=AFTER_RUN + ("anomalies view",))
     s.step("ablation view", s.ablation_view, needs=AFTER_RUN)
     s.step("permalink: ablation view", s.permalink_ablation, needs=AFTER_RUN + ("ablation view",))
+    s.step("teaching view", s.teaching_view, needs=AFTER_RUN)
+    s.step("permalink: teaching view", s.permalink_teaching, needs=AFTER_RUN + ("teaching view",))

@@ -18,5 +18,6 @@ import * as graph from '../../views/graph/index.js';
 import * as lens from '../../views/lens/index.js';
 import * as metrics from '../../views/metrics/index.js';
 import * as rollout from '../../views/rollout/index.js';
+import * as teaching from '../../views/teaching/index.js';
 
-export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation, attributions];
+export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation, attributions, teaching];
