@@ -49,6 +49,25 @@ struct JSONBody {
         return number
     }
 
+    func double(_ key: String) throws -> Double? {
+        guard reader.has(key) else { return nil }
+        return try Self.read { () throws(JSONReadError) in try reader.double(key) }
+    }
+
+    /// An array of integers (absent → nil).
+    func ints(_ key: String) throws -> [Int]? {
+        guard let value = reader[key] else { return nil }
+        guard let items = value.arrayValue else {
+            throw ServiceError.badParameter(key, "must be an array of integers")
+        }
+        return try items.enumerated().map { index, item in
+            guard let number = item.intValue else {
+                throw ServiceError.badParameter("\(key)[\(index)]", "must be an integer")
+            }
+            return number
+        }
+    }
+
     func bool(_ key: String) throws -> Bool? {
         try Self.read { () throws(JSONReadError) in try reader.bool(key, default: nil) }
     }

@@ -50,6 +50,11 @@ public final class RunService: Sendable {
         /// The id the run must have (`POST /api/runs/{id}`, where a proxy routing by id sent it): another id is 409
         /// before any work.
         public var expectedID: String? = nil
+        /// The token ids to run instead of tokenizing `prompt` (a generated continuation: the prompt's ids and the
+        /// generated ones, which decoding and tokenizing again need not give back).
+        public var tokenIDs: [Int]? = nil
+        /// Where generation began (the first generated position), for a run made by `POST /api/generate`.
+        public var generatedFrom: Int? = nil
 
         public init(model: String, prompt: String, topK: Int) {
             self.model = model
@@ -57,7 +62,18 @@ public final class RunService: Sendable {
             self.topK = topK
         }
 
-        var optionsJSON: String { "{\"top_k\":\(topK)}" }
+        var optionsJSON: String {
+            "{\"top_k\":\(topK)" + (generatedFrom.map { ",\"generated_from\":\($0)" } ?? "") + "}"
+        }
+
+        /// What the in-flight table knows the request by.
+        var key: String {
+            [
+                model, prompt, optionsJSON, expectedID ?? "",
+                tokenIDs.map { $0.map(String.init).joined(separator: ",") } ?? ""
+            ]
+            .joined(separator: "\u{0}")
+        }
     }
 
     /// Creates (or finds) the run of `request`; `completion` gets the run or the reason it failed.
@@ -68,7 +84,7 @@ public final class RunService: Sendable {
         if registry.loadedNames.contains(request.model) {
             do {
                 let loaded = try registry.model(request.model)
-                let ids = try tokenize(request.prompt, loaded)
+                let ids = try ids(of: request, loaded)
                 let id = runID(loaded, ids: ids, options: request.optionsJSON)
                 try Self.check(id, expected: request.expectedID)
                 if let state = try cachedState(id: id, loaded: loaded, recompute: false) {
@@ -78,8 +94,7 @@ public final class RunService: Sendable {
                 return completion(.failure(ServiceError(error)))
             }
         }
-        let key = SHA256.hex(
-            [request.model, request.prompt, request.optionsJSON, request.expectedID ?? ""].joined(separator: "\u{0}"))
+        let key = SHA256.hex(request.key)
         let first: Bool = inFlight.withLock { waiting in
             if waiting[key] != nil {
                 waiting[key]!.append(completion)
@@ -114,8 +129,7 @@ public final class RunService: Sendable {
         let work: @Sendable () -> Void = { [self] in
             do {
                 let loaded = try registry.model(request.model)
-                completion(
-                    .success(runID(loaded, ids: try tokenize(request.prompt, loaded), options: request.optionsJSON)))
+                completion(.success(runID(loaded, ids: try ids(of: request, loaded), options: request.optionsJSON)))
             } catch {
                 completion(.failure(ServiceError(error)))
             }
@@ -172,6 +186,17 @@ public final class RunService: Sendable {
         PromptRunner(model: loaded.model, tokenizer: loaded.tokenizer, maxTokens: configuration.limits.maxPromptTokens)
     }
 
+    /// The request's token ids: given (each checked against the vocabulary), else the prompt tokenized.
+    private func ids(of request: RunRequest, _ loaded: LoadedModel) throws -> [Int] {
+        guard let ids = request.tokenIDs else { return try tokenize(request.prompt, loaded) }
+        let vocabulary = loaded.model.info.vocabSize
+        if let index = ids.firstIndex(where: { !(0..<vocabulary).contains($0) }) {
+            throw ServiceError.badParameter(
+                "token_ids[\(index)]", "\(ids[index]) is not a token id of \(loaded.name) (0 to \(vocabulary - 1))")
+        }
+        return ids
+    }
+
     private func tokenize(_ prompt: String, _ loaded: LoadedModel) throws -> [Int] {
         do { return try runner(loaded).tokenize(prompt) } catch { throw ServiceError(error) }
     }
@@ -216,23 +241,25 @@ public final class RunService: Sendable {
     /// Loads, tokenizes, runs and stores one request (on the compute queue).
     private func run(_ request: RunRequest) throws -> RunState {
         let loaded = try registry.model(request.model)
-        let ids = try tokenize(request.prompt, loaded)
+        let ids = try ids(of: request, loaded)
         let id = runID(loaded, ids: ids, options: request.optionsJSON)
         try Self.check(id, expected: request.expectedID)
         if let state = try cachedState(id: id, loaded: loaded) { return state }
+        let prompt = request.prompt.isEmpty ? loaded.tokenizer.decode(ids) : request.prompt
         let run = try forward(loaded, ids: ids), trace = run.trace
         // The trace holds the last position's logits; other positions' predictions are the last layer's logit
         // lens (GET …/lens), computed on demand: an LM head pass over every position costs more than the forward
         // pass itself with a 262k vocabulary.
         let predictions = run.predictions(k: request.topK)
         let summary = RunSummary.json(
-            id: id, loaded: loaded, ids: ids, prompt: request.prompt, predictions: predictions)
+            id: id, loaded: loaded, ids: ids, prompt: prompt, predictions: predictions,
+            generatedFrom: request.generatedFrom)
         let state = RunState(
-            id: id, model: loaded, trace: trace, summary: summary, prompt: request.prompt,
+            id: id, model: loaded, trace: trace, summary: summary, prompt: prompt,
             restored: false)
         remember(state)
         let stored = StoredRun(
-            id: id, model: loaded.name, prompt: request.prompt, tokenIDs: ids,
+            id: id, model: loaded.name, prompt: prompt, tokenIDs: ids,
             options: request.optionsJSON, summary: summary, created: Date().timeIntervalSince1970)
         try store.save(stored) // the run itself is durable before it is answered
         storeTrace(trace, id: id)

@@ -6,15 +6,17 @@ import Transformer
 
 /// The JSON of a run as `POST /api/runs` and `GET /api/runs/{id}` return it.
 enum RunSummary {
+    /// `generatedFrom`: the first generated position of a continuation made by `POST /api/generate`.
     static func json(
         id: String, loaded: LoadedModel, ids: [Int], prompt: String,
-        predictions: [NextTokenTable.Prediction]
+        predictions: [NextTokenTable.Prediction], generatedFrom: Int? = nil
     ) -> Data {
         var w = JSONWriter(capacity: 4096 + ids.count * 256)
         let tokenizer = loaded.tokenizer
         w.object { o in
             o.field("id", id)
             o.field("prompt", prompt)
+            if let generatedFrom { o.field("generated_from", generatedFrom) }
             o.field("model") { ModelDescription.write(loaded, into: &$0) }
             o.field("tokens") { w in
                 w.array(ids) { w, token in
