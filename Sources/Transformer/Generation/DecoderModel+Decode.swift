@@ -83,7 +83,7 @@ extension DecoderModel {
         finalNorm.apply(work.normed, mean: nil, scale: nil, x + first * d, rows: rows, pool: pool)
         var output = [Float](repeating: 0, count: rows * info.vocabSize)
         output.withUnsafeMutableBufferPointer { out in
-            lmHead.apply(out.baseAddress!, work.normed, rows: rows, pool: pool, tiles: work.tiles)
+            lmHead.applyFewRows(out.baseAddress!, work.normed, rows: rows, pool: pool, tiles: work.tiles)
             if let cap = logitSoftcap { softcapForward(out.baseAddress!, out.baseAddress!, cap: cap, count: out.count) }
         }
         return output
@@ -102,9 +102,9 @@ extension DecoderModel {
         let table = block.rope.map { work.ropeTable($0, positions: p0 + m) }
         cache.withStorage { keys, values, head in
             let newKeys = keys + slot * kvWidth, newValues = values + slot * kvWidth
-            block.query.apply(work.query, work.normed, rows: m, pool: pool, tiles: work.tiles)
-            block.key.apply(newKeys, work.normed, rows: m, pool: pool, tiles: work.tiles)
-            block.value.apply(newValues, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            block.query.applyFewRows(work.query, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            block.key.applyFewRows(newKeys, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            block.value.applyFewRows(newValues, work.normed, rows: m, pool: pool, tiles: work.tiles)
             if let norm = block.queryNorm {
                 norm.apply(work.query, mean: nil, scale: nil, work.query, rows: m * block.heads, pool: pool)
             }
@@ -140,22 +140,22 @@ extension DecoderModel {
             }
         }
         cache.commit(m)
-        block.output.apply(work.blockOutput, work.context, rows: m, pool: pool, tiles: work.tiles)
+        block.output.applyFewRows(work.blockOutput, work.context, rows: m, pool: pool, tiles: work.tiles)
     }
 
     /// The FFN of the step's rows (`work.normed`) into `work.blockOutput`.
     private func feedForward(_ ffn: FeedForward, rows m: Int, work: DecodeWorkspace, pool: WorkerPool) {
         let count = m * ffn.hiddenDim
         if let gate = ffn.gate {
-            gate.apply(work.ffnFirst, work.normed, rows: m, pool: pool, tiles: work.tiles)
-            ffn.up.apply(work.ffnSecond, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            gate.applyFewRows(work.ffnFirst, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            ffn.up.applyFewRows(work.ffnSecond, work.normed, rows: m, pool: pool, tiles: work.tiles)
             gatedActivationForward(
                 pool: pool, work.ffnFirst, gate: work.ffnFirst, up: work.ffnSecond, activation: ffn.activation,
                 count: count)
         } else {
-            ffn.up.apply(work.ffnFirst, work.normed, rows: m, pool: pool, tiles: work.tiles)
+            ffn.up.applyFewRows(work.ffnFirst, work.normed, rows: m, pool: pool, tiles: work.tiles)
             activationForward(pool: pool, work.ffnFirst, work.ffnFirst, activation: ffn.activation, count: count)
         }
-        ffn.down.apply(work.blockOutput, work.ffnFirst, rows: m, pool: pool, tiles: work.tiles)
+        ffn.down.applyFewRows(work.blockOutput, work.ffnFirst, rows: m, pool: pool, tiles: work.tiles)
     }
 }
