@@ -8,7 +8,8 @@ struct Glassbox: ParsableCommand {
         commandName: "glassbox",
         abstract: "Run transformer language models on the CPU and record everything inside them.",
         subcommands: [
-            ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, AttributeCommand.self,
+            ServeCommand.self, RunCommand.self, GenerateCommand.self, GraphCommand.self, LensCommand.self,
+            AttributeCommand.self,
             BenchCommand.self,
             ModelsCommand.self, ReportCommand.self, TokenCommand.self
         ])

@@ -78,3 +78,15 @@ public struct PackedMatrix: Sendable {
         }
     }
 }
+
+extension PackedMatrix {
+    /// The stored bytes of logical row `r` (`storedRowBytes` bytes: whole blocks of `type`), for kernels that read
+    /// the encoding directly.
+    public func storedRow(_ r: Int) -> UnsafeRawPointer? {
+        precondition(r >= 0 && r < rows, "row outside the matrix")
+        return file.bytes.map { $0 + offset + (rowOrder?[r] ?? r) * rowBytes }
+    }
+
+    /// Bytes per stored row.
+    public var storedRowBytes: Int { rowBytes }
+}
