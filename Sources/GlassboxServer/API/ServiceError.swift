@@ -59,6 +59,7 @@ extension ServiceError {
             } else {
                 self = .badParameter("prompt", error.description)
             }
+        case let error as GenerationError: self = .badParameter(error.parameter, error.description)
         default: self = .internal("\(error)")
         }
     }

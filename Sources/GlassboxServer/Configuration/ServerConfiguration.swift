@@ -45,6 +45,8 @@ public struct ServerConfiguration: Sendable {
         public var maxQueuedAnalyses = 128
         /// Most prompts in one report or comparison.
         public var maxReportPrompts = 50
+        /// Most tokens one `POST /api/generate` may ask for.
+        public var maxNewTokens = 256
 
         public init() {}
     }
@@ -95,7 +97,7 @@ public struct ServerConfiguration: Sendable {
                 "max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
                 "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
                 "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts", "client_compute_per_minute",
-                "client_compute_burst"
+                "client_compute_burst", "max_new_tokens"
             ]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
@@ -108,6 +110,7 @@ public struct ServerConfiguration: Sendable {
             self.limits.maxPromptTokens = try positive("max_prompt_tokens", self.limits.maxPromptTokens)
             self.limits.maxPromptBytes = try positive("max_prompt_bytes", self.limits.maxPromptBytes)
             self.limits.maxReportPrompts = try positive("max_report_prompts", self.limits.maxReportPrompts)
+            self.limits.maxNewTokens = try positive("max_new_tokens", self.limits.maxNewTokens)
             self.limits.maxBodyBytes = try positive("max_body_bytes", self.limits.maxBodyBytes)
             self.limits.maxHeaderBytes = try positive("max_header_bytes", self.limits.maxHeaderBytes)
             self.limits.maxConnections = try positive("max_connections", self.limits.maxConnections)

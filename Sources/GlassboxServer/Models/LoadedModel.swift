@@ -16,6 +16,8 @@ public struct LoadedModel: Sendable {
     public let weightsIdentity: String
     public let description: String?
     public let license: String?
+    /// The ids that end a generated continuation (`EndOfSequence.ids`).
+    public let endOfSequenceIDs: [Int]
 }
 
 /// Loads each configured model once, on first use, and shares it; concurrent first uses wait for one load.
@@ -48,10 +50,11 @@ public final class ModelRegistry: Sendable {
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             identity = "path:\(path):\(size):\(modified)"
         }
+        let tokenizer = try TokenizerLoader.load(url)
         let model = LoadedModel(
-            name: name, model: try ModelLoader.load(url, weights: entry.weights),
-            tokenizer: try TokenizerLoader.load(url),
-            weights: entry.weights, weightsIdentity: identity, description: entry.description, license: entry.license)
+            name: name, model: try ModelLoader.load(url, weights: entry.weights), tokenizer: tokenizer,
+            weights: entry.weights, weightsIdentity: identity, description: entry.description, license: entry.license,
+            endOfSequenceIDs: try EndOfSequence.ids(modelAt: url, tokenizer: tokenizer))
         loaded.withLock { $0[name] = model }
         return model
     }

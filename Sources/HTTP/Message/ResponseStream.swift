@@ -55,8 +55,9 @@ public final class ResponseStream: Sendable {
         if now { handler() }
     }
 
-    /// The connection is ready: pieces go to `sink` from now on (those sent before first, in order). `sink` is
-    /// called with the lock held, so it must only hand the item on (the connection hops onto its queue).
+    /// The connection is ready: pieces go to `sink` from now on (those sent before first, in order). The waiting
+    /// pieces are handed over with the lock held, so `sink` must only hand them on (the connection hops onto its
+    /// queue); later ones outside it.
     package func attach(_ sink: @escaping @Sendable (Item) -> Void) {
         state.withLock { state in
             guard !state.cancelled else { return }
@@ -88,11 +89,18 @@ public final class ResponseStream: Sendable {
         }
     }
 
+    /// Hands `item` to the sink (outside the lock, so a sink may cancel), or keeps it until one is attached. One
+    /// producer's pieces reach the sink in the order sent.
     private func deliver(_ item: Item) {
-        state.withLock { state in
-            guard !state.cancelled, !state.ended else { return }
+        let sink: (@Sendable (Item) -> Void)? = state.withLock { state in
+            guard !state.cancelled, !state.ended else { return nil }
             if case .end = item { state.ended = true }
-            if let sink = state.sink { sink(item) } else { state.waiting.append(item) }
+            guard let sink = state.sink else {
+                state.waiting.append(item)
+                return nil
+            }
+            return sink
         }
+        sink?(item)
     }
 }
