@@ -9,7 +9,9 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed and memory.",
-        subcommands: [ForwardBench.self, GraphBench.self, LensBench.self, AttributionBench.self, HTTPBench.self])
+        subcommands: [
+            ForwardBench.self, GraphBench.self, LensBench.self, AttributionBench.self, ExplainBench.self, HTTPBench.self
+        ])
 }
 
 /// `glassbox bench forward`: the traced forward pass against bare sgemm at the same shapes.

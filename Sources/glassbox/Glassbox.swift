@@ -10,7 +10,7 @@ struct Glassbox: ParsableCommand {
         subcommands: [
             ServeCommand.self, RunCommand.self, GraphCommand.self, LensCommand.self, AttributeCommand.self,
             BenchCommand.self,
-            ModelsCommand.self, ReportCommand.self, TokenCommand.self
+            ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self
         ])
 
     /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command.
