@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Reports
+import Synchronization
 import Transformer
 
 /// `glassbox explain`: which explainer to trust for one prediction: faithfulness against random orders, agreement,
@@ -109,15 +110,14 @@ struct ExplainCommand: ParsableCommand {
             }
             let builder = ExplanationBuilder(modelName: modelOptions.model, model: model, tokenizer: tokenizer)
             let report: ExplanationReport
+            let line = ProgressLine()
+            defer { line.finish() }
             do {
                 report = try builder.build(
-                    request, compareWith: other, workers: modelOptions.threads,
-                    progress: { p in ProgressLine.show(p) })
+                    request, compareWith: other, workers: modelOptions.threads, progress: { line.show($0) })
             } catch let error as EvaluationError {
-                ProgressLine.finish()
                 throw ValidationError("--\(error.field.replacingOccurrences(of: "_", with: "-")): \(error.message)")
             }
-            ProgressLine.finish()
             if let out {
                 try Data(ExplanationHTML.page(report).utf8).write(to: URL(fileURLWithPath: out))
             }
@@ -131,12 +131,16 @@ struct ExplainCommand: ParsableCommand {
     }
 }
 
-/// One progress line on standard error, rewritten in place.
-enum ProgressLine {
-    static func show(_ p: EvaluationProgress) {
-        let line = "\r\(p.stage.rawValue): \(p.done)/\(p.total) passes   "
-        FileHandle.standardError.write(Data(line.utf8))
+/// One progress line on standard error, rewritten in place, and cleared at the end if it was shown.
+final class ProgressLine: Sendable {
+    private let shown = Mutex(false)
+
+    func show(_ p: EvaluationProgress) {
+        shown.withLock { $0 = true }
+        FileHandle.standardError.write(Data("\r\(p.stage.rawValue): \(p.done)/\(p.total) passes   ".utf8))
     }
 
-    static func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    func finish() {
+        if shown.withLock({ $0 }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }
