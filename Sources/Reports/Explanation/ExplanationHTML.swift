@@ -91,11 +91,12 @@ public enum ExplanationHTML {
             let band =
                 path(upper)
                 + lower.indices.reversed().map { String(format: "L%.1f,%.1f", x($0), y(lower[$0])) }.joined() + "Z"
-            svg += "<path d=\"\(band)\" fill=\"#dddddd\" stroke=none/>"
-            svg += "<path d=\"\(path(mean))\" fill=none stroke=\"#888888\" stroke-dasharray=\"4 3\"/>"
+            svg += "<path d=\"\(band)\" fill=\"#dddddd\" stroke=\"none\"/>"
+            svg += "<path d=\"\(path(mean))\" fill=\"none\" stroke=\"#888888\" stroke-dasharray=\"4 3\"/>"
         }
         for (i, m) in e.methods.enumerated() {
-            svg += "<path d=\"\(path(values(m.faithfulness)))\" fill=none stroke=\"\(color(i))\" stroke-width=1.6>"
+            svg +=
+                "<path d=\"\(path(values(m.faithfulness)))\" fill=\"none\" stroke=\"\(color(i))\" stroke-width=\"1.6\">"
             let auc = kind == .deletion ? m.faithfulness.deletion.auc : m.faithfulness.insertion.auc
             svg += "<title>\(ReportHTML.escape(m.method.rawValue)): AUC \(number(auc))</title></path>"
         }
