@@ -71,7 +71,7 @@ let package = Package(
             name: "TransformerTests", dependencies: ["Transformer", "ModelFormats", "Tokenizers", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
-            name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "TestSupport"],
+            name: "AnalysisTests", dependencies: ["Analysis", "Transformer", "Tokenizers", "TestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "ReportsTests", dependencies: ["Reports", "Analysis", "Transformer", "Tokenizers", "TestSupport"],

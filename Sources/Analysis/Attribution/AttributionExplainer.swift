@@ -9,6 +9,18 @@ extension Attribution {
         workers: Int = 1, shouldContinue: @escaping @Sendable () -> Bool = { true },
         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> Attribution {
+        try compute(
+            model: model, trace: trace, input: model.inputEmbeddings(tokens: trace.tokens), target: target,
+            parameters: parameters, workers: workers, shouldContinue: shouldContinue, progress: progress)
+    }
+
+    /// `compute` for a pass whose input embeddings `input` (`[n, d]`) are not the tokens' own rows (the noisy
+    /// copies of an evaluation's stability check): `trace` must be the forward pass of `input`.
+    static func compute(
+        model: DecoderModel, trace: Trace, input: [Float], target: GradientTarget, parameters: AttributionParameters,
+        workers: Int, shouldContinue: @escaping @Sendable () -> Bool,
+        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void
+    ) throws -> Attribution {
         let tokens = trace.tokens, n = tokens.count, d = model.info.dModel
         try target.validate(tokens: n, vocabSize: model.info.vocabSize)
         guard AttributionParameters.stepRange.contains(parameters.steps) else {
@@ -17,7 +29,6 @@ extension Attribution {
         if case .token(let id) = parameters.baseline, id < 0 || id >= model.info.vocabSize {
             throw AnalysisError("baseline token \(id) is outside the vocabulary (0..<\(model.info.vocabSize))")
         }
-        let input = model.inputEmbeddings(tokens: tokens)
         let baseline = baselineRows(model: model, parameters.baseline, tokens: n)
         let passes = PerturbedPasses(model: model, tokens: tokens, target: target, workers: workers)
         switch parameters.method {

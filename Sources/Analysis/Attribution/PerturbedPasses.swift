@@ -11,6 +11,10 @@ struct PerturbedPasses {
     let tokens: [Int]
     let target: GradientTarget
     let workers: Int
+    /// Workers inside each batched pass (GEMM columns, heads, rows); 1 when the passes themselves are split.
+    var passWorkers = 1
+    /// Rows of one batched pass at most.
+    var batchRows = PerturbedPasses.maxBatchRows
 
     /// Rows (copies × tokens) of one batched pass at most: beyond a few hundred rows a GEMM gains nothing more.
     static let maxBatchRows = 512
@@ -29,7 +33,7 @@ struct PerturbedPasses {
         let shape = model.traceShape(tokens: n, logitPositions: [target.position])
         let copyBytes = TraceLayout(shape: shape).totalCount * MemoryLayout<Float>.size
         let perWorker = (count + workers - 1) / workers
-        return max(1, min(perWorker, Self.maxBatchRows / n, Self.maxBatchTraceBytes / max(1, copyBytes)))
+        return max(1, min(perWorker, batchRows / n, Self.maxBatchTraceBytes / max(1, copyBytes)))
     }
 
     /// Runs `count` passes, pass `i` from `rows(i)`, in batches on the workers; `progress(done)` after each batch,
@@ -69,7 +73,7 @@ struct PerturbedPasses {
 
     /// One batched pass: a copy of the prompt per element of `inputs` (each `[n, d]`).
     func batch(_ inputs: [[Float]], gradients: Bool) throws -> [Outcome] {
-        var options = ForwardOptions(logitPositions: [target.position])
+        var options = ForwardOptions(logitPositions: [target.position], workers: passWorkers)
         options.batch = inputs.count
         options.inputEmbeddings = inputs.flatMap { $0 }
         // A logit or contrast target needs only its head rows, which the backward reads itself; the full LM head
