@@ -130,9 +130,8 @@ final class RawClient {
             body: body)
     }
 
-    /// The head of a response whose body is chunked, then each chunk with the time it arrived (until the last
-    /// chunk), and the trailer's end.
-    func readChunked() throws -> (head: RawResponse, chunks: [(data: [UInt8], at: Date)]) {
+    /// The head of a response whose body is chunked (its `body` empty); then `readChunk` reads the chunks.
+    func readChunkedHead() throws -> RawResponse {
         var headEnd: Int?
         while headEnd == nil {
             headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound
@@ -146,29 +145,31 @@ final class RawClient {
             let colon = line.firstIndex(of: ":")!
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        var chunks: [(data: [UInt8], at: Date)] = []
-        while true {
-            var lineEnd = buffer.firstRange(of: Array("\r\n".utf8))
-            while lineEnd == nil {
-                guard try fill() else { throw RawClientError(description: "closed inside a chunked body") }
-                lineEnd = buffer.firstRange(of: Array("\r\n".utf8))
-            }
-            let sizeText = String(decoding: buffer[0..<lineEnd!.lowerBound], as: UTF8.self)
-            guard let size = Int(sizeText, radix: 16) else {
-                throw RawClientError(description: "bad chunk size \(sizeText.debugDescription)")
-            }
-            while buffer.count < lineEnd!.upperBound + size + 2 {
-                guard try fill() else { throw RawClientError(description: "closed inside a chunk") }
-            }
-            let data = Array(buffer[lineEnd!.upperBound..<(lineEnd!.upperBound + size)])
-            guard buffer[lineEnd!.upperBound + size] == 0x0D, buffer[lineEnd!.upperBound + size + 1] == 0x0A else {
-                throw RawClientError(description: "a chunk not followed by CRLF")
-            }
-            buffer.removeFirst(lineEnd!.upperBound + size + 2)
-            if size == 0 { break }
-            chunks.append((data, Date()))
+        return RawResponse(status: status, reason: "", headers: headers, body: [])
+    }
+
+    /// The next chunk's data, or nil for the last (empty) chunk.
+    func readChunk() throws -> [UInt8]? {
+        let crlf = Array("\r\n".utf8)
+        var lineEnd = buffer.firstRange(of: crlf)
+        while lineEnd == nil {
+            guard try fill() else { throw RawClientError(description: "closed inside a chunked body") }
+            lineEnd = buffer.firstRange(of: crlf)
         }
-        return (RawResponse(status: status, reason: "", headers: headers, body: chunks.flatMap(\.data)), chunks)
+        let start = lineEnd!.upperBound
+        let sizeText = String(decoding: buffer[0..<lineEnd!.lowerBound], as: UTF8.self)
+        guard let size = Int(sizeText, radix: 16) else {
+            throw RawClientError(description: "bad chunk size \(sizeText.debugDescription)")
+        }
+        while buffer.count < start + size + 2 {
+            guard try fill() else { throw RawClientError(description: "closed inside a chunk") }
+        }
+        let data = Array(buffer[start..<(start + size)])
+        guard Array(buffer[(start + size)..<(start + size + 2)]) == crlf else {
+            throw RawClientError(description: "a chunk not followed by CRLF")
+        }
+        buffer.removeFirst(start + size + 2)
+        return size == 0 ? nil : data
     }
 
     /// The head of the next response and the chunks that have arrived by now (at least one), without waiting for

@@ -12,19 +12,21 @@ struct StreamingTests {
         let server = try TestServer()
         defer { server.stop() }
         let client = try RawClient(port: server.port)
-        let started = Date()
-        try client.send(get("/stream?n=4&ms=150") + get("/hello"))
-        let (head, chunks) = try client.readChunked()
+        try client.send(get("/stream?n=4&gated=1") + get("/hello"))
+        let head = try client.readChunkedHead()
         #expect(head.status == 200)
         #expect(head.header("Transfer-Encoding") == "chunked" && head.header("Content-Length") == nil)
-        #expect(head.text == "piece 0\npiece 1\npiece 2\npiece 3\n")
-        #expect(chunks.count == 4)
-        // The first piece arrives long before the last is produced (150 ms apart).
-        let first = chunks[0].at.timeIntervalSince(started), last = chunks[3].at.timeIntervalSince(started)
-        #expect(first < 0.45 && last - first > 0.3, "first piece at \(first) s, last at \(last) s")
+        // Each piece arrives while the next one is not produced yet: the handler waits for the test to read it.
+        for index in 0..<4 {
+            let chunk = try #require(try client.readChunk())
+            #expect(String(decoding: chunk, as: UTF8.self) == "piece \(index)\n")
+            #expect(!server.gates.called.contains("stream-sent-\(index + 1)"))
+            if index < 3 { server.gates.semaphore("piece-\(index + 1)").signal() }
+        }
+        #expect(try client.readChunk() == nil, "then the last chunk")
         let after = try client.readResponse()
         #expect(after.status == 200 && after.text == "hello")
-        #expect(server.accessLog.all.contains { $0.hasPrefix("GET /stream?n=4&ms=150 200 stream ") })
+        #expect(server.accessLog.all.contains { $0.hasPrefix("GET /stream?n=4&gated=1 200 stream ") })
     }
 
     @Test("HTTP/1.0 gets the body as it is, ended by the close")
@@ -47,12 +49,15 @@ struct StreamingTests {
         defer { server.stop() }
         do {
             let client = try RawClient(port: server.port)
-            try client.send(get("/stream?n=50&ms=100"))
+            try client.send(get("/stream?n=50&gated=1"))
             let first = String(decoding: try client.readFirstChunk(), as: UTF8.self)
             #expect(first.contains("piece 0"))
         } // closed here
-        #expect(server.gates.waitForCalls(["stream-cancelled", "stream-done"], seconds: 5))
-        let sent = (0..<50).filter { server.gates.called.contains("stream-sent-\($0)") }.count
-        #expect(sent < 5, "pieces produced after the client left: \(sent)")
+        // The producer is waiting to make piece 1: the close cancels the stream before it does.
+        #expect(server.gates.waitForCalls(["stream-cancelled"], seconds: 20))
+        server.gates.semaphore("piece-1").signal()
+        #expect(server.gates.waitForCalls(["stream-done"], seconds: 20))
+        let sent = (0..<50).filter { server.gates.called.contains("stream-sent-\($0)") }
+        #expect(sent == [0], "pieces produced: \(sent)")
     }
 }

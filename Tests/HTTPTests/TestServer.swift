@@ -26,6 +26,18 @@ final class Gates: Sendable {
 
     var called: [String] { calls.withLock { $0 } }
 
+    private let signals = Mutex<[String: DispatchSemaphore]>([:])
+
+    /// A semaphore shared by name: a handler waits on it, the test signals it.
+    func semaphore(_ name: String) -> DispatchSemaphore {
+        signals.withLock { table in
+            if let existing = table[name] { return existing }
+            let created = DispatchSemaphore(value: 0)
+            table[name] = created
+            return created
+        }
+    }
+
     /// Waits (bounded) until `names` have all reached a handler; false if they didn't within `seconds`.
     func waitForCalls(_ names: Set<String>, seconds: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -43,7 +55,8 @@ typealias Route = @Sendable (HTTPRequest, [String: String], @escaping @Sendable 
 /// A live server on 127.0.0.1 and a free port with a few test routes:
 /// `GET /hello` → "hello"; `POST|PUT /echo` → the body; `GET /big?n=` → n bytes of a pattern;
 /// `GET /gate/{name}` → held until `gates.release(name, …)`; `GET /delay?ms=` → answered after ms;
-/// `GET /never` → never answered; `GET /stream?n=&ms=` → n pieces `piece i\n` streamed, one every ms; `GET /peer` → the client's address (and its own X-Frame-Options). Other paths are 404, other methods 405.
+/// `GET /never` → never answered; `GET /stream?n=&ms=&gated=` → n pieces `piece i\n` streamed, one every ms (gated=1:
+/// each after the test signals `piece-i`); `GET /peer` → the client's address (and its own X-Frame-Options). Other paths are 404, other methods 405.
 final class TestServer: Sendable {
     let server: HTTPServer
     let gates = Gates()
@@ -94,6 +107,11 @@ final class TestServer: Sendable {
                 for index in 0..<count {
                     if stream.isCancelled { break }
                     if milliseconds > 0 { Thread.sleep(forTimeInterval: Double(milliseconds) / 1000) }
+                    // gated=1: piece i waits until the test has read piece i - 1.
+                    if request.queryValue("gated") == "1", index > 0 {
+                        _ = gates.semaphore("piece-\(index)").wait(timeout: .now() + 20)
+                        if stream.isCancelled { break }
+                    }
                     stream.send("piece \(index)\n")
                     gates.record("stream-sent-\(index)")
                 }
