@@ -1,5 +1,6 @@
 // The Glassbox front end's entry and router: the run page for / and /runs/{id} (pages/run/), the Compare page for
-// /?page=compare and the Reports page for /?page=reports (pages/compare/, pages/reports/, loaded when asked for);
+// /?page=compare, the Reports page for /?page=reports and the Generate page for /?page=generate (pages/compare/,
+// pages/reports/, pages/generate/, loaded when asked for);
 // the header link of the page shown is marked, and its Run link returns to the last run of this tab. A server that
 // asks for a token this browser has not given sends the page to /login first (pages/session-header.js).
 import { byId } from './core/dom.js';
@@ -10,6 +11,7 @@ import { LAST_RUN, mountRunPage } from './pages/run/run-page.js';
 const PAGES = {
   compare: { title: 'Compare', load: () => import('./pages/compare/compare-page.js').then((m) => m.ComparePage) },
   reports: { title: 'Reports', load: () => import('./pages/reports/reports-page.js').then((m) => m.ReportsPage) },
+  generate: { title: 'Generate', load: () => import('./pages/generate/generate-page.js').then((m) => m.GeneratePage) },
 };
 
 function markNav(page) {

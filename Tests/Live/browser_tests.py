@@ -61,6 +61,7 @@ summary. The steps live in browser/, one module per page over a shared harness:
   browser/run_analytics.py  the run page's metrics, rollout, layer-flow, anomalies and ablation views
   browser/run_attributions.py  the run page's Attributions tab
   browser/compare_page.py   the Compare page
+  browser/generate_page.py  the Generate page
   browser/reports_page.py   the Reports page
 A step is a method of its page class that returns its detail line (and fails through require/Check); the module's
 run_steps registers it by name, with the steps it needs, in the order the steps run.
@@ -79,14 +80,15 @@ import sys
 import tempfile
 import threading
 
-from browser import compare_page, login_page, reports_page, run_analytics, run_attributions, run_page, security
+from browser import (compare_page, generate_page, login_page, reports_page, run_analytics, run_attributions, run_page,
+                     security)
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 import debian_packages
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
 REQUIREMENTS = os.path.join(HERE, "requirements-browser.txt")
-PAGES = (run_page, run_analytics, run_attributions, compare_page, reports_page)  # their steps run in this order
+PAGES = (run_page, run_analytics, run_attributions, compare_page, reports_page, generate_page)  # their steps run in this order
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +159,8 @@ def ensure_venv() -> str:
 
 
 class BrowserSession(login_page.LoginPage, security.SecurityChecks, run_analytics.RunAnalytics,
-                     run_attributions.RunAttributions, compare_page.ComparePage, reports_page.ReportsPage):
+                     run_attributions.RunAttributions, compare_page.ComparePage, reports_page.ReportsPage,
+                     generate_page.GeneratePage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 

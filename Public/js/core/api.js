@@ -80,6 +80,29 @@ export async function deleteJSON(path) {
   return (await request(path, { method: 'DELETE' })).json();
 }
 
+/// POSTs `body` as JSON and hands each line of the streamed JSON-lines answer to `onLine` as it arrives (parsed);
+/// `signal` (an AbortSignal) closes the connection, which stops the work on the server.
+export async function postJSONLines(path, body, onLine, signal) {
+  const response = await request(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal,
+  });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    pending += decoder.decode(value, { stream: true });
+    let newline;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      if (line.trim()) onLine(JSON.parse(line));
+    }
+  }
+  if (pending.trim()) onLine(JSON.parse(pending));
+}
+
 let modelsPromise = null;
 
 export const api = {
@@ -90,6 +113,9 @@ export const api = {
     return modelsPromise;
   },
   health: () => getJSON('/api/health'),
+  // the Generate page: POST /api/generate streams {event: start | token | done | error} lines
+  generate: (body, onLine, signal) => postJSONLines('/api/generate', body, onLine, signal),
+  createRunFromIds: (request) => postJSON('/api/runs', request),
   // the login (pages/login/, the header's Sign out): {tokens_required, signed_in}; the session cookie is HttpOnly
   session: () => getJSON(SESSION_PATH),
   signIn: (token) => postJSON(SESSION_PATH, { token }),

@@ -1,0 +1,64 @@
+// The Generate page's settings, their URL (/?page=generate&model=…&prompt=…&max_new_tokens=…&temperature=…&top_k=…
+// &top_p=…&penalty=…&seed=…&greedy=1) and the body of POST /api/generate; what one step's candidates show. Pure: no
+// DOM.
+
+export const GENERATE_DEFAULTS = Object.freeze({
+  model: null, prompt: 'Once upon a time', maxNewTokens: 24, greedy: false, temperature: 0.8, topK: 40, topP: 0.95,
+  repetitionPenalty: 1, seed: 7,
+});
+
+const NUMBERS = [
+  ['maxNewTokens', 'max_new_tokens', (v) => Number.isInteger(v) && v >= 1 && v <= 256],
+  ['temperature', 'temperature', (v) => v > 0 && v <= 10],
+  ['topK', 'top_k', (v) => Number.isInteger(v) && v >= 0],
+  ['topP', 'top_p', (v) => v > 0 && v <= 1],
+  ['repetitionPenalty', 'penalty', (v) => v > 0 && v <= 10],
+  ['seed', 'seed', (v) => Number.isInteger(v) && v >= 0],
+];
+
+export function decodeGenerateURL(query) {
+  const params = new URLSearchParams(query);
+  const state = { ...GENERATE_DEFAULTS };
+  if (params.get('model')) state.model = params.get('model');
+  if (params.get('prompt') !== null) state.prompt = params.get('prompt');
+  state.greedy = params.get('greedy') === '1';
+  for (const [key, name, ok] of NUMBERS) {
+    const text = params.get(name);
+    if (text !== null && /^\d+(\.\d+)?$/.test(text) && ok(Number(text))) state[key] = Number(text);
+  }
+  return state;
+}
+
+export function encodeGenerateURL(state) {
+  const params = new URLSearchParams({ page: 'generate' });
+  if (state.model) params.set('model', state.model);
+  if (state.prompt !== GENERATE_DEFAULTS.prompt) params.set('prompt', state.prompt);
+  if (state.greedy) params.set('greedy', '1');
+  for (const [key, name] of NUMBERS) if (state[key] !== GENERATE_DEFAULTS[key]) params.set(name, String(state[key]));
+  return params;
+}
+
+/// The JSON body of POST /api/generate for the settings.
+export function generateBody(state) {
+  const body = { prompt: state.prompt, max_new_tokens: state.maxNewTokens, seed: state.seed };
+  if (state.model) body.model = state.model;
+  if (state.greedy) body.greedy = true;
+  else Object.assign(body, { temperature: state.temperature, top_k: state.topK, top_p: state.topP });
+  if (state.repetitionPenalty !== 1) body.repetition_penalty = state.repetitionPenalty;
+  return body;
+}
+
+/// What a token's panel says of its draw: the candidates by the model's probability, each with the probability it
+/// was drawn with after the filters (0: filtered out), the chosen one, and where the uniform draw fell.
+export function stepSummary(token) {
+  const chosen = token.candidates.find((c) => c.chosen);
+  const kept = token.candidates.filter((c) => c.sampled_probability > 0).length;
+  return {
+    chosen,
+    kept,
+    greedy: token.uniform === null,
+    text: token.uniform === null
+      ? 'greedy: the most probable token, no draw'
+      : `draw u = ${token.uniform.toFixed(4)}: the first candidate whose cumulative probability after the filters passes it`,
+  };
+}

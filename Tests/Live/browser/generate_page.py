@@ -1,0 +1,78 @@
+"""Browser steps of the Generate page, /?page=generate (Tests/Live/browser_tests.py runs them): a seeded sampled
+continuation on tiny-llama streamed into the page, its tokens and one step's candidates against POST /api/generate
+with the same body, the stored run opened in the Teaching view at that step's position; greedy through the URL. (Stop closes the
+connection; that the server then stops before its next token is GenerateAPITests' check: the tiny models finish
+before a click could land.)
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+
+from .harness import Session, require, wait_until
+
+SETTINGS = {"model": "tiny-llama", "prompt": "The quick brown fox", "max_new_tokens": "12", "temperature": "1.3",
+            "top_k": "30", "top_p": "0.9", "seed": "5"}
+
+
+class GeneratePage(Session):
+    """The Generate page."""
+
+    def generated_lines(self, body: dict) -> list[dict]:
+        status, _, data = self.api.raw("POST", "/api/generate", body)
+        require(status == 200, f"POST /api/generate answered {status}")
+        return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+
+    def wait_done(self, timeout: float = 60) -> str:
+        ok, text = wait_until(lambda: (lambda t: ("tokens/s" in t, t))(self.page.inner_text("#generate-summary")),
+                              timeout)
+        require(ok, f"the generation did not finish: the summary says {text!r}")
+        return text
+
+    def generate_sampled(self):
+        self.page.goto(f"{self.base}/?page=generate&{urllib.parse.urlencode(SETTINGS)}", wait_until="load",
+                       timeout=30000)
+        self.page.wait_for_selector("#generate-model option[value='tiny-llama']", state="attached", timeout=30000)
+        self.page.click("#generate-start")
+        summary = self.wait_done()
+        shown = self.values("#generate-output .generated-token", "data-id")
+        body = {"model": "tiny-llama", "prompt": SETTINGS["prompt"], "max_new_tokens": 12, "seed": 5,
+                "temperature": 1.3, "top_k": 30, "top_p": 0.9}
+        lines = self.generated_lines(body)
+        tokens = [line for line in lines if line["event"] == "token"]
+        require(shown == [str(t["id"]) for t in tokens],
+                f"the page shows tokens {shown}, POST /api/generate with the same body gives {[t['id'] for t in tokens]}")
+        self.page.click("#generate-output .generated-token[data-index='2']")
+        self.page.wait_for_selector("#generate-candidates tr.chosen", timeout=10000)
+        chosen = self.values("#generate-candidates tr.chosen", "data-token")
+        require(chosen == [str(tokens[2]["id"])], f"the third step marks {chosen} chosen, the API {tokens[2]['id']}")
+        rows = self.values("#generate-candidates tr", "data-token")
+        require(rows[1:] == [str(c["id"]) for c in tokens[2]["candidates"]], f"the candidates {rows[1:]} differ from the API's")
+        link = self.page.get_attribute("#generate-step a[href*='view=teaching']", "href")
+        require(link is not None and f"walk={tokens[2]['position'] - 1}" in link, f"the Teaching link is {link!r}")
+        self.page.click("#generate-step a[href*='view=teaching']")
+        self.page.wait_for_selector("#walk-sampling-table tr.kept", timeout=60000)
+        walk = self.page.input_value("#walk-position")
+        require(walk == str(tokens[2]["position"] - 1), f"the Teaching view opened at position {walk}")
+        return f"{len(tokens)} tokens as the API streams them; step 3's candidates and its Teaching view; {summary}"
+
+    def generate_greedy(self):
+        query = urllib.parse.urlencode({"model": "tiny-llama", "prompt": "Hello", "greedy": "1", "max_new_tokens": "6"})
+        self.page.goto(f"{self.base}/?page=generate&{query}", wait_until="load", timeout=30000)
+        require(self.page.is_checked("#generate-greedy"), "greedy=1 in the URL does not check greedy")
+        self.page.wait_for_selector("#generate-model option[value='tiny-llama']", state="attached", timeout=30000)
+        self.page.click("#generate-start")
+        self.wait_done()
+        lines = self.generated_lines({"model": "tiny-llama", "prompt": "Hello", "greedy": True, "max_new_tokens": 6,
+                                      "seed": 7})
+        want = [str(line["id"]) for line in lines if line["event"] == "token"]
+        shown = self.values("#generate-output .generated-token", "data-id")
+        require(shown == want, f"greedy: the page shows {shown}, the API {want}")
+        return f"greedy equals the API's {len(want)} tokens"
+
+
+def run_steps(s: GeneratePage) -> None:
+    s.step("generate: a seeded continuation", s.generate_sampled, needs=("load /",))
+    s.step("generate: greedy from the URL", s.generate_greedy, needs=("load /",))

@@ -1,0 +1,34 @@
+// The Generate page's pure parts (Public/js/pages/generate/generate-state.js): its URL, the request body, a step.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GENERATE_DEFAULTS, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary }
+  from '../../Public/js/pages/generate/generate-state.js';
+
+test('the URL round-trips the settings that differ from the defaults; bad values fall back', () => {
+  const state = { ...GENERATE_DEFAULTS, model: 'tiny-gpt2', prompt: 'Hi there', maxNewTokens: 5, temperature: 1.3, seed: 11 };
+  const query = encodeGenerateURL(state).toString();
+  assert.equal(query, 'page=generate&model=tiny-gpt2&prompt=Hi+there&max_new_tokens=5&temperature=1.3&seed=11');
+  assert.deepEqual(decodeGenerateURL(query), state);
+  const bad = decodeGenerateURL('page=generate&max_new_tokens=0&temperature=-1&top_p=2&top_k=1.5&seed=x');
+  assert.deepEqual(bad, { ...GENERATE_DEFAULTS });
+  assert.equal(decodeGenerateURL('greedy=1').greedy, true);
+});
+
+test('the body: sampling settings, or greedy without them', () => {
+  assert.deepEqual(generateBody({ ...GENERATE_DEFAULTS }),
+    { prompt: 'Once upon a time', max_new_tokens: 24, seed: 7, temperature: 0.8, top_k: 40, top_p: 0.95 });
+  assert.deepEqual(generateBody({ ...GENERATE_DEFAULTS, greedy: true, model: 'm', repetitionPenalty: 1.2 }),
+    { prompt: 'Once upon a time', max_new_tokens: 24, seed: 7, model: 'm', greedy: true, repetition_penalty: 1.2 });
+});
+
+test('a step: the chosen candidate, how many the filters kept, the draw in words', () => {
+  const token = { uniform: 0.25, candidates: [
+    { id: 1, probability: 0.5, sampled_probability: 0.6, chosen: true },
+    { id: 2, probability: 0.3, sampled_probability: 0.4, chosen: false },
+    { id: 3, probability: 0.2, sampled_probability: 0, chosen: false }] };
+  const s = stepSummary(token);
+  assert.equal(s.chosen.id, 1);
+  assert.equal(s.kept, 2);
+  assert.match(s.text, /u = 0\.2500/);
+  assert.equal(stepSummary({ ...token, uniform: null }).greedy, true);
+});
