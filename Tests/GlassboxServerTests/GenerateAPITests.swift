@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import GlassboxServer
 import HTTP
@@ -93,6 +94,33 @@ struct GenerateAPITests {
         #expect(runTokens == prompt + expected.ids && run["generated_from"] as? Int == prompt.count)
         let id = try #require(run["id"] as? String)
         #expect(try server.call("GET", "/api/runs/\(id)/graph").status == 200, "every analysis works on it")
+    }
+
+    @Test("the attribution of the continuation: a row per generated token, the contribution share before it")
+    func generationAttribution() throws {
+        let server = try ServerFixture()
+        let lines = try Self.generate(
+            server,
+            "{\"model\": \"tiny-llama\", \"prompt\": \"The quick brown\", \"greedy\": true, \"max_new_tokens\": 4}")
+        let run = try #require(lines.last?["run"] as? [String: Any])
+        let id = try #require(run["id"] as? String)
+        let from = try #require(run["generated_from"] as? Int)
+        let ids = try #require((run["tokens"] as? [[String: Any]])?.compactMap { $0["id"] as? Int })
+        let answer = try json(try server.call("GET", "/api/runs/\(id)/generation-attribution"))
+        #expect(answer["from"] as? Int == from && answer["method"] as? String == "contribution-share")
+        let shares = try #require(answer["shares"] as? [[Double]])
+        #expect(shares.count == ids.count - from && shares.allSatisfy { $0.count == ids.count - 1 })
+        let url = Fixtures.model("tiny-llama")
+        let model = try ModelLoader.load(directory: url)
+        let trace = try model.forward(tokens: ids)
+        for (row, j) in zip(shares, from..<ids.count) {
+            let expected = try ContributionShare.compute(model: model, trace: trace, position: j - 1)
+            #expect(zip(row, expected).allSatisfy { abs($0 - $1) <= 1e-6 }, "row of position \(j)")
+            #expect(row[j...].allSatisfy { $0 == 0 } && abs(row.reduce(0, +) - 1) < 1e-5)
+        }
+        let one = try json(try server.call("GET", "/api/runs/\(id)/generation-attribution?from=\(ids.count - 1)"))
+        #expect((one["shares"] as? [[Double]])?.count == 1)
+        #expect(try server.call("GET", "/api/runs/\(id)/generation-attribution?from=0").status == 400)
     }
 
     @Test("the same seed gives the same continuation; another seed another")

@@ -1,7 +1,7 @@
 // The Generate page's pure parts (Public/js/pages/generate/generate-state.js): its URL, the request body, a step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERATE_DEFAULTS, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary }
+import { GENERATE_DEFAULTS, attributionCSVRows, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary }
   from '../../Public/js/pages/generate/generate-state.js';
 
 test('the URL round-trips the settings that differ from the defaults; bad values fall back', () => {
@@ -31,4 +31,10 @@ test('a step: the chosen candidate, how many the filters kept, the draw in words
   assert.equal(s.kept, 2);
   assert.match(s.text, /u = 0\.2500/);
   assert.equal(stepSummary({ ...token, uniform: null }).greedy, true);
+});
+
+test('the attribution matrix as CSV: a row per generated token, a column per source', () => {
+  const rows = attributionCSVRows({ tokens: ['a', 'b', 'c'], generated: [{ position: 1, display: 'b' }, { position: 2, display: 'c' }],
+    shares: [[1, 0], [0.25, 0.75]] });
+  assert.deepEqual(rows, [['generated_position', 'generated_token', '0:a', '1:b'], [1, 'b', 1, 0], [2, 'c', 0.25, 0.75]]);
 });

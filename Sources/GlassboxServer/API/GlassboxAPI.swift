@@ -89,6 +89,10 @@ public final class GlassboxAPI: Sendable {
                 ("lens-grid", .analysisQueue, { try AnalysisEndpoints.lensGrid($0, $1, workers: workers) }),
                 ("walk", .analysisQueue, { try AnalysisEndpoints.walk($0, $1, workers: workers) }),
                 ("logits", .analysisQueue, { try AnalysisEndpoints.logits($0, $1) }),
+                (
+                    "generation-attribution", .analysisQueue,
+                    { try AnalysisEndpoints.generationAttribution($0, $1, workers: workers) }
+                ),
                 ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
                 ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
                 ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),

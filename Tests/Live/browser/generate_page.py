@@ -52,11 +52,19 @@ class GeneratePage(Session):
         require(rows[1:] == [str(c["id"]) for c in tokens[2]["candidates"]], f"the candidates {rows[1:]} differ from the API's")
         link = self.page.get_attribute("#generate-step a[href*='view=teaching']", "href")
         require(link is not None and f"walk={tokens[2]['position'] - 1}" in link, f"the Teaching link is {link!r}")
+        self.page.wait_for_selector("#generate-attribution-map", timeout=30000)
+        matrix = self.api.get(f"/api/runs/{self.page.get_attribute('#generate-open-run', 'href').split('/runs/')[1].split('?')[0]}"
+                              "/generation-attribution")
+        require(len(matrix["shares"]) == len(tokens), f"the matrix has {len(matrix['shares'])} rows for {len(tokens)} tokens")
+        size = self.page.eval_on_selector("#generate-attribution-map", "c => [c.width, c.height]")
+        want = [110 + (len(matrix["tokens"]) - 1) * 14, 70 + len(tokens) * 14]
+        require(size == want, f"the attribution map is {size}, expected {want} for the matrix")
         self.page.click("#generate-step a[href*='view=teaching']")
         self.page.wait_for_selector("#walk-sampling-table tr.kept", timeout=60000)
         walk = self.page.input_value("#walk-position")
         require(walk == str(tokens[2]["position"] - 1), f"the Teaching view opened at position {walk}")
-        return f"{len(tokens)} tokens as the API streams them; step 3's candidates and its Teaching view; {summary}"
+        return (f"{len(tokens)} tokens as the API streams them; step 3's candidates; the attribution map of "
+                f"{len(tokens)}×{len(matrix['tokens']) - 1}; the step's Teaching view; {summary}")
 
     def generate_greedy(self):
         query = urllib.parse.urlencode({"model": "tiny-llama", "prompt": "Hello", "greedy": "1", "max_new_tokens": "6"})

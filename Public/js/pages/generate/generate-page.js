@@ -6,11 +6,12 @@
 // position that predicted the token: Teaching, the graph, attributions).
 import { api } from '../../core/api.js';
 import { button, el } from '../../core/dom.js';
-import { downloadJSON } from '../../core/download.js';
+import { downloadCSV, downloadJSON } from '../../core/download.js';
+import { greenScale } from '../../components/color-scales.js';
 import { fmt, percent, quoted } from '../../core/format.js';
 import { fillModelSelect, formSection, labelled } from '../../components/form-fields.js';
 import { formPageFrame, showPageURL } from '../page-frame.js';
-import { decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary } from './generate-state.js';
+import { attributionCSVRows, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary } from './generate-state.js';
 
 function numberInput(id, value, attrs) {
   return el('input', null, { id, type: 'number', value, ...attrs });
@@ -76,7 +77,8 @@ export class GeneratePage {
       { settings: generateBody(this.readState()), tokens: this.tokens, run: this.run }));
     this.tools.append(this.openRun, this.jsonButton);
     this.panel = el('section', 'generate-step', { id: 'generate-step', hidden: '' });
-    main.append(this.error, this.summary, this.output, this.tools, this.panel);
+    this.attribution = el('section', 'generate-attribution', { id: 'generate-attribution', hidden: '' });
+    main.append(this.error, this.summary, this.output, this.tools, this.panel, this.attribution);
   }
 
   readState() {
@@ -105,6 +107,7 @@ export class GeneratePage {
     this.error.hidden = true;
     this.panel.hidden = true;
     this.tools.hidden = true;
+    this.attribution.hidden = true;
     this.output.replaceChildren(el('span', 'generate-prompt-text', null, this.state.prompt));
     this.summary.textContent = 'waiting for the model…';
     this.startButton.disabled = true;
@@ -152,6 +155,48 @@ export class GeneratePage {
     this.openRun.href = `/runs/${this.run.id}?view=graph`;
     this.tools.hidden = false;
     this.host.setStatus('done', 'done');
+    if (this.tokens.length) this.drawAttribution(await api.generationAttribution(this.run.id));
+  }
+
+  /// The generated-token × source matrix of contribution shares (inseq's view): a row per generated token, shaded by
+  /// the share of each earlier token in its prediction.
+  drawAttribution(answer) {
+    const cell = 14, left = 110, top = 70;
+    const sources = answer.tokens.length - 1, rows = answer.generated.length;
+    const canvas = el('canvas', 'generate-attribution-map', {
+      id: 'generate-attribution-map', width: left + sources * cell, height: top + rows * cell, role: 'img',
+      'aria-label': `the share of each of ${sources} earlier tokens in the prediction of each of ${rows} generated tokens`,
+    });
+    const context = canvas.getContext('2d');
+    if (context) {
+      context.font = '11px "DejaVu Sans Mono", monospace';
+      context.fillStyle = '#1f2a1f';
+      answer.generated.forEach((g, r) => context.fillText(g.display.slice(0, 12), 2, top + r * cell + 11));
+      for (let k = 0; k < sources; k++) {
+        context.save();
+        context.translate(left + k * cell + 10, top - 4);
+        context.rotate(-Math.PI / 3);
+        context.fillText(answer.tokens[k].slice(0, 10), 0, 0);
+        context.restore();
+      }
+      answer.shares.forEach((row, r) => row.forEach((share, k) => {
+        context.fillStyle = greenScale(Math.sqrt(share));
+        context.fillRect(left + k * cell, top + r * cell, cell - 1, cell - 1);
+      }));
+    }
+    const csv = button('CSV', { id: 'generate-attribution-csv', title: 'the matrix as CSV' });
+    csv.addEventListener('click', () => downloadCSV('glassbox-generation-attribution.csv', attributionCSVRows(answer)));
+    const json = button('JSON', { id: 'generate-attribution-json', title: 'the matrix as JSON' });
+    json.addEventListener('click', () => downloadJSON('glassbox-generation-attribution.json', answer));
+    const bar = el('div', 'generate-tools');
+    bar.append(csv, json);
+    this.attribution.replaceChildren(
+      el('h2', null, null, 'Which earlier tokens each generated token came from'),
+      el('p', 'muted small', null, 'A row per generated token: the share of every earlier token in its prediction, from '
+        + 'the contribution graph (contribution-share: the graph\'s token-level rollout to the position that predicted it). '
+        + 'Darker is a larger share; each row sums to 1.'),
+      bar, canvas);
+    this.attribution.hidden = false;
   }
 
   showStep(index) {

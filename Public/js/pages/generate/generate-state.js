@@ -62,3 +62,12 @@ export function stepSummary(token) {
       : `draw u = ${token.uniform.toFixed(4)}: the first candidate whose cumulative probability after the filters passes it`,
   };
 }
+
+/// The attribution matrix (GET /api/runs/{id}/generation-attribution) as CSV rows: one per generated token, one
+/// column per source position.
+export function attributionCSVRows(answer) {
+  const sources = answer.tokens.slice(0, answer.tokens.length - 1);
+  const rows = [['generated_position', 'generated_token', ...sources.map((t, i) => `${i}:${t}`)]];
+  answer.generated.forEach((g, r) => rows.push([g.position, g.display, ...answer.shares[r]]));
+  return rows;
+}
