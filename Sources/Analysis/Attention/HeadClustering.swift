@@ -59,7 +59,7 @@ public struct HeadClustering: Sendable, Equatable {
         features = points
         let count = min(k, points.count)
         var random = SplitMix64(seed: seed)
-        var chosen = [min(points.count - 1, Int(random.unit() * Double(points.count)))]
+        var chosen = [min(points.count - 1, Int(random.nextUniform() * Double(points.count)))]
         while chosen.count < count {
             let d2 = points.map { p in chosen.map { Self.distance2(p, points[$0]) }.min()! }
             let total = d2.reduce(0, +)
@@ -67,7 +67,7 @@ public struct HeadClustering: Sendable, Equatable {
                 chosen.append(points.indices.first { !chosen.contains($0) }!)
                 continue
             }
-            let r = random.unit() * total
+            let r = random.nextUniform() * total
             var running = 0.0
             var pick = d2.lastIndex { $0 > 0 }!
             for (i, value) in d2.enumerated() {
