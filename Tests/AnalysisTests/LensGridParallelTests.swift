@@ -24,6 +24,33 @@ struct LensGridParallelTests {
         return ids && logits && probabilities
     }
 
+    /// The same to float32 rounding: logits within `1e-5·max(1, |x|)`, probabilities within `1e-5` relative, and
+    /// the same ids unless two candidates' logits tie within that tolerance.
+    static func close(_ a: [[[NextTokenPrediction]]], _ b: [[[NextTokenPrediction]]]) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            guard x.count == y.count else { return false }
+            for (p, q) in zip(x, y) where !close(p, q) { return false }
+        }
+        return true
+    }
+
+    static func close(_ p: [NextTokenPrediction], _ q: [NextTokenPrediction]) -> Bool {
+        guard p.count == q.count else { return false }
+        let tolerance = { (x: Float) in 1e-5 * max(1, abs(x)) }
+        for (i, (u, v)) in zip(p, q).enumerated() {
+            guard abs(u.logit - v.logit) <= tolerance(v.logit),
+                abs(u.probability - v.probability) <= 1e-5 * v.probability + 1e-12
+            else { return false }
+            if u.id != v.id {
+                // A near tie: the other list has u's id at a neighbouring rank with the same logit.
+                let j = q.firstIndex { $0.id == u.id }
+                guard let j, abs(j - i) == 1, abs(q[j].logit - u.logit) <= tolerance(u.logit) else { return false }
+            }
+        }
+        return true
+    }
+
     @Test("the grid equals the serial computation at 1 and 2 workers, in one chunk or many", arguments: [1, 2])
     func parallelEqualsSerial(workers: Int) throws {
         for name in AnalysisFixtures.models {
@@ -48,6 +75,9 @@ struct LensGridParallelTests {
         }
     }
 
+    /// To float32 rounding, not bit for bit: OpenBLAS's Haswell kernels (which it also runs on AMD EPYC) compute
+    /// the product's rows in groups of 12, and a row's last bit depends on its place in those groups, which a
+    /// range moves (`LogitRowPass`).
     @Test("a range of positions equals those columns of the whole grid")
     func rangeEqualsColumns() throws {
         let model = try AnalysisFixtures.model("tiny-gemma3")
@@ -57,7 +87,7 @@ struct LensGridParallelTests {
         for range in [0..<1, 2..<5, (n - 1)..<n, 0..<n] {
             let part = try NextTokenTable.lensGrid(
                 model: model, trace: trace, point: .mid, k: 2, positions: range, workers: 2)
-            #expect(Self.same(part, whole.map { Array($0[range]) }), "positions \(range)")
+            #expect(Self.close(part, whole.map { Array($0[range]) }), "positions \(range)")
         }
         for bad in [0..<0, -1..<2, (n - 1)..<(n + 1)] {
             #expect(throws: AnalysisError.self) {

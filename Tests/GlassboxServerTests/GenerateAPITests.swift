@@ -82,6 +82,10 @@ struct GenerateAPITests {
         let expected = try generator.generate(
             promptIDs: prompt, options: GenerationOptions(maxNewTokens: 6, sampling: .greedy))
         #expect(tokens.compactMap { $0["id"] as? Int } == expected.ids)
+        // Each line says when it was sent, in seconds after the start line: increasing.
+        let elapsed = tokens.compactMap { $0["elapsed"] as? Double }
+        #expect(
+            elapsed.count == tokens.count && elapsed.first! >= 0 && zip(elapsed, elapsed.dropFirst()).allSatisfy(<=))
         #expect(
             done["text"] as? String == expected.text && done["stop_reason"] as? String == expected.stopReason.rawValue)
         let chosen = tokens.first.flatMap {
@@ -96,7 +100,7 @@ struct GenerateAPITests {
         #expect(try server.call("GET", "/api/runs/\(id)/graph").status == 200, "every analysis works on it")
     }
 
-    @Test("the attribution of the continuation: a row per generated token, the contribution share before it")
+    @Test("the attribution of the continuation: a row per generated token, by contribution share or a gradient method")
     func generationAttribution() throws {
         let server = try ServerFixture()
         let lines = try Self.generate(
@@ -108,7 +112,8 @@ struct GenerateAPITests {
         let ids = try #require((run["tokens"] as? [[String: Any]])?.compactMap { $0["id"] as? Int })
         let answer = try json(try server.call("GET", "/api/runs/\(id)/generation-attribution"))
         #expect(answer["from"] as? Int == from && answer["method"] as? String == "contribution-share")
-        let shares = try #require(answer["shares"] as? [[Double]])
+        #expect(answer["signed"] as? Bool == false)
+        let shares = try #require(answer["scores"] as? [[Double]])
         #expect(shares.count == ids.count - from && shares.allSatisfy { $0.count == ids.count - 1 })
         let url = Fixtures.model("tiny-llama")
         let model = try ModelLoader.load(directory: url)
@@ -119,8 +124,40 @@ struct GenerateAPITests {
             #expect(row[j...].allSatisfy { $0 == 0 } && abs(row.reduce(0, +) - 1) < 1e-5)
         }
         let one = try json(try server.call("GET", "/api/runs/\(id)/generation-attribution?from=\(ids.count - 1)"))
-        #expect((one["shares"] as? [[Double]])?.count == 1)
+        #expect((one["scores"] as? [[Double]])?.count == 1)
         #expect(try server.call("GET", "/api/runs/\(id)/generation-attribution?from=0").status == 400)
+
+        // A gradient or perturbation method: each row is Attribution.compute's with the generated token as the
+        // target at the position before it, 0 from that token on.
+        for (query, method, steps) in [
+            ("method=saliency", AttributionMethod.saliency, 16), ("method=ig&steps=6", .ig, 6),
+            ("method=occlusion", .occlusion, 16)
+        ] {
+            let answer = try json(try server.call("GET", "/api/runs/\(id)/generation-attribution?\(query)"))
+            #expect(answer["method"] as? String == method.rawValue && answer["from"] as? Int == from)
+            #expect(answer["signed"] as? Bool == (method != .saliency))
+            let rows = try #require(answer["scores"] as? [[Double]])
+            #expect(rows.count == ids.count - from && rows.allSatisfy { $0.count == ids.count - 1 })
+            for (row, j) in zip(rows, from..<ids.count) {
+                let expected = try Attribution.compute(
+                    model: model, trace: trace, target: GradientTarget(position: j - 1, token: ids[j]),
+                    parameters: AttributionParameters(method: method, steps: steps), workers: 2
+                ).scores
+                let scale = expected.prefix(j).map(abs).max() ?? 0
+                #expect(
+                    zip(row.prefix(j), expected).allSatisfy { abs($0 - $1) <= 1e-5 * scale + 1e-7 },
+                    "\(method) row of position \(j)")
+                #expect(row[j...].allSatisfy { $0 == 0 } && scale > 0)
+            }
+        }
+        for (query, parameter) in [
+            ("method=lime", "method"), ("method=ig&steps=0", "steps"), ("steps=4", "steps"),
+            ("method=saliency&baseline=middle", "baseline")
+        ] {
+            try APITests.expectError(
+                try server.call("GET", "/api/runs/\(id)/generation-attribution?\(query)"), status: 400,
+                code: "bad_parameter", parameter: parameter)
+        }
     }
 
     @Test("the same seed gives the same continuation; another seed another")

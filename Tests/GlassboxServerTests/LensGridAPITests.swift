@@ -16,6 +16,22 @@ struct LensGridAPITests {
         rows.map { $0.map { "\($0["id"]!) \($0["logit"]!) \($0["probability"]!)" } }
     }
 
+    /// Equal ids, logits within `1e-5·max(1, |x|)` and probabilities within `1e-5` relative.
+    static func close(_ a: [[[String: Any]]], _ b: [[[String: Any]]]) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            guard x.count == y.count else { return false }
+            for (u, v) in zip(x, y) {
+                let (lu, lv) = (u["logit"] as! Double, v["logit"] as! Double)
+                let (pu, pv) = (u["probability"] as! Double, v["probability"] as! Double)
+                guard u["id"] as! Int == v["id"] as! Int, abs(lu - lv) <= 1e-5 * max(1, abs(lv)),
+                    abs(pu - pv) <= 1e-5 * pv + 1e-12
+                else { return false }
+            }
+        }
+        return true
+    }
+
     @Test("a range holds the whole grid's columns; anomalies reuse the whole grid; bad ranges are 400s")
     func ranges() throws {
         let server = try ServerFixture()
@@ -33,7 +49,8 @@ struct LensGridAPITests {
         #expect(whole["from"] as? Int == 0 && whole["to"] as? Int == n - 1)
         let library = try NextTokenTable.lensGrid(model: model, trace: trace, point: .mid, workers: 2)
         #expect(Self.cells(whole).map { $0.map { $0["id"] as! Int } } == library.map { $0.map { $0[0].id } })
-        #expect(Self.values(Self.cells(early)) == Self.values(Self.cells(whole).map { Array($0[2...4]) }))
+        // Computed alone, to float32 rounding (OpenBLAS's row grouping, `LensGridParallelTests`); sliced, exact.
+        #expect(Self.close(Self.cells(early), Self.cells(whole).map { Array($0[2...4]) }))
 
         // Once the whole grid is there, a range is sliced from it: the same numbers. -1 is the last position.
         let late = try json(try server.call("GET", "/api/runs/\(id)/lens-grid?point=mid&from=3&to=-1"))

@@ -41,6 +41,10 @@ struct OpenAPITests {
         #expect(job.status == 202)
         let jobID = try #require(try json(job)["id"] as? String)
         #expect((try server.waitForJob("/api/attribution-jobs/\(jobID)"))["status"] as? String == "done")
+        let explained = try server.call("POST", "/api/explanations", body: try example("/api/explanations"))
+        #expect(explained.status == 202, "\(String(decoding: explained.body.prefix(300), as: UTF8.self))")
+        let explanationID = try #require(try json(explained)["id"] as? String)
+        #expect((try server.waitForJob("/api/explanations/\(explanationID)"))["status"] as? String == "done")
         let components = (document["components"] as? [String: Any])?["parameters"] as? [String: [String: Any]] ?? [:]
         for (path, operations) in paths {
             guard let get = operations["get"] as? [String: Any] else { continue }
@@ -56,12 +60,15 @@ struct OpenAPITests {
                 path.replacingOccurrences(
                     of: "{id}",
                     with: path.hasPrefix("/api/reports/")
-                        ? reportID : path.hasPrefix("/api/attribution-jobs/") ? jobID : id)
+                        ? reportID
+                        : path.hasPrefix("/api/attribution-jobs/")
+                            ? jobID : path.hasPrefix("/api/explanations/") ? explanationID : id)
                 + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
         #expect(try server.call("DELETE", "/api/reports/\(reportID)").status == 200)
         #expect(try server.call("DELETE", "/api/attribution-jobs/\(jobID)").status == 200)
+        #expect(try server.call("DELETE", "/api/explanations/\(explanationID)").status == 200)
     }
 }

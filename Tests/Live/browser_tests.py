@@ -36,6 +36,11 @@ sorting, the completeness gap and its warning, the target from Next tokens and a
 contrast and a position, the gradient-flow and attention × gradient maps, the pad baseline's 400 in the view, more
 IG steps as a job (or the plain GET while the server has no job routes, then the job panel on mocked routes:
 progress, done, cancel), CSV/JSON/PNG exports, a permalink reload);
+the Evaluate tab on a run of its own (tiny-llama, 5 tokens) against GET /api/explanations/{id}: the POST body, the
+job panel to done, one curve per chosen method in both charts with the random band and mean, the table's figures,
+the agreement matrix (methods² cells, Spearman and top-k overlap), the consensus tokens, the verdict, the exports and
+the HTML report, a permalink reload (and one naming a job the server does not have), bad input marked on its field,
+a long job cancelled by its button (its screenshot also to /tmp/evaluate.png);
 the Compare page (/?page=compare, reached by keyboard from the header): the prefilled pair on tiny-gpt2 sent as
 expected and its target probabilities, log p(a) − log p(b), top predictions, highlighted spans, L×H heads rows and
 grid against POST /api/compare with the same body, sorting (|Δ| first, then by click and Enter, another metric),
@@ -60,6 +65,7 @@ summary. The steps live in browser/, one module per page over a shared harness:
   browser/run_page.py       load, run a prompt, graph view and panel, attention and lens views, permalinks, export
   browser/run_analytics.py  the run page's metrics, rollout, layer-flow, anomalies and ablation views
   browser/run_attributions.py  the run page's Attributions tab
+  browser/run_evaluate.py   the run page's Evaluate tab
   browser/compare_page.py   the Compare page
   browser/generate_page.py  the Generate page
   browser/reports_page.py   the Reports page
@@ -80,15 +86,16 @@ import sys
 import tempfile
 import threading
 
-from browser import (compare_page, generate_page, login_page, reports_page, run_analytics, run_attributions, run_page,
-                     security)
+from browser import (compare_page, generate_page, login_page, reports_page, run_analytics, run_attributions,
+                     run_evaluate, run_page, security)
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 import debian_packages
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
 REQUIREMENTS = os.path.join(HERE, "requirements-browser.txt")
-PAGES = (run_page, run_analytics, run_attributions, compare_page, reports_page, generate_page)  # their steps run in this order
+PAGES = (run_page, run_analytics, run_attributions, run_evaluate, compare_page, reports_page,
+         generate_page)  # their steps run in this order
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -159,8 +166,8 @@ def ensure_venv() -> str:
 
 
 class BrowserSession(login_page.LoginPage, security.SecurityChecks, run_analytics.RunAnalytics,
-                     run_attributions.RunAttributions, compare_page.ComparePage, reports_page.ReportsPage,
-                     generate_page.GeneratePage):
+                     run_attributions.RunAttributions, run_evaluate.RunEvaluate, compare_page.ComparePage,
+                     reports_page.ReportsPage, generate_page.GeneratePage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 

@@ -206,6 +206,16 @@ def routed_instances(binary: str, nginx: str, work: str) -> None:
         check("report through nginx", status == 307 and status2 == 202 and final == "done" and seen == {200},
               f"{status} → {location[:30]}… → {status2}, {final}, polls {seen}")
 
+        explanation = {"prompt": "The capital of France is", "methods": ["saliency", "occlusion"], "noise_samples": 0}
+        status, headers, _ = request(port, "POST", "/api/explanations", body=explanation, headers=bearer(token))
+        location = headers.get("location", "")
+        status2, _, _ = request(port, "POST", location, body=explanation, headers=bearer(token)) \
+            if status == 307 else (0, {}, {})
+        final, seen = poll(port, location, token)
+        check("explanation through nginx", status == 307 and location.startswith("/api/explanations/e")
+              and status2 == 202 and final == "done" and seen == {200},
+              f"{status} → {location[:36]}… → {status2}, {final}, polls {seen}")
+
         # curl -L follows the 307 with the same method, body and Authorization header.
         body = json.dumps({"prompt": "curl follows the redirect"})
         curl = subprocess.run(["curl", "-sL", "-H", "Content-Type: application/json", "-H", f"Authorization: Bearer {token}",
@@ -233,7 +243,7 @@ def routed_instances(binary: str, nginx: str, work: str) -> None:
 
     # nginx's record of where each request went.
     by_port = {str(p): p for p in ports}
-    wrong, unrouted, report_upstreams = [], set(), set()
+    wrong, unrouted, report_upstreams, explanation_upstreams = [], set(), set(), set()
     for line in open(log, encoding="utf-8"):
         fields = line.split()
         if len(fields) < 4:
@@ -247,11 +257,15 @@ def routed_instances(binary: str, nginx: str, work: str) -> None:
                 wrong.append(f"{method} {uri[:40]}… → {upstream}")
         elif re.match(r"/api/reports/r", uri):
             report_upstreams.add(upstream_port)
+        elif re.match(r"/api/explanations/e", uri):
+            explanation_upstreams.add(upstream_port)
         else:
             unrouted.add(upstream_port)
     check("nginx routed by id", not wrong, f"requests sent elsewhere than their run's instance: {wrong[:3] or 'none'}")
     check("a report's requests on one instance", len(report_upstreams) == 1,
           f"instances that answered /api/reports/r…: {len(report_upstreams)}")
+    check("an explanation's requests on one instance", len(explanation_upstreams) == 1,
+          f"instances that answered /api/explanations/e…: {len(explanation_upstreams)}")
     check("requests without an id spread", unrouted == set(ports),
           f"instances that answered requests without an id: {sorted(p for p in unrouted if p)}")
 

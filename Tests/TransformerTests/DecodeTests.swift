@@ -76,6 +76,22 @@ struct DecodeTests {
             model, ids: try Self.ids("tiny-llama"), prefill: 5, step: 1, label: "tiny-llama3.gguf")
     }
 
+    /// The real GGUFs with their weights kept quantised: decode steps multiply Q8_0, Q5_0, Q4_K and Q6_K weights
+    /// straight from their blocks (`Linear.applyFewRows`), the full pass through decoded tiles.
+    @Test(
+        "real quantised GGUFs decode one token at a time as the full pass does (fused block kernels)",
+        arguments: ["gemma-3-270m-q4_k_m.gguf", "qwen2.5-coder-0.5b-instruct.gguf"])
+    func realQuantized(_ file: String) throws {
+        let url = Fixtures.realModel(file)
+        try #require(
+            FileManager.default.fileExists(atPath: url.path),
+            "\(url.path) is missing: run glassbox models install NAME (scripts/test does)")
+        let model = try ModelLoader.load(url, weights: .quantized)
+        #expect(model.layers.allSatisfy { $0.ffn.down.weight.isPacked })
+        let ids = (0..<12).map { ($0 * 7919 + 11) % model.info.vocabSize }
+        try Self.expectMatchesForward(model, ids: ids, prefill: 6, step: 1, label: file)
+    }
+
     @Test("a sliding-window layer keeps only the keys a later query can see")
     func slidingWindowCache() throws {
         let model = try ModelLoader.load(directory: Fixtures.model("tiny-gemma3"))

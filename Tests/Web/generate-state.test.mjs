@@ -1,7 +1,7 @@
 // The Generate page's pure parts (Public/js/pages/generate/generate-state.js): its URL, the request body, a step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GENERATE_DEFAULTS, attributionCSVRows, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary }
+import { ATTRIBUTION_METHODS, GENERATE_DEFAULTS, attributionCSVRows, attributionLevels, deliveryMilliseconds, deliveryStats, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary }
   from '../../Public/js/pages/generate/generate-state.js';
 
 test('the URL round-trips the settings that differ from the defaults; bad values fall back', () => {
@@ -35,6 +35,32 @@ test('a step: the chosen candidate, how many the filters kept, the draw in words
 
 test('the attribution matrix as CSV: a row per generated token, a column per source', () => {
   const rows = attributionCSVRows({ tokens: ['a', 'b', 'c'], generated: [{ position: 1, display: 'b' }, { position: 2, display: 'c' }],
-    shares: [[1, 0], [0.25, 0.75]] });
+    scores: [[1, 0], [0.25, 0.75]] });
   assert.deepEqual(rows, [['generated_position', 'generated_token', '0:a', '1:b'], [1, 'b', 1, 0], [2, 'c', 0.25, 0.75]]);
+});
+
+test('the matrix shading: √share for the graph, √(v/max) unsigned, v/max|v| signed, each row on its own', () => {
+  assert.deepEqual(attributionLevels({ method: 'contribution-share', scores: [[0.25, 0.75, 0]] }), [[0.5, Math.sqrt(0.75), 0]]);
+  assert.deepEqual(attributionLevels({ method: 'saliency', signed: false, scores: [[2, 8, 0], [0, 0, 0]] }),
+    [[0.5, 1, 0], [0, 0, 0]]);
+  assert.deepEqual(attributionLevels({ method: 'ig', signed: true, scores: [[-4, 2, 0], [1, -0.5, 0]] }),
+    [[-1, 0.5, 0], [1, -0.5, 0]]);
+});
+
+test('the attribution method round-trips through the URL; an unknown one is the default', () => {
+  const state = { ...GENERATE_DEFAULTS, attribution: 'ig' };
+  assert.equal(encodeGenerateURL(state).get('attribution'), 'ig');
+  assert.equal(decodeGenerateURL(encodeGenerateURL(state).toString()).attribution, 'ig');
+  assert.equal(decodeGenerateURL('page=generate&attribution=lime').attribution, 'contribution-share');
+  assert.equal(encodeGenerateURL(GENERATE_DEFAULTS).get('attribution'), null);
+  assert.deepEqual(ATTRIBUTION_METHODS.map(([name]) => name),
+    ['contribution-share', 'saliency', 'gradxinput', 'ig', 'occlusion', 'attention-gradient']);
+});
+
+test('delivery: arrival on this clock less the server\'s sent_at; max and median', () => {
+  assert.equal(deliveryMilliseconds({ sent_at: 1800000000.25 }, 1800000000262), 12);
+  assert.equal(deliveryMilliseconds({ sent_at: 1800000000.25 }, 1800000000249.5), 0);
+  assert.deepEqual(deliveryStats([{ delivery_ms: 3 }, { delivery_ms: 1 }, { delivery_ms: 10 }]), { max: 10, median: 3 });
+  assert.deepEqual(deliveryStats([{ delivery_ms: 4 }, { delivery_ms: 2 }]), { max: 4, median: 3 });
+  assert.equal(deliveryStats([]), null);
 });

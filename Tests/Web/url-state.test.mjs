@@ -26,6 +26,11 @@ const SAMPLES = {
     { attrMethod: 'saliency', attrTarget: '265', attrBaseline: 'pad', attrFlowPoint: 'post', attrSort: 'position', attrOrder: 'desc' },
     { attrMethod: 'ig', attrBaseline: 'unk', attrLayer: 0 },
   ],
+  evaluate: [
+    { evalMethods: ['ig', 'occlusion'], evalSteps: 1024, evalNoiseSamples: 64, evalSigma: 0.25, evalJob: 'e1b2c3', evalMatrix: 'overlap' },
+    { evalMethods: ['saliency'], evalTarget: ' the', evalContrast: '42', evalObjective: 'logprob', evalPosition: 3,
+      evalBaseline: '17', evalVariant: 'A quick brown fox' },
+  ],
   teaching: [
     { walkToken: 2, sampling: { temperature: 0.7, topK: 5, topP: 0.9, repetitionPenalty: 1.2 } },
     { walkToken: 0, sampling: { temperature: 2.5, topK: 0, topP: 1, repetitionPenalty: 1 } },
@@ -34,7 +39,7 @@ const SAMPLES = {
 
 test('every view has the view interface, a codec and a sample', () => {
   assert.deepEqual(VIEWS.map((v) => v.name),
-    ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation', 'attributions', 'teaching']);
+    ['graph', 'attention', 'lens', 'metrics', 'rollout', 'flow', 'anomalies', 'ablation', 'attributions', 'evaluate', 'teaching']);
   for (const view of VIEWS) {
     assert.ok(SAMPLES[view.name], `a sample state for ${view.name}`);
     for (const key of ['mount', 'update', 'destroy']) assert.equal(typeof view[key], 'function', `${view.name}.${key}`);

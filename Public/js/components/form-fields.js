@@ -1,4 +1,5 @@
-// Form fields of the Compare and Reports pages: a labelled control, the model menu.
+// Form fields of the pages and views: a labelled control (in a block, or inline with a tooltip), a menu of options,
+// the model menu.
 import { el } from '../core/dom.js';
 
 /// A labelled form control in a block: <label for=id>text</label> then the control, then an optional hint.
@@ -31,4 +32,18 @@ export function formSection(labelText, control, ...rest) {
   const section = el('section');
   section.append(head, control, ...rest);
   return section;
+}
+
+/// An inline form control: <label class=className title=title>text control</label> (the views' toolbars).
+export function inlineField(text, control, title, className) {
+  const label = el('label', className, { title });
+  label.append(document.createTextNode(`${text} `), control);
+  return label;
+}
+
+/// A <select id=id> of [value, text] options.
+export function selectOf(id, options) {
+  const s = el('select', null, { id });
+  s.replaceChildren(...options.map(([value, text]) => new Option(text, value)));
+  return s;
 }

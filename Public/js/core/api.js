@@ -116,7 +116,7 @@ export const api = {
   // the Generate page: POST /api/generate streams {event: start | token | done | error} lines
   generate: (body, onLine, signal) => postJSONLines('/api/generate', body, onLine, signal),
   createRunFromIds: (request) => postJSON('/api/runs', request),
-  generationAttribution: (id) => getJSON(`/api/runs/${id}/generation-attribution`),
+  generationAttribution: (id, method) => getJSON(`/api/runs/${id}/generation-attribution`, { method }),
   // the login (pages/login/, the header's Sign out): {tokens_required, signed_in}; the session cookie is HttpOnly
   session: () => getJSON(SESSION_PATH),
   signIn: (token) => postJSON(SESSION_PATH, { token }),

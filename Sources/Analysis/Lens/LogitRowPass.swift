@@ -10,12 +10,15 @@ import Transformer
 /// the quantised head and OpenBLAS packs each weight tile once per call, a few percent at 256 rows; 1024-row chunks
 /// took 2–4 % less CPU time and the same wall time at 512 tokens (`glassbox bench lens --budget-mb`), for 800 MB more.
 ///
-/// A row's logits must not depend on which rows share its chunk, so that a range of positions gets the same bits as
-/// the whole run. OpenBLAS's products can differ in the last bits between a one-row call (`sgemv`), a call of very
+/// A row's logits should not depend on which rows share its chunk, so that a range of positions gets the same bits
+/// as the whole run. OpenBLAS's products can differ in the last bits between a one-row call (`sgemv`), a call of very
 /// few rows (two rows differed from more on the fixture models; OpenBLAS has kernels of its own for tiny products)
 /// and the rest, so every product here has at least `minimumRows` rows: chunks are balanced
 /// (sizes differing by at most one) and hold `minimumRows` or more, and a pass over fewer rows pads its one chunk
-/// with copies of its last row.
+/// with copies of its last row. That makes ranges bit-identical with OpenBLAS's SkylakeX kernels. Its Haswell
+/// kernels (which it also picks on AMD EPYC) compute the rows of a product in groups of 12, and a row's last bits
+/// depend on its place in them, so there a range matches the whole grid to float32 rounding (the tests allow
+/// 1e-5 relative), not bit for bit.
 public struct LogitRowPass: Sendable {
     /// Default bound on one chunk's logits: 256 MiB.
     public static let defaultBudgetBytes = 256 << 20

@@ -9,8 +9,9 @@ import Transformer
 /// every analysis works on it. On the compute queue like runs; a client that closes the connection stops the work
 /// before the next token (`ResponseStream.isCancelled`).
 ///
-/// Lines: `{"event": "start", …}` once; `{"event": "token", …}` per token (its id, text, the uniform draw and the
-/// candidates with their probabilities before and after the sampling filters); `{"event": "done", …}` with the text,
+/// Lines: `{"event": "start", …}` once; `{"event": "token", …}` per token (its id, text, the uniform draw, the
+/// candidates with their probabilities before and after the sampling filters, `elapsed`, the seconds since the start
+/// line was sent, and `sent_at`, the server's clock); `{"event": "done", …}` with the text,
 /// why it stopped, the timings and the run's summary; or `{"event": "error", "error": {code, message}}`.
 extension GlassboxAPI {
     /// A parsed generation request.
@@ -52,7 +53,7 @@ extension GlassboxAPI {
             do {
                 generation = try generator.generate(promptIDs: promptIDs, options: settings) { token in
                     firstToken.withLock { $0 = $0 ?? Date().timeIntervalSince(started) }
-                    stream.send(Self.tokenLine(token, loaded))
+                    stream.send(Self.tokenLine(token, loaded, elapsed: Date().timeIntervalSince(started)))
                     return !stream.isCancelled
                 }
             } catch {
@@ -105,14 +106,7 @@ extension GlassboxAPI {
             ],
             example: "{\"prompt\": \"Once upon a time\", \"max_new_tokens\": 16, \"temperature\": 0.8, \"seed\": 1}")
         let model = try json.model(configuration)
-        guard let prompt = try json.string("prompt"), !prompt.isEmpty else {
-            throw ServiceError.badParameter("prompt", "required: the text to continue")
-        }
-        guard prompt.utf8.count <= configuration.limits.maxPromptBytes else {
-            throw ServiceError.tooLarge(
-                "the prompt has \(prompt.utf8.count) bytes; this server allows at most "
-                    + "\(configuration.limits.maxPromptBytes)")
-        }
+        let prompt = try json.prompt(configuration, required: "the text to continue")
         let limit = configuration.limits.maxNewTokens
         var sampling = SamplingParameters()
         sampling.greedy = try json.bool("greedy") ?? false
@@ -198,9 +192,14 @@ extension GlassboxAPI {
         }
     }
 
-    static func tokenLine(_ token: GeneratedToken, _ loaded: LoadedModel) -> Data {
+    /// `elapsed`: seconds from the start line to this line on the server's clock; `sent_at`: when the line was made,
+    /// in seconds since 1970 on that clock, so a client on the same machine (or with a synchronised clock) can tell
+    /// how long the line took to reach it.
+    static func tokenLine(_ token: GeneratedToken, _ loaded: LoadedModel, elapsed: Double) -> Data {
         line { o in
             o.field("event", "token")
+            o.field("elapsed", elapsed)
+            o.field("sent_at", Date().timeIntervalSince1970)
             o.field("position", token.position)
             o.field("id", token.id)
             o.field("text", token.text)

@@ -13,10 +13,12 @@ public final class GlassboxAPI: Sendable {
     public let gate: RequestGate
     /// Report jobs started by `POST /api/reports`.
     public let reports = ReportJobs(prefix: "r")
+    /// Explanation jobs started by `POST /api/explanations`.
+    public let explanations = ExplanationJobs(prefix: "e")
     /// Attribution jobs started by `POST /api/runs/{id}/attributions/jobs`.
     public let attributionJobs = AttributionJobs(prefix: "a")
     /// Where report jobs run: one at a time beside the run queue, so a long report never holds up single runs.
-    let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 64)
+    public let reportQueue = ComputeQueue(maxConcurrent: 1, maxQueued: 64)
     public static let version = "0.1.0"
 
     /// What a route does, given the request and its path parameters.
@@ -60,6 +62,19 @@ public final class GlassboxAPI: Sendable {
         router.add("DELETE", "/api/reports/{id}") { api, request, parameters, respond in
             respond(api.cancelReport(parameters["id"]!, request))
         }
+        router.add("POST", "/api/explanations") { api, request, _, respond in api.createExplanation(request, respond) }
+        router.add("POST", "/api/explanations/{id}") { api, request, parameters, respond in
+            api.createExplanation(request, id: parameters["id"]!, respond)
+        }
+        router.add("GET", "/api/explanations/{id}") { api, request, parameters, respond in
+            respond(api.explanationStatus(parameters["id"]!, request, html: false))
+        }
+        router.add("GET", "/api/explanations/{id}/html") { api, request, parameters, respond in
+            respond(api.explanationStatus(parameters["id"]!, request, html: true))
+        }
+        router.add("DELETE", "/api/explanations/{id}") { api, request, parameters, respond in
+            respond(api.explanationStatus(parameters["id"]!, request, html: false, cancel: true))
+        }
         router.add("POST", "/api/runs/{id}/attributions/jobs") { api, request, parameters, respond in
             api.createAttributionJob(parameters["id"]!, request, respond)
         }
@@ -77,7 +92,8 @@ public final class GlassboxAPI: Sendable {
         }
         let workers = service.configuration.threads
         // Where each analysis runs on a cache miss (`Placement`). Only slicing the recorded attention is a lookup;
-        // ablation and attributions run the model again, as runs do; everything else is analysis work (anomalies
+        // ablation, attributions and a generation's attribution (its gradient methods) run the model again, as
+        // runs do; everything else is analysis work (anomalies
         // too: their lens over every layer is the lens grid's work, and on the run queue a long prompt's would
         // hold up new runs for a minute).
         let analyses:
@@ -90,7 +106,7 @@ public final class GlassboxAPI: Sendable {
                 ("walk", .analysisQueue, { try AnalysisEndpoints.walk($0, $1, workers: workers) }),
                 ("logits", .analysisQueue, { try AnalysisEndpoints.logits($0, $1) }),
                 (
-                    "generation-attribution", .analysisQueue,
+                    "generation-attribution", .computeQueue,
                     { try AnalysisEndpoints.generationAttribution($0, $1, workers: workers) }
                 ),
                 ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
@@ -139,11 +155,11 @@ public final class GlassboxAPI: Sendable {
 
     /// Whether a request takes from its client's compute budget: every `POST` under `/api/` (runs, comparisons,
     /// reports, attribution jobs, sign-in attempts) and the analyses that run the model again.
-    /// Behind a proxy routing by id, `POST /api/runs` and `POST /api/reports` only redirect: the request they send
-    /// on is the one counted.
+    /// Behind a proxy routing by id, `POST /api/runs`, `/api/reports` and `/api/explanations` only redirect: the
+    /// request they send on is the one counted.
     static func isComputeHeavy(_ request: HTTPRequest, routeByID: Bool = false) -> Bool {
         guard request.path.hasPrefix("/api/") else { return false }
-        if routeByID && (request.path == "/api/runs" || request.path == "/api/reports") { return false }
+        if routeByID && ["/api/runs", "/api/reports", "/api/explanations"].contains(request.path) { return false }
         if request.method == "POST" { return true }
         guard request.method == "GET" || request.method == "HEAD", request.path.hasPrefix("/api/runs/") else {
             return false
@@ -188,6 +204,28 @@ public final class GlassboxAPI: Sendable {
     }
 
     // MARK: endpoints
+
+    /// Checks the id a client gives a new job (`POST /api/reports/{id}`, `POST /api/explanations/{id}`, sent on by
+    /// a 307): well formed for its table and not taken. Nil: no id given.
+    func checkNewJobID<Detail, Output>(_ id: String?, in table: JobTable<Detail, Output>, noun: String) throws {
+        guard let id else { return }
+        guard table.isWellFormed(id) else {
+            throw ServiceError.badParameter(
+                "id",
+                "\(noun) ids are \(table.prefix) and 80 lowercase hex digits (as POST /api/\(noun)s makes them), "
+                    + "got \(id)")
+        }
+        guard !table.contains(id) else { throw ServiceError.conflict("the \(noun) \(id) exists already") }
+    }
+
+    /// A standalone HTML page (a report) as an answer: inline, with the reports' content security policy.
+    static func standalonePage(_ page: String, filename: String) -> HTTPResponse {
+        var response = HTTPResponse(status: 200, body: Data(page.utf8))
+        response.headers.set("Content-Type", "text/html; charset=utf-8")
+        response.headers.set("Content-Disposition", "inline; filename=\"\(filename)\"")
+        response.headers.set("Content-Security-Policy", SecurityHeaders.reportPolicy)
+        return response
+    }
 
     /// 307 to `location` (same method, same body: the client sends the request again there), saying so in JSON.
     static func redirect(to location: String, id: String?) -> HTTPResponse {

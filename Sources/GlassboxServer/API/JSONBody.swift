@@ -72,6 +72,20 @@ struct JSONBody {
         try Self.read { () throws(JSONReadError) in try reader.bool(key, default: nil) }
     }
 
+    /// The `prompt` key: required and not empty (`required` says what it is for), at most `limits.max_prompt_bytes`
+    /// bytes (413 beyond).
+    func prompt(_ configuration: ServerConfiguration, required: String) throws -> String {
+        guard let prompt = try string("prompt"), !prompt.isEmpty else {
+            throw ServiceError.badParameter("prompt", "required: \(required)")
+        }
+        guard prompt.utf8.count <= configuration.limits.maxPromptBytes else {
+            throw ServiceError.tooLarge(
+                "the prompt has \(prompt.utf8.count) bytes; this server allows at most "
+                    + "\(configuration.limits.maxPromptBytes)")
+        }
+        return prompt
+    }
+
     /// The `model` key: a configured model, or the default.
     func model(_ configuration: ServerConfiguration) throws -> String {
         guard let name = try string("model") else { return configuration.catalog.defaultModel ?? "" }

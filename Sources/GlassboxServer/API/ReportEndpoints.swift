@@ -15,14 +15,7 @@ extension GlassboxAPI {
     ) {
         do {
             try QueryParameters(request.query).allow([])
-            if let id {
-                guard reports.isWellFormed(id) else {
-                    throw ServiceError.badParameter(
-                        "id",
-                        "report ids are r and 80 lowercase hex digits (as POST /api/reports makes them), got \(id)")
-                }
-                guard !reports.contains(id) else { throw ServiceError.conflict("the report \(id) exists already") }
-            }
+            try checkNewJobID(id, in: reports, noun: "report")
             let body = try JSONBody(
                 request.body, known: ["model", "prompts", "options"],
                 example: "{\"prompts\": [\"The capital of France is\", \"Once upon a time\"]}")
@@ -82,11 +75,7 @@ extension GlassboxAPI {
             guard let page = job.output?.html else {
                 throw ServiceError.conflict("report \(id) is \(job.status.rawValue): its HTML exists once it is done")
             }
-            var response = HTTPResponse(status: 200, body: Data(page.utf8))
-            response.headers.set("Content-Type", "text/html; charset=utf-8")
-            response.headers.set("Content-Disposition", "inline; filename=\"glassbox-report-\(id).html\"")
-            response.headers.set("Content-Security-Policy", SecurityHeaders.reportPolicy)
-            return response
+            return Self.standalonePage(page, filename: "glassbox-report-\(id).html")
         } catch {
             return Self.response(ServiceError(error))
         }

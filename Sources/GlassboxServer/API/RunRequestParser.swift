@@ -33,14 +33,7 @@ enum RunRequestParser {
         guard json["generated_from"] == nil else {
             throw ServiceError.badParameter("generated_from", "goes with token_ids only")
         }
-        guard let prompt = try json.string("prompt"), !prompt.isEmpty else {
-            throw ServiceError.badParameter("prompt", "required: the text to run (or token_ids)")
-        }
-        guard prompt.utf8.count <= configuration.limits.maxPromptBytes else {
-            throw ServiceError.tooLarge(
-                "the prompt has \(prompt.utf8.count) bytes; this server allows at most "
-                    + "\(configuration.limits.maxPromptBytes)")
-        }
+        let prompt = try json.prompt(configuration, required: "the text to run (or token_ids)")
         return RunService.RunRequest(model: model, prompt: prompt, topK: topK)
     }
 }

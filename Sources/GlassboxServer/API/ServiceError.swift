@@ -1,3 +1,4 @@
+import Analysis
 import Transformer
 
 /// A request the service refuses or cannot finish, mapped to an HTTP status and the JSON error body.
@@ -60,6 +61,7 @@ extension ServiceError {
                 self = .badParameter("prompt", error.description)
             }
         case let error as GenerationError: self = .badParameter(error.parameter, error.description)
+        case let error as EvaluationError: self = .badParameter(error.field, error.message)
         default: self = .internal("\(error)")
         }
     }

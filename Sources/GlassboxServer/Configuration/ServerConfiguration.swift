@@ -47,6 +47,9 @@ public struct ServerConfiguration: Sendable {
         public var maxReportPrompts = 50
         /// Most tokens one `POST /api/generate` may ask for.
         public var maxNewTokens = 256
+        /// Most tokens a prompt of `POST /api/explanations` may have: an evaluation runs on the order of 30·n
+        /// passes of n tokens.
+        public var maxExplanationTokens = 128
 
         public init() {}
     }
@@ -97,7 +100,7 @@ public struct ServerConfiguration: Sendable {
                 "max_prompt_tokens", "max_prompt_bytes", "max_body_bytes", "max_header_bytes",
                 "request_timeout_seconds", "max_connections", "max_concurrent_runs", "max_queued_runs",
                 "max_concurrent_analyses", "max_queued_analyses", "max_report_prompts", "client_compute_per_minute",
-                "client_compute_burst", "max_new_tokens"
+                "client_compute_burst", "max_new_tokens", "max_explanation_tokens"
             ]
             for key in limits.keys where !known.contains(key) {
                 throw fail("limits", "unknown key \"\(key)\" (known: \(known.joined(separator: ", ")))")
@@ -111,6 +114,8 @@ public struct ServerConfiguration: Sendable {
             self.limits.maxPromptBytes = try positive("max_prompt_bytes", self.limits.maxPromptBytes)
             self.limits.maxReportPrompts = try positive("max_report_prompts", self.limits.maxReportPrompts)
             self.limits.maxNewTokens = try positive("max_new_tokens", self.limits.maxNewTokens)
+            self.limits.maxExplanationTokens = try positive(
+                "max_explanation_tokens", self.limits.maxExplanationTokens)
             self.limits.maxBodyBytes = try positive("max_body_bytes", self.limits.maxBodyBytes)
             self.limits.maxHeaderBytes = try positive("max_header_bytes", self.limits.maxHeaderBytes)
             self.limits.maxConnections = try positive("max_connections", self.limits.maxConnections)

@@ -55,15 +55,31 @@ public final class ResponseStream: Sendable {
         if now { handler() }
     }
 
-    /// The connection is ready: pieces go to `sink` from now on (those sent before first, in order). The waiting
-    /// pieces are handed over with the lock held, so `sink` must only hand them on (the connection hops onto its
-    /// queue); later ones outside it.
+    /// The connection is ready: pieces go to `sink` from now on (those sent before first, in order). `sink` is
+    /// always called outside the lock, so it may cancel the stream; pieces sent while the waiting ones are handed
+    /// over queue behind them.
     package func attach(_ sink: @escaping @Sendable (Item) -> Void) {
-        state.withLock { state in
-            guard !state.cancelled else { return }
-            for item in state.waiting { sink(item) }
-            state.waiting.removeAll()
-            state.sink = sink
+        var batch: [Item] = state.withLock { state in
+            guard !state.cancelled else { return [] }
+            defer { state.waiting.removeAll() }
+            return state.waiting
+        }
+        while true {
+            for item in batch {
+                guard !isCancelled else { return }
+                sink(item)
+            }
+            let more: [Item]? = state.withLock { state in
+                guard !state.cancelled else { return nil }
+                guard !state.waiting.isEmpty else {
+                    state.sink = sink
+                    return nil
+                }
+                defer { state.waiting.removeAll() }
+                return state.waiting
+            }
+            guard let more else { return }
+            batch = more
         }
     }
 

@@ -1,7 +1,8 @@
 /// Conversions of stored floating-point element types to Float32.
 public enum FloatConversion {
-    /// IEEE half precision (`F16`) bits to Float, exact.
-    @inlinable
+    /// IEEE half precision (`F16`) bits to Float, exact. Always inlined: the fused decode kernels call it once a
+    /// block, and a call there spills their vector accumulators.
+    @inlinable @inline(__always)
     public static func half(_ bits: UInt16) -> Float {
         let sign = UInt32(bits & 0x8000) << 16
         let exponent = Int(bits >> 10) & 0x1F

@@ -33,9 +33,7 @@ public struct ExplanationBuilder: Sendable {
 
     /// The run, the resolved target and the variant's ids, checked before any long work: bad input throws
     /// `EvaluationError` naming its field (`prompt`, `variant`, `target`, `contrast`, `position`, `methods`, …).
-    public func prepare(_ request: ExplanationRequest, workers: Int = 1) throws -> (
-        run: PromptRun, target: GradientTarget, variant: [Int]?
-    ) {
+    public func prepare(_ request: ExplanationRequest, workers: Int = 1) throws -> Prepared {
         let runner = PromptRunner(model: model, tokenizer: tokenizer, maxTokens: maxTokens)
         let ids: [Int]
         do { ids = try runner.tokenize(request.prompt) } catch {
@@ -61,18 +59,27 @@ public struct ExplanationBuilder: Sendable {
         }
         let run = try runner.run(ids: ids, options: ForwardOptions(logitPositions: [q], workers: workers))
         let target = try resolveTarget(request, position: q, run: run, model: model, tokenizer: tokenizer)
-        return (run, target, variant)
+        return Prepared(run: run, target: target, variant: variant)
+    }
+
+    /// What `prepare` checked and computed: the traced run, the resolved target and the variant's ids.
+    public struct Prepared: Sendable {
+        public let run: PromptRun
+        public let target: GradientTarget
+        public let variant: [Int]?
     }
 
     /// The whole report. `progress` counts the evaluation's passes (`EvaluationProgress`); `shouldContinue` false
-    /// stops with `AnalysisCancelled` before the next batch of passes.
+    /// stops with `AnalysisCancelled` before the next batch of passes. `prepared`: what `prepare(request)` gave
+    /// (nil: prepared here).
     public func build(
-        _ request: ExplanationRequest, compareWith other: Other? = nil, workers: Int = 1,
+        _ request: ExplanationRequest, prepared: Prepared? = nil, compareWith other: Other? = nil, workers: Int = 1,
         scheduling: PassScheduling = PassScheduling(), shouldContinue: @escaping @Sendable () -> Bool = { true },
         progress: @escaping @Sendable (EvaluationProgress) -> Void = { _ in }
     ) throws -> ExplanationReport {
         let start = Date()
-        let (run, target, variant) = try prepare(request, workers: workers)
+        let ready = try prepared ?? prepare(request, workers: workers)
+        let (run, target, variant) = (ready.run, ready.target, ready.variant)
         let evaluation = try ExplanationEvaluation.evaluate(
             model: model, trace: run.trace, target: target, parameters: request.parameters, variant: variant,
             workers: workers, scheduling: scheduling, shouldContinue: shouldContinue, progress: progress)
@@ -83,6 +90,7 @@ public struct ExplanationBuilder: Sendable {
         return ExplanationReport(
             modelName: modelName, info: model.info, prompt: request.prompt, ids: run.ids,
             displays: run.ids.map { tokenizer.displayString(for: $0) }, targetText: tokenizer.decode([target.token]),
+            targetDisplay: tokenizer.displayString(for: target.token),
             contrastText: target.contrast.map { tokenizer.decode([$0]) }, predictions: predictions,
             predictionTexts: predictions.map { tokenizer.decode([$0.id]) }, evaluation: evaluation,
             variant: request.variant, variantDisplays: variant.map { $0.map { tokenizer.displayString(for: $0) } },

@@ -31,6 +31,7 @@ public enum ExplanationJSON {
                     o.field("position", e.target.position)
                     o.field("id", e.target.token)
                     o.field("text", report.targetText)
+                    o.field("display", report.targetDisplay)
                     o.field("objective", e.target.contrast == nil ? e.target.objective.rawValue : "contrast")
                     if let contrast = e.target.contrast {
                         o.field("contrast", contrast)

@@ -13,6 +13,8 @@ public struct ExplanationReport: Sendable {
     public let displays: [String]
     /// The explained token's text (and the contrast token's).
     public let targetText: String
+    /// The explained token as the tokenizer shows it (`<0xEE>` for a byte token whose text alone is not UTF-8).
+    public let targetDisplay: String
     public let contrastText: String?
     public let predictions: [NextTokenPrediction]
     public let predictionTexts: [String]

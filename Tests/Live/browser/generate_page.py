@@ -1,6 +1,8 @@
 """Browser steps of the Generate page, /?page=generate (Tests/Live/browser_tests.py runs them): a seeded sampled
 continuation on tiny-llama streamed into the page, its tokens and one step's candidates against POST /api/generate
-with the same body, the stored run opened in the Teaching view at that step's position; greedy through the URL. (Stop closes the
+with the same body, the attribution matrix by contribution share, then by IG and saliency (the method kept in the URL,
+each row's largest score drawn at its scale's end), the stored run opened in the Teaching view at that step's position;
+greedy through the URL. (Stop closes the
 connection; that the server then stops before its next token is GenerateAPITests' check: the tiny models finish
 before a click could land.)
 """
@@ -37,6 +39,8 @@ class GeneratePage(Session):
         self.page.wait_for_selector("#generate-model option[value='tiny-llama']", state="attached", timeout=30000)
         self.page.click("#generate-start")
         summary = self.wait_done()
+        delivery = float(self.page.get_attribute("#generate-summary", "data-delivery-max-ms") or "nan")
+        require(0 <= delivery < 50, f"a token reached the page {delivery} ms after the server sent it (at most 50 ms)")
         shown = self.values("#generate-output .generated-token", "data-id")
         body = {"model": "tiny-llama", "prompt": SETTINGS["prompt"], "max_new_tokens": 12, "seed": 5,
                 "temperature": 1.3, "top_k": 30, "top_p": 0.9}
@@ -53,18 +57,39 @@ class GeneratePage(Session):
         link = self.page.get_attribute("#generate-step a[href*='view=teaching']", "href")
         require(link is not None and f"walk={tokens[2]['position'] - 1}" in link, f"the Teaching link is {link!r}")
         self.page.wait_for_selector("#generate-attribution-map", timeout=30000)
-        matrix = self.api.get(f"/api/runs/{self.page.get_attribute('#generate-open-run', 'href').split('/runs/')[1].split('?')[0]}"
-                              "/generation-attribution")
-        require(len(matrix["shares"]) == len(tokens), f"the matrix has {len(matrix['shares'])} rows for {len(tokens)} tokens")
+        run_id = self.page.get_attribute('#generate-open-run', 'href').split('/runs/')[1].split('?')[0]
+        matrix = self.api.get(f"/api/runs/{run_id}/generation-attribution")
+        require(len(matrix["scores"]) == len(tokens), f"the matrix has {len(matrix['scores'])} rows for {len(tokens)} tokens")
         size = self.page.eval_on_selector("#generate-attribution-map", "c => [c.width, c.height]")
         want = [110 + (len(matrix["tokens"]) - 1) * 14, 70 + len(tokens) * 14]
         require(size == want, f"the attribution map is {size}, expected {want} for the matrix")
+        signed = self.switch_attribution(run_id, "ig")
+        self.switch_attribution(run_id, "saliency")
         self.page.click("#generate-step a[href*='view=teaching']")
         self.page.wait_for_selector("#walk-sampling-table tr.kept", timeout=60000)
         walk = self.page.input_value("#walk-position")
         require(walk == str(tokens[2]["position"] - 1), f"the Teaching view opened at position {walk}")
         return (f"{len(tokens)} tokens as the API streams them; step 3's candidates; the attribution map of "
-                f"{len(tokens)}×{len(matrix['tokens']) - 1}; the step's Teaching view; {summary}")
+                f"{len(tokens)}×{len(matrix['tokens']) - 1}, then by IG ({signed}) and saliency; the step's Teaching view; "
+                f"each token on the page at most {delivery:.1f} ms after the server sent it; {summary}")
+
+    def switch_attribution(self, run_id: str, method: str) -> str:
+        """Chooses `method` for the matrix: the URL keeps it, the map is redrawn from GET /generation-attribution
+        ?method=…, and the cell of each row's largest |score| has the scale's end colour (blue or red for a signed
+        method, dark green otherwise)."""
+        self.page.select_option("#generate-attribution-method", method)
+        self.page.wait_for_selector(f"#generate-attribution-map[data-method='{method}']", timeout=60000)
+        require(f"attribution={method}" in self.page.url, f"the URL {self.page.url} does not keep the method")
+        answer = self.api.get(f"/api/runs/{run_id}/generation-attribution?method={method}")
+        require(answer["signed"] == (method == "ig"), f"{method}: signed is {answer['signed']}")
+        ends = {"ig": {(33, 102, 172), (178, 24, 43)}, "saliency": {(49, 163, 84)}}[method]
+        for r, row in enumerate(answer["scores"]):
+            k = max(range(len(row)), key=lambda i: abs(row[i]))
+            pixel = self.page.eval_on_selector(
+                "#generate-attribution-map",
+                f"c => Array.from(c.getContext('2d').getImageData({110 + k * 14 + 6}, {70 + r * 14 + 6}, 1, 1).data)")
+            require(tuple(pixel[:3]) in ends, f"{method} row {r}: the largest |score| (source {k}) is drawn {pixel}")
+        return f"{len(answer['scores'])} rows, each row's largest cell at the scale's end"
 
     def generate_greedy(self):
         query = urllib.parse.urlencode({"model": "tiny-llama", "prompt": "Hello", "greedy": "1", "max_new_tokens": "6"})

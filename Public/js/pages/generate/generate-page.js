@@ -7,11 +7,12 @@
 import { api } from '../../core/api.js';
 import { button, el } from '../../core/dom.js';
 import { downloadCSV, downloadJSON } from '../../core/download.js';
-import { greenScale } from '../../components/color-scales.js';
+import { diverging, greenScale } from '../../components/color-scales.js';
 import { fmt, percent, quoted } from '../../core/format.js';
 import { fillModelSelect, formSection, labelled } from '../../components/form-fields.js';
 import { formPageFrame, showPageURL } from '../page-frame.js';
-import { attributionCSVRows, decodeGenerateURL, encodeGenerateURL, generateBody, stepSummary } from './generate-state.js';
+import { ATTRIBUTION_METHODS, attributionCSVRows, attributionLevels, decodeGenerateURL, deliveryMilliseconds, deliveryStats,
+  encodeGenerateURL, generateBody, stepSummary } from './generate-state.js';
 
 function numberInput(id, value, attrs) {
   return el('input', null, { id, type: 'number', value, ...attrs });
@@ -78,7 +79,56 @@ export class GeneratePage {
     this.tools.append(this.openRun, this.jsonButton);
     this.panel = el('section', 'generate-step', { id: 'generate-step', hidden: '' });
     this.attribution = el('section', 'generate-attribution', { id: 'generate-attribution', hidden: '' });
+    this.buildAttribution();
     main.append(this.error, this.summary, this.output, this.tools, this.panel, this.attribution);
+  }
+
+  /// The attribution section: the method, the exports, a status line and the matrix (drawn by drawAttribution).
+  buildAttribution() {
+    this.methodSelect = el('select', null, { id: 'generate-attribution-method' });
+    for (const [name, label] of ATTRIBUTION_METHODS) {
+      const option = el('option', null, { value: name }, label);
+      if (name === this.state.attribution) option.selected = true;
+      this.methodSelect.append(option);
+    }
+    this.methodSelect.addEventListener('change', () => {
+      this.state = { ...this.state, attribution: this.methodSelect.value };
+      showPageURL(`/?${encodeGenerateURL(this.state)}`, false);
+      if (this.run) this.loadAttribution();
+    });
+    this.attributionAnswer = null;
+    const csv = button('CSV', { id: 'generate-attribution-csv', title: 'the matrix as CSV' });
+    csv.addEventListener('click', () => this.attributionAnswer
+      && downloadCSV('glassbox-generation-attribution.csv', attributionCSVRows(this.attributionAnswer)));
+    const json = button('JSON', { id: 'generate-attribution-json', title: 'the matrix as JSON' });
+    json.addEventListener('click', () => this.attributionAnswer
+      && downloadJSON('glassbox-generation-attribution.json', this.attributionAnswer));
+    const bar = el('div', 'generate-tools');
+    bar.append(labelled('Method', this.methodSelect), csv, json);
+    this.attributionCaption = el('p', 'muted small', { id: 'generate-attribution-caption' });
+    this.attributionStatus = el('p', 'muted small', { id: 'generate-attribution-status', 'aria-live': 'polite' });
+    this.attributionMap = el('div', 'generate-attribution-holder');
+    this.attribution.append(el('h2', null, null, 'Which earlier tokens each generated token came from'), bar,
+      this.attributionCaption, this.attributionStatus, this.attributionMap);
+  }
+
+  /// Fetches the matrix of the chosen method for the run (the gradient methods run the model once per generated
+  /// token, integrated gradients 18 times) and draws it unless the method or the run changed meanwhile.
+  async loadAttribution() {
+    const run = this.run, method = this.state.attribution;
+    const label = ATTRIBUTION_METHODS.find(([name]) => name === method)[1];
+    this.attributionStatus.textContent = `computing the ${label} of ${this.tokens.length} generated tokens…`;
+    this.attribution.hidden = false;
+    let answer;
+    try {
+      answer = await api.generationAttribution(run.id, method);
+    } catch (error) {
+      if (this.run === run && this.state.attribution === method) this.attributionStatus.textContent = error.message;
+      return;
+    }
+    if (this.run !== run || this.state.attribution !== method) return;
+    this.attributionStatus.textContent = '';
+    this.drawAttribution(answer);
   }
 
   readState() {
@@ -87,6 +137,7 @@ export class GeneratePage {
       model: i.model.value || null, prompt: i.prompt.value, maxNewTokens: Number(i.maxNewTokens.value),
       greedy: i.greedy.checked, temperature: Number(i.temperature.value), topK: Number(i.topK.value),
       topP: Number(i.topP.value), repetitionPenalty: Number(i.repetitionPenalty.value), seed: Number(i.seed.value),
+      attribution: this.methodSelect.value,
     };
   }
 
@@ -104,10 +155,13 @@ export class GeneratePage {
     this.controller = controller;
     this.tokens = [];
     this.run = null;
+    delete this.summary.dataset.deliveryMaxMs;
     this.error.hidden = true;
     this.panel.hidden = true;
     this.tools.hidden = true;
     this.attribution.hidden = true;
+    this.attributionMap.replaceChildren();
+    this.attributionAnswer = null;
     this.output.replaceChildren(el('span', 'generate-prompt-text', null, this.state.prompt));
     this.summary.textContent = 'waiting for the model…';
     this.startButton.disabled = true;
@@ -134,6 +188,7 @@ export class GeneratePage {
     if (line.event === 'start') {
       this.summary.textContent = `${line.prompt_tokens.length} prompt tokens; generating…`;
     } else if (line.event === 'token') {
+      line.delivery_ms = deliveryMilliseconds(line, performance.timeOrigin + performance.now());
       this.tokens.push(line);
       const index = this.tokens.length - 1;
       const token = button(line.text, { 'data-index': index, 'data-id': line.id, title: `id ${line.id}` }, 'generated-token');
@@ -150,22 +205,28 @@ export class GeneratePage {
   async finish(line) {
     this.run = line.run ?? await api.createRunFromIds(line.run_request);
     const first = line.first_token_seconds === null ? '–' : fmt(line.first_token_seconds, 2);
+    const delivery = deliveryStats(this.tokens);
     this.summary.textContent = `${line.generated} tokens in ${fmt(line.seconds, 2)} s (${fmt(line.tokens_per_second, 1)} `
-      + `tokens/s; first token after ${first} s); stopped: ${line.stop_reason.replaceAll('_', ' ')}.`;
+      + `tokens/s; first token after ${first} s); stopped: ${line.stop_reason.replaceAll('_', ' ')}.`
+      + (delivery ? ` Each token reached this page at most ${fmt(delivery.max, 1)} ms (median ${fmt(delivery.median, 1)} ms) `
+        + 'after the server made it (its clock against this machine\'s: exact when they are one machine).' : '');
+    if (delivery) this.summary.dataset.deliveryMaxMs = String(delivery.max);
     this.openRun.href = `/runs/${this.run.id}?view=graph`;
     this.tools.hidden = false;
     this.host.setStatus('done', 'done');
-    if (this.tokens.length) this.drawAttribution(await api.generationAttribution(this.run.id));
+    if (this.tokens.length) await this.loadAttribution();
   }
 
-  /// The generated-token × source matrix of contribution shares (inseq's view): a row per generated token, shaded by
-  /// the share of each earlier token in its prediction.
+  /// The generated-token × source matrix (inseq's view): a row per generated token, shaded by the score of each
+  /// earlier token in its prediction (attributionLevels: green for shares and unsigned scores, red–blue for signed).
   drawAttribution(answer) {
+    this.attributionAnswer = answer;
     const cell = 14, left = 110, top = 70;
     const sources = answer.tokens.length - 1, rows = answer.generated.length;
     const canvas = el('canvas', 'generate-attribution-map', {
       id: 'generate-attribution-map', width: left + sources * cell, height: top + rows * cell, role: 'img',
-      'aria-label': `the share of each of ${sources} earlier tokens in the prediction of each of ${rows} generated tokens`,
+      'data-method': answer.method,
+      'aria-label': `the ${answer.method} score of each of ${sources} earlier tokens in the prediction of each of ${rows} generated tokens`,
     });
     const context = canvas.getContext('2d');
     if (context) {
@@ -179,23 +240,21 @@ export class GeneratePage {
         context.fillText(answer.tokens[k].slice(0, 10), 0, 0);
         context.restore();
       }
-      answer.shares.forEach((row, r) => row.forEach((share, k) => {
-        context.fillStyle = greenScale(Math.sqrt(share));
+      const colour = answer.signed ? diverging : greenScale;
+      attributionLevels(answer).forEach((row, r) => row.forEach((level, k) => {
+        context.fillStyle = colour(level);
         context.fillRect(left + k * cell, top + r * cell, cell - 1, cell - 1);
       }));
     }
-    const csv = button('CSV', { id: 'generate-attribution-csv', title: 'the matrix as CSV' });
-    csv.addEventListener('click', () => downloadCSV('glassbox-generation-attribution.csv', attributionCSVRows(answer)));
-    const json = button('JSON', { id: 'generate-attribution-json', title: 'the matrix as JSON' });
-    json.addEventListener('click', () => downloadJSON('glassbox-generation-attribution.json', answer));
-    const bar = el('div', 'generate-tools');
-    bar.append(csv, json);
-    this.attribution.replaceChildren(
-      el('h2', null, null, 'Which earlier tokens each generated token came from'),
-      el('p', 'muted small', null, 'A row per generated token: the share of every earlier token in its prediction, from '
-        + 'the contribution graph (contribution-share: the graph\'s token-level rollout to the position that predicted it). '
-        + 'Darker is a larger share; each row sums to 1.'),
-      bar, canvas);
+    this.attributionCaption.textContent = answer.method === 'contribution-share'
+      ? 'A row per generated token: the share of every earlier token in its prediction, from the contribution graph '
+        + '(contribution-share: the graph\'s token-level rollout to the position that predicted it). Darker is a larger '
+        + 'share; each row sums to 1.'
+      : `A row per generated token: the ${answer.method} score of every earlier token, with that token as the target at the `
+        + 'position that predicted it (docs/analyses.md §6). Each row is scaled by its largest '
+        + (answer.signed ? '|score|: blue raises the token\'s logit, red lowers it.' : 'score: darker is larger.')
+        + ' Tokens at or after the one explained cannot act on it (0).';
+    this.attributionMap.replaceChildren(canvas);
     this.attribution.hidden = false;
   }
 

@@ -13,6 +13,7 @@ import * as ablation from '../../views/ablation/index.js';
 import * as anomalies from '../../views/anomalies/index.js';
 import * as attention from '../../views/attention/index.js';
 import * as attributions from '../../views/attributions/index.js';
+import * as evaluate from '../../views/evaluate/index.js';
 import * as flow from '../../views/flow/index.js';
 import * as graph from '../../views/graph/index.js';
 import * as lens from '../../views/lens/index.js';
@@ -20,4 +21,4 @@ import * as metrics from '../../views/metrics/index.js';
 import * as rollout from '../../views/rollout/index.js';
 import * as teaching from '../../views/teaching/index.js';
 
-export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation, attributions, teaching];
+export const VIEWS = [graph, attention, lens, metrics, rollout, flow, anomalies, ablation, attributions, evaluate, teaching];

@@ -2,19 +2,11 @@
 // scores colour the tokens, the baseline and steps of integrated gradients and occlusion, the norm of saliency),
 // with the exports. read() gives the parameters typed so far (or the fields in error); sync(state) shows the state.
 import { button, el } from '../../core/dom.js';
+import { inlineField, selectOf } from '../../components/form-fields.js';
 import { METHODS, NAMED_BASELINES, STEPS, baselineChoice, tokenSpec, validSteps } from './methods.js';
 
-function labelled(text, control, title) {
-  const label = el('label', 'attr-field', { title });
-  label.append(document.createTextNode(`${text} `), control);
-  return label;
-}
-
-function select(id, options) {
-  const s = el('select', null, { id });
-  s.replaceChildren(...options.map(([value, text]) => new Option(text, value)));
-  return s;
-}
+const labelled = (text, control, title) => inlineField(text, control, title, 'attr-field');
+const select = selectOf;
 
 /// The form's fields; on.change() after a committed change, on.submit() on Enter or the button.
 export function createControls(tokens, on) {

@@ -5,8 +5,9 @@
 // for jobs again.
 // No DOM: the client's api and sleep are given (core/api.js and a timer in the page, fakes in the tests).
 
+import { whileBusy } from '../../core/busy-retry.js';
+
 export const POLL_MS = 400;
-const BUSY_RETRIES = 5;
 const LOST_RETRIES = 10;
 
 /// A job's final statuses.
@@ -31,16 +32,7 @@ export function createLoader(api, sleep) {
   const client = { jobs: null }; // null: not known yet; false: the server has no job routes
 
   /// A request (GET or the job's POST), again after Retry-After (at most 5 s) while the server answers 503 busy.
-  async function patiently(ask, isCurrent) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await ask();
-      } catch (error) {
-        if (error?.status !== 503 || attempt >= BUSY_RETRIES || !isCurrent()) throw error;
-        await sleep(1000 * Math.min(5, Math.max(1, Number(error.retryAfter) || 1)));
-      }
-    }
-  }
+  const patiently = (ask, isCurrent) => whileBusy(ask, isCurrent, sleep);
 
   /// Polls a job until it ends or the load is no longer current: {status: done, data} | {status: cancelled|stale, job}.
   async function poll(job, { isCurrent, onJob, pollMs }) {
