@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure speed and memory.",
         subcommands: [
             ForwardBench.self, GraphBench.self, LensBench.self, AttributionBench.self, GenerateBench.self,
-            ExplainBench.self, HTTPBench.self
+            ExplainBench.self, CompareBench.self, HTTPBench.self
         ])
 }
 

@@ -56,14 +56,14 @@ struct OpenAPITests {
                 guard resolved["in"] as? String == "query", let value = resolved["example"] else { continue }
                 query.append("\(resolved["name"]!)=\(value)")
             }
-            let target =
-                path.replacingOccurrences(
+            // `{id}` in the path or in an example query value (graph-diff's runs) is the example run's.
+            let target = (path + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+                .replacingOccurrences(
                     of: "{id}",
                     with: path.hasPrefix("/api/reports/")
                         ? reportID
                         : path.hasPrefix("/api/attribution-jobs/")
                             ? jobID : path.hasPrefix("/api/explanations/") ? explanationID : id)
-                + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }

@@ -48,6 +48,7 @@ public final class GlassboxAPI: Sendable {
             api.createRun(request, id: parameters["id"]!, respond)
         }
         router.add("POST", "/api/compare") { api, request, _, respond in api.compare(request, respond) }
+        router.add("GET", "/api/graph-diff") { api, request, _, respond in api.graphDiff(request, respond) }
         router.add("POST", "/api/generate") { api, request, _, respond in api.generate(request, respond) }
         router.add("POST", "/api/reports") { api, request, _, respond in api.createReport(request, respond) }
         router.add("POST", "/api/reports/{id}") { api, request, parameters, respond in

@@ -98,10 +98,15 @@ extension GlassboxAPI {
                 request.body,
                 known: [
                     "model", "kind", "prompts", "labels", "templates", "slot", "targets",
-                    "metrics", "top_k"
+                    "metrics", "top_k", "models", "prompt"
                 ],
                 example: "{\"prompts\": [\"The doctor said that\", \"The nurse said that\"], "
-                    + "\"targets\": [\" he\", \" she\"]}")
+                    + "\"targets\": [\" he\", \" she\"]} or {\"models\": [\"a\", \"b\"], \"prompt\": \"...\"}")
+            if body["models"] != nil { return compareModels(body, respond) }
+            if body["prompt"] != nil {
+                throw ServiceError.badParameter(
+                    "prompt", "only with models (two models on one text); prompt comparisons take prompts")
+            }
             let model = try body.model(service.configuration)
             var prompts = try body.strings("prompts")
             var labels = try body.strings("labels")

@@ -25,6 +25,7 @@ public final class ModelRegistry: Sendable {
     public let catalog: ModelCatalog
     private let loaded = Mutex<[String: LoadedModel]>([:])
     private let loading = NSLock()
+    private let vocabularies = Mutex<[String: [String]]>([:])
 
     public init(catalog: ModelCatalog) { self.catalog = catalog }
 
@@ -57,6 +58,15 @@ public final class ModelRegistry: Sendable {
             endOfSequenceIDs: try EndOfSequence.ids(modelAt: url, tokenizer: tokenizer))
         loaded.withLock { $0[name] = model }
         return model
+    }
+
+    /// The display string of every token id of `loaded` (its vocabulary strings, which a model comparison aligns),
+    /// made once per model.
+    public func vocabulary(of loaded: LoadedModel) -> [String] {
+        if let known = vocabularies.withLock({ $0[loaded.name] }) { return known }
+        let strings = (0..<loaded.model.info.vocabSize).map { loaded.tokenizer.displayString(for: $0) }
+        vocabularies.withLock { $0[loaded.name] = strings }
+        return strings
     }
 
     /// Names of the models loaded so far.
