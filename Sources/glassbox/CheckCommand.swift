@@ -25,7 +25,6 @@ struct CheckCommand: ParsableCommand, UsageExitStatus {
 
             METRICS (one number per prompt)
             \(CheckMetric.allCases.map { "\($0.rawValue): \($0.definition)." }.joined(separator: "\n"))
-            kl_to_baseline needs a baseline with the model's vocabulary (the same tokenizer).
 
             OUTPUT
             A table on standard output (one line per rule × prompt), or with --json one JSON document; --junit \

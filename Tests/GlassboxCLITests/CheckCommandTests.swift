@@ -7,6 +7,7 @@ import TestSupport
 @Suite("glassbox check")
 struct CheckCommandTests {
     static let model = Fixtures.model("tiny-llama").path
+    static let gpt2 = Fixtures.model("tiny-gpt2").path
 
     /// Writes `text` to a new file in `directory`.
     static func file(_ directory: URL, _ name: String, _ text: String) throws -> String {
@@ -30,7 +31,8 @@ struct CheckCommandTests {
             #"""
             {"rules": [{"metric": "dead_heads", "max": 1000}, {"metric": "sink_share", "max": 1},
                        {"metric": "expected_probability", "min": 0}, {"metric": "next_token_entropy", "max": 100},
-                       {"metric": "kl_to_baseline", "max": 1000, "baseline": "\#(Self.model)", "name": "same model"}]}
+                       {"metric": "kl_to_baseline", "max": 1000, "baseline": "\#(Self.model)", "name": "same model"},
+                       {"metric": "kl_to_baseline", "max": 1000, "baseline": "\#(Self.gpt2)", "name": "gpt2"}]}
             """#)
         let junit = directory.appendingPathComponent("out.xml")
         let result = try CLIProcess.run([
@@ -39,11 +41,11 @@ struct CheckCommandTests {
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("PASS ") }.count == 14 && lines.filter { $0.hasPrefix("SKIP ") }.count == 1)
-        #expect(lines.last == "15 checks (5 rules × 3 prompts): 14 passed, 0 failed, 1 skipped", "\(result.stdout)")
+        #expect(lines.filter { $0.hasPrefix("PASS ") }.count == 17 && lines.filter { $0.hasPrefix("SKIP ") }.count == 1)
+        #expect(lines.last == "18 checks (6 rules × 3 prompts): 17 passed, 0 failed, 1 skipped", "\(result.stdout)")
         let xml = try String(contentsOf: junit, encoding: .utf8)
-        #expect(xml.contains(#"tests="15" failures="0" errors="0" skipped="1""#))
-        #expect(xml.components(separatedBy: "<testcase ").count == 16 && !xml.contains("<failure"))
+        #expect(xml.contains(#"tests="18" failures="0" errors="0" skipped="1""#))
+        #expect(xml.components(separatedBy: "<testcase ").count == 19 && !xml.contains("<failure"))
         #expect(xml.contains("name=\"prompt 3: if a &lt; b &amp;&amp; &quot;c&quot;:&#10;    return\""))
     }
 
@@ -84,9 +86,9 @@ struct CheckCommandTests {
             #"{"rules": [{"metric": "dead_heads", "max": 0}, {"metric": "sinks", "max": 1}]}"#)
         let threshold = try Self.file(directory, "threshold.json", #"{"rules": [{"metric": "sink_share", "max": 2}]}"#)
         let badPrompts = try Self.file(directory, "bad.txt", "ok\n\t only expected\n")
-        let gpt2 = Fixtures.model("tiny-gpt2").path
-        let otherVocabulary = try Self.file(
-            directory, "kl.json", #"{"rules": [{"metric": "kl_to_baseline", "max": 1, "baseline": "\#(gpt2)"}]}"#)
+        let noBaseline = try Self.file(
+            directory, "kl.json",
+            #"{"rules": [{"metric": "kl_to_baseline", "max": 1, "baseline": "\#(directory.path)/nothing"}]}"#)
         let junit = directory.appendingPathComponent("out.xml").path
         let cases: [([String], String)] = [
             (["--prompts", prompts], "Missing expected argument '--rules"),
@@ -102,7 +104,7 @@ struct CheckCommandTests {
                 "cannot read the rules file"
             ),
             (["--prompts", badPrompts, "--rules", good], "bad.txt:2: the prompt before the tab is empty"),
-            (["--prompts", prompts, "--rules", otherVocabulary], "has another vocabulary")
+            (["--prompts", prompts, "--rules", noBaseline], "no such model directory or GGUF file")
         ]
         for (arguments, message) in cases {
             let result = try CLIProcess.run(["check", "--model", Self.model, "--junit", junit] + arguments)

@@ -74,7 +74,7 @@ public struct CheckMeasurement: Sendable {
     }
 }
 
-/// A check that cannot run: a prompt the model cannot take, a baseline with another vocabulary.
+/// A check that cannot run: a prompt the model cannot take, a baseline that shares no vocabulary string.
 public struct CheckError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
 
@@ -103,17 +103,24 @@ public struct CheckMeasurer: Sendable {
     public let metrics: Set<CheckMetric>
     public let baselines: [CheckBaseline]
     public let workers: Int
+    /// The vocabulary strings the model shares with each baseline, in `baselines` order.
+    let alignments: [VocabularyAlignment]
 
-    /// Refuses a baseline whose next-token distribution is not over the model's vocabulary (see
-    /// `checkSameVocabulary`).
+    /// Aligns each baseline's vocabulary with the model's (`VocabularyAlignment`: tokens keyed by their display
+    /// strings, so models with different tokenizers compare on the strings both have); a baseline that shares no
+    /// string with the model is refused.
     public init(
         model: DecoderModel, tokenizer: any Tokenizer, metrics: Set<CheckMetric>, baselines: [CheckBaseline] = [],
         workers: Int = 1
     ) throws {
-        for baseline in baselines {
-            try Self.checkSameVocabulary(
-                model: model, tokenizer: tokenizer, baseline: baseline.model, baselineTokenizer: baseline.tokenizer,
-                name: baseline.name)
+        let vocabulary = Self.vocabulary(model, tokenizer)
+        alignments = try baselines.map { baseline in
+            let alignment = VocabularyAlignment(
+                a: vocabulary, b: Self.vocabulary(baseline.model, baseline.tokenizer))
+            guard !alignment.shared.isEmpty else {
+                throw CheckError("the baseline \(baseline.name) shares no vocabulary string with the model")
+            }
+            return alignment
         }
         self.model = model
         self.tokenizer = tokenizer
@@ -122,25 +129,9 @@ public struct CheckMeasurer: Sendable {
         self.workers = workers
     }
 
-    /// The KL divergence is taken id for id over the whole vocabulary, so a baseline must have the model's
-    /// vocabulary: the same number of logits, the same tokenizer size and the same display string for every id.
-    public static func checkSameVocabulary(
-        model: DecoderModel, tokenizer: any Tokenizer, baseline: DecoderModel, baselineTokenizer: any Tokenizer,
-        name: String
-    ) throws {
-        let (v, w) = (model.info.vocabSize, baseline.info.vocabSize)
-        let (t, u) = (tokenizer.vocabularySize, baselineTokenizer.vocabularySize)
-        guard v == w && t == u else {
-            throw CheckError(
-                "the baseline \(name) has another vocabulary (\(w) logits, \(u) tokens; the model has \(v) logits, "
-                    + "\(t) tokens): kl_to_baseline compares models with the same tokenizer only")
-        }
-        for id in 0..<t where tokenizer.displayString(for: id) != baselineTokenizer.displayString(for: id) {
-            throw CheckError(
-                "the baseline \(name) has another vocabulary: token \(id) is \"\(baselineTokenizer.displayString(for: id))\" "
-                    + "there and \"\(tokenizer.displayString(for: id))\" in the model: kl_to_baseline compares models "
-                    + "with the same tokenizer only")
-        }
+    /// The display string of every id the model has a logit for.
+    static func vocabulary(_ model: DecoderModel, _ tokenizer: any Tokenizer) -> [String] {
+        (0..<model.info.vocabSize).map { tokenizer.displayString(for: $0) }
     }
 
     /// The figures of one prompt. A prompt the model cannot take is a `CheckError` naming its line.
@@ -173,7 +164,7 @@ public struct CheckMeasurer: Sendable {
         }
         var divergences: [String: Double] = [:]
         if metrics.contains(.klToBaseline) {
-            for baseline in baselines {
+            for (baseline, alignment) in zip(baselines, alignments) {
                 let other: PromptRun
                 do {
                     other = try PromptRunner(model: baseline.model, tokenizer: baseline.tokenizer).run(
@@ -182,7 +173,10 @@ public struct CheckMeasurer: Sendable {
                     throw CheckError("the prompt on line \(prompt.line), on the baseline \(baseline.name): \(error)")
                 }
                 let q = NextTokenFigures(logits: other.trace.logits(at: other.ids.count - 1) ?? [])
-                divergences[baseline.name] = next.klDivergence(to: q)
+                divergences[baseline.name] =
+                    try alignment.compare(
+                        logProbabilitiesA: next.logProbabilities, logProbabilitiesB: q.logProbabilities
+                    ).klAB
             }
         }
         return CheckMeasurement(

@@ -105,7 +105,9 @@ public enum CheckMetric: String, Sendable, CaseIterable, Hashable {
         case .expectedIsTop1:
             return "1 when that token is the most likely next token, else 0"
         case .klToBaseline:
-            return "KL(p_model || p_baseline) in nats of the next-token distributions after the prompt"
+            return "KL(p_model || p_baseline) in nats of the next-token distributions after the prompt, over the "
+                + "vocabulary strings both models share, each renormalised over them (the models may have different "
+                + "tokenizers)"
         }
     }
 }

@@ -42,16 +42,4 @@ public struct NextTokenFigures: Sendable, Equatable {
         for (j, value) in logits.enumerated() where value > z || (value == z && j < id) { above += 1 }
         return above + 1
     }
-
-    /// `KL(p || q) = Σ p (log p − log q)` in nats over the whole vocabulary, with `p` these figures and `q` the
-    /// baseline's (the same vocabulary, id for id). Terms with `p = 0` count 0.
-    public func klDivergence(to baseline: NextTokenFigures) -> Double {
-        precondition(logProbabilities.count == baseline.logProbabilities.count, "KL over different vocabularies")
-        var sum = 0.0
-        for (lp, lq) in zip(logProbabilities, baseline.logProbabilities) {
-            let p = exp(lp)
-            if p > 0 { sum += p * (lp - lq) }
-        }
-        return sum
-    }
 }
