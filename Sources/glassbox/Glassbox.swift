@@ -11,12 +11,14 @@ struct Glassbox: ParsableCommand {
             ServeCommand.self, RunCommand.self, GenerateCommand.self, GraphCommand.self, LensCommand.self,
             AttributeCommand.self,
             BenchCommand.self,
-            ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self, CompareCommand.self
+            ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self, CompareCommand.self,
+            CheckCommand.self
         ])
 
-    /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command.
+    /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command (with the
+    /// usage exit codes of `UsageExitStatus` subcommands).
     static func main() {
         BLASKernels.reexecuteIfMisdetected()
-        main(nil)
+        runCommandLine(Array(CommandLine.arguments.dropFirst()))
     }
 }
