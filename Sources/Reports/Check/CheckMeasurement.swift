@@ -81,19 +81,8 @@ public struct CheckError: Error, Equatable, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// A baseline model of `kl_to_baseline` rules, loaded by the caller.
-public struct CheckBaseline: Sendable {
-    /// The baseline as the rules name it.
-    public let name: String
-    public let model: DecoderModel
-    public let tokenizer: any Tokenizer
-
-    public init(name: String, model: DecoderModel, tokenizer: any Tokenizer) {
-        self.name = name
-        self.model = model
-        self.tokenizer = tokenizer
-    }
-}
+/// A baseline model of `kl_to_baseline` rules (named as the rules name it), loaded by the caller.
+public typealias CheckBaseline = NamedModel
 
 /// Measures prompts for a set of rules: one traced forward pass of the model per prompt (and one of each baseline
 /// when a rule compares with it), then only the figures the rules use.

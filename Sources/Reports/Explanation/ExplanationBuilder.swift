@@ -20,16 +20,7 @@ public struct ExplanationBuilder: Sendable {
     }
 
     /// A second model for `ModelComparison`.
-    public struct Other: Sendable {
-        public let name: String
-        public let model: DecoderModel
-        public let tokenizer: any Tokenizer
-        public init(name: String, model: DecoderModel, tokenizer: any Tokenizer) {
-            self.name = name
-            self.model = model
-            self.tokenizer = tokenizer
-        }
-    }
+    public typealias Other = NamedModel
 
     /// The run, the resolved target and the variant's ids, checked before any long work: bad input throws
     /// `EvaluationError` naming its field (`prompt`, `variant`, `target`, `contrast`, `position`, `methods`, …).
