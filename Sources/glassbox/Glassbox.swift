@@ -11,7 +11,7 @@ struct Glassbox: ParsableCommand {
             ServeCommand.self, RunCommand.self, GenerateCommand.self, GraphCommand.self, LensCommand.self,
             AttributeCommand.self,
             BenchCommand.self,
-            ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self
+            ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self, CheckpointsCommand.self
         ])
 
     /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command.

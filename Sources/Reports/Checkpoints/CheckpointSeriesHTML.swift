@@ -39,7 +39,7 @@ public enum CheckpointSeriesHTML {
     }
 
     static let style = """
-        .charts{display:flex;flex-wrap:wrap;gap:14px}.chart{margin:0}.chart figcaption{font-size:12px;color:#4a5563;
+        .charts{display:flex;flex-wrap:wrap;gap:14px}.chart{margin:0;max-width:340px}.chart .legend{font-size:12px;margin:2px 0}.chart figcaption{font-size:12px;color:#4a5563;
         max-width:340px}ul.changes{columns:2;font-size:13px}.grids{display:flex;flex-wrap:wrap;gap:18px}
         """
 
@@ -103,14 +103,8 @@ public enum CheckpointSeriesHTML {
                 lines: shown.enumerated().map { i, item in
                     LineChart.Line(
                         name: item.element.label, color: palette[i % palette.count], values: item.element.values)
-                }
+                }, legend: true
             ).svg()
-            html += "<p class=legend>"
-            for (i, item) in shown.enumerated() {
-                html +=
-                    "<span><i class=sw style=\"background:\(palette[i % palette.count])\"></i>\(item.element.label)</span>"
-            }
-            html += "</p>"
         }
         return html + "</div>"
     }

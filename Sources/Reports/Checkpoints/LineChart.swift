@@ -13,16 +13,19 @@ struct LineChart {
     var width = 340
     var height = 190
     var digits = 4
+    /// Whether a legend of the lines' names follows the chart.
+    var legend = false
 
     /// `<figure>` with the caption and the chart.
     func svg() -> String {
-        let left = 52.0, right = 12.0, top = 10.0, bottom = 34.0
+        let left = 52.0, right = 24.0, top = 10.0, bottom = 34.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let finite = lines.flatMap(\.values).filter(\.isFinite)
         var low = finite.min() ?? 0, high = finite.max() ?? 1
         if high - low < 1e-12 {
-            let pad = max(abs(high) * 0.1, 0.5)
-            low -= pad
+            // A flat line: zero (a count that never fired) sits on the axis, another value mid-height.
+            let pad = high == 0 ? 1 : abs(high) * 0.1
+            low = high == 0 ? 0 : low - pad
             high += pad
         }
         let count = max(xLabels.count, 1)
@@ -40,7 +43,7 @@ struct LineChart {
                 + "<text x=2 y=\(f(y(tick) + 4))>\(ReportHTML.escape(Self.short(tick)))</text>"
         }
         let every = max(1, (count + 5) / 6)
-        for (i, label) in xLabels.enumerated() where i % every == 0 || i == count - 1 {
+        for (i, label) in Self.ticks(xLabels).enumerated() where i % every == 0 || i == count - 1 {
             svg +=
                 "<text x=\(f(x(i))) y=\(f(top + plotHeight + 16)) text-anchor=middle>"
                 + "\(ReportHTML.escape(Self.clip(label)))</text>"
@@ -72,7 +75,16 @@ struct LineChart {
                     + "</title></circle>"
             }
         }
-        return svg + "</svg></figure>"
+        svg += "</svg>"
+        if legend {
+            svg +=
+                "<p class=legend>"
+                + lines.map {
+                    "<span><i class=sw style=\"background:\($0.color)\"></i>\(ReportHTML.escape($0.name))</span>"
+                }
+                .joined() + "</p>"
+        }
+        return svg + "</figure>"
     }
 
     /// A tick label: 3 significant digits.
@@ -80,6 +92,19 @@ struct LineChart {
         let a = abs(v)
         if a >= 100 || a == 0 { return String(Int(v.rounded())) }
         return ReportHTML.number(v, a >= 10 ? 1 : a >= 1 ? 2 : 3)
+    }
+
+    /// The x labels without the prefix they all share up to a separator (`step-0050` → `0050`); the full names are in
+    /// the hover texts and tables.
+    static func ticks(_ labels: [String]) -> [String] {
+        guard labels.count > 1, var prefix = labels.first else { return labels }
+        for label in labels.dropFirst() {
+            while !label.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        guard let cut = prefix.lastIndex(where: { !$0.isLetter && !$0.isNumber }) else { return labels }
+        let count = prefix.distance(from: prefix.startIndex, to: cut) + 1
+        let stripped = labels.map { String($0.dropFirst(count)) }
+        return stripped.contains(where: \.isEmpty) ? labels : stripped
     }
 
     /// A long x label cut to 12 characters (the full name is in the tables and hover texts).
