@@ -12,7 +12,7 @@ struct Glassbox: ParsableCommand {
             AttributeCommand.self,
             BenchCommand.self,
             ModelsCommand.self, ReportCommand.self, TokenCommand.self, ExplainCommand.self, CompareCommand.self,
-            CheckCommand.self
+            CheckCommand.self, CheckpointsCommand.self
         ])
 
     /// Chooses OpenBLAS's kernels by the CPU's features first (`BLASKernels`), then runs the command (with the
