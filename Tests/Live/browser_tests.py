@@ -45,7 +45,12 @@ the Compare page (/?page=compare, reached by keyboard from the header): the pref
 expected and its target probabilities, log p(a) − log p(b), top predictions, highlighted spans, L×H heads rows and
 grid against POST /api/compare with the same body, sorting (|Δ| first, then by click and Enter, another metric),
 a row's aligned attention, a reload, a labelled set (variances), mismatched spans (the 400 next to the form, again
-after a reload); the Reports page (/?page=reports): a 3-prompt tiny-gpt2 report with ablation to done (progress
+after a reload); the Compare page's Models mode (two fixture models on one text: tokens, top-k, KL both ways, JS,
+TV, shared strings and the mass outside them, one depth-chart line per model, lens, classes, anomalies against POST
+/api/compare; metric, JSON and CSV exports, a permalink reload, an empty text's 400); the graph diff (the run page's
+"Diff with…" with a shorter run disabled and why, a same-length prompt run and diffed from it: counts, edges with
+appearing ones outlined and vanishing ones dashed, the largest differences against GET /api/graph-diff, a row
+highlighting its edge, a reload, exports, the threshold, a mismatched pair explained); the Reports page (/?page=reports): a 3-prompt tiny-gpt2 report with ablation to done (progress
 bar, pass total), recommendations, prompts and layer-flow tables and redundant heads against GET /api/reports/{id},
 the standalone HTML in a new tab (no <script, an <svg) and both downloads, a reload, a tiny-gemma3 report whose
 recommendations' evidence tables match, a long report cancelled while running, an empty prompt set (the 400);
@@ -66,7 +71,9 @@ summary. The steps live in browser/, one module per page over a shared harness:
   browser/run_analytics.py  the run page's metrics, rollout, layer-flow, anomalies and ablation views
   browser/run_attributions.py  the run page's Attributions tab
   browser/run_evaluate.py   the run page's Evaluate tab
-  browser/compare_page.py   the Compare page
+  browser/graph_diff.py     the graph diff of two runs (the run page's "Diff with…", /?page=graph-diff)
+  browser/compare_page.py   the Compare page (prompts)
+  browser/compare_models.py the Compare page's Models mode
   browser/generate_page.py  the Generate page
   browser/reports_page.py   the Reports page
 A step is a method of its page class that returns its detail line (and fails through require/Check); the module's
@@ -86,15 +93,15 @@ import sys
 import tempfile
 import threading
 
-from browser import (compare_page, generate_page, login_page, reports_page, run_analytics, run_attributions,
-                     run_evaluate, run_page, security)
+from browser import (compare_models, compare_page, generate_page, graph_diff, login_page, reports_page, run_analytics,
+                     run_attributions, run_evaluate, run_page, security)
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 import debian_packages
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
 REQUIREMENTS = os.path.join(HERE, "requirements-browser.txt")
-PAGES = (run_page, run_analytics, run_attributions, run_evaluate, compare_page, reports_page,
+PAGES = (run_page, run_analytics, run_attributions, run_evaluate, graph_diff, compare_page, compare_models, reports_page,
          generate_page)  # their steps run in this order
 
 
@@ -166,8 +173,9 @@ def ensure_venv() -> str:
 
 
 class BrowserSession(login_page.LoginPage, security.SecurityChecks, run_analytics.RunAnalytics,
-                     run_attributions.RunAttributions, run_evaluate.RunEvaluate, compare_page.ComparePage,
-                     reports_page.ReportsPage, generate_page.GeneratePage):
+                     run_attributions.RunAttributions, run_evaluate.RunEvaluate, graph_diff.GraphDiff,
+                     compare_page.ComparePage, compare_models.CompareModels, reports_page.ReportsPage,
+                     generate_page.GeneratePage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 

@@ -47,3 +47,18 @@ export function selectOf(id, options) {
   s.replaceChildren(...options.map(([value, text]) => new Option(text, value)));
   return s;
 }
+
+/// A page form's submit (its button) and Ctrl+Enter (⌘+Enter) anywhere in it call onSubmit(); the browser's own
+/// submit is prevented.
+export function onFormSubmit(form, onSubmit) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onSubmit();
+  });
+  form.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      onSubmit();
+    }
+  });
+}

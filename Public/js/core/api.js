@@ -151,6 +151,8 @@ export const api = {
   createAttributionJob: (id, params) => postQuery(`/api/runs/${id}/attributions/jobs`, params),
   attributionJob: (job) => getJSON(`/api/attribution-jobs/${encodeURIComponent(job)}`),
   cancelAttributionJob: (job) => deleteJSON(`/api/attribution-jobs/${encodeURIComponent(job)}`),
+  // the graph diff of two runs (its page): {a, b, threshold, renormalize, top}
+  graphDiff: (params) => getJSON('/api/graph-diff', params),
   // comparisons and reports (the Compare and Reports pages)
   compare: (body) => postJSON('/api/compare', body),
   createReport: (body) => postJSON('/api/reports', body),

@@ -202,6 +202,19 @@ class Session:
                 return model["layers"], model["heads"]
         raise Check(f"GET /api/models does not describe {name} (not loaded?)")
 
+    def run_prompt(self, model: str, prompt: str) -> str:
+        """Runs `prompt` with `model` from the run page at /; the new run's id (a Check when it did not finish)."""
+        self.page.goto(self.base + "/", wait_until="load", timeout=30000)
+        self.page.wait_for_selector(f"#model-select option[value='{model}']", state="attached", timeout=30000)
+        self.page.select_option("#model-select", model)
+        self.page.fill("#prompt", prompt)
+        self.page.click("#run-button")
+        self.page.wait_for_selector('#run-status[data-state="done"], #run-status[data-state="error"]', timeout=90000)
+        ok, match = wait_until(lambda: (lambda m: (m is not None, m))(re.search(r"/runs/([0-9a-f]{64})", self.page.url)), 10)
+        require(ok and self.page.get_attribute("#run-status", "data-state") == "done",
+                f"the run of {prompt!r} did not finish: {self._path(self.page.url)}, #error {self.page.inner_text('#error')!r}")
+        return match.group(1)
+
     # --- HTTP errors a step provokes on purpose
 
     def expect_failure(self, path: str, status: int):

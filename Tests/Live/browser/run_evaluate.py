@@ -149,16 +149,7 @@ class RunEvaluate(Session):
     # --- steps
 
     def evaluate_open_run(self):
-        self.page.goto(self.base + "/", wait_until="load", timeout=30000)
-        self.page.wait_for_selector(f"#model-select option[value='{MODEL}']", state="attached", timeout=30000)
-        self.page.select_option("#model-select", MODEL)
-        self.page.fill("#prompt", PROMPT)
-        self.page.click("#run-button")
-        self.page.wait_for_selector('#run-status[data-state="done"], #run-status[data-state="error"]', timeout=90000)
-        match = re.search(r"/runs/([0-9a-f]{64})", self.page.url)
-        require(match and self.page.get_attribute("#run-status", "data-state") == "done",
-                f"the run did not finish: {self._path(self.page.url)}, #error {self.page.inner_text('#error')!r}")
-        self.eval_run_id = match.group(1)
+        self.eval_run_id = self.run_prompt(MODEL, PROMPT)
         summary = self.api.get(f"/api/runs/{self.eval_run_id}")
         self.eval_n = len(summary["tokens"])
         require(2 <= self.eval_n <= 6, f"{PROMPT!r} has {self.eval_n} tokens with {MODEL}: choose a prompt of 2–6")

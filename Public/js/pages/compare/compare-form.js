@@ -4,7 +4,8 @@
 import { button, el } from '../../core/dom.js';
 import { visibleSpaces } from '../../core/format.js';
 import { errorBox } from '../../components/error-box.js';
-import { formSection, labelled } from '../../components/form-fields.js';
+import { formSection, labelled, onFormSubmit } from '../../components/form-fields.js';
+import { segmentedControl } from '../../components/segmented.js';
 import { MODES, parseTargets } from './compare-state.js';
 
 /// A removable row of a list: its inputs, then a × button that removes it and calls removed().
@@ -52,17 +53,9 @@ export class CompareForm {
 
   /// The mode switch: a radio group drawn as a segmented control (arrow keys move between the modes).
   buildModes() {
-    this.modes = el('fieldset', 'mode-switch', { id: 'compare-mode' });
-    this.modes.append(el('legend', null, null, 'Compare'));
-    const segments = el('div', 'segments');
-    this.modeInputs = MODES.map((mode) => {
-      const input = el('input', null, { type: 'radio', name: 'compare-mode', id: `compare-mode-${mode.name}`, value: mode.name });
-      segments.append(input, el('label', 'segment', { for: input.id, title: mode.hint }, mode.label));
-      input.addEventListener('change', () => this.setMode(mode.name, true));
-      return input;
-    });
-    this.modeHint = el('p', 'muted small', { id: 'compare-mode-hint' });
-    this.modes.append(segments, this.modeHint);
+    this.modeSwitch = segmentedControl({ id: 'compare-mode', legend: 'Prompts as', options: MODES,
+      onChange: (name) => this.setMode(name, true) });
+    this.modes = this.modeSwitch.element;
   }
 
   buildPrompts() {
@@ -92,16 +85,7 @@ export class CompareForm {
   }
 
   wire() {
-    this.form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      this.on.submit();
-    });
-    this.form.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        this.on.submit();
-      }
-    });
+    onFormSubmit(this.form, () => this.on.submit());
     this.form.addEventListener('input', () => this.on.changed());
     this.model.addEventListener('change', () => this.on.changed());
     const focusLast = (list, selector) => [...list.querySelectorAll(selector)].pop()?.focus();
@@ -140,11 +124,10 @@ export class CompareForm {
 
   setMode(mode, fromUser = false) {
     this.mode = mode;
-    for (const input of this.modeInputs) input.checked = input.value === mode;
+    this.modeSwitch.set(mode);
     this.pairBox.hidden = mode !== 'pair';
     this.templatesBox.hidden = mode !== 'templates';
     this.setBox.hidden = mode !== 'set';
-    this.modeHint.textContent = MODES.find((m) => m.name === mode).hint;
     if (fromUser) this.on.changed();
   }
 

@@ -1,4 +1,4 @@
-// The Compare page (/?page=compare): prompts side by side with POST /api/compare. A pair (two prompts, the
+// The Compare page's Prompts mode (/?page=compare): prompts side by side with POST /api/compare. A pair (two prompts, the
 // difference second − first), templates (one {} slot filled with the same text) or a set (several prompts with
 // labels, e.g. languages); target texts whose log-probabilities are compared; [[...]] marks the spans aligned.
 //
@@ -6,15 +6,15 @@
 // log p(a) − log p(b); across prompts the variances (sets, templates); a heads table of every attention metric per
 // prompt with the difference (pair) or the variance (sets), sorted by |value|; a layer × head grid of the chosen
 // metric's difference in diverging colours; the aligned attention of the chosen head per group and prompt. The
-// form and the view live in the URL (compare-state.js).
+// form and the view live in the URL (compare-state.js). compare-shell.js mounts it and calls start() for its URLs.
 import { api } from '../../core/api.js';
 import { button, el } from '../../core/dom.js';
 import { downloadCSV, downloadJSON } from '../../core/download.js';
 import { visibleSpaces } from '../../core/format.js';
-import { requestGuard } from '../../core/request-guard.js';
 import { fillModelSelect } from '../../components/form-fields.js';
 import { spinner } from '../../components/spinner.js';
 import { formPageFrame, showPageURL } from '../page-frame.js';
+import { ComparisonRequests } from './comparison-requests.js';
 import { CompareForm } from './compare-form.js';
 import { compareCSVRows, promptNames, sortedHeads } from './compare-data.js';
 import { DEFAULTS, decodeCompareURL, encodeCompareURL, requestBody } from './compare-state.js';
@@ -22,20 +22,15 @@ import { HeadsSection } from './heads-section.js';
 import { acrossSection, promptCard } from './prompt-cards.js';
 
 /// The page in root; host: {setStatus(text, kind)}.
-export class ComparePage {
+export class PromptComparison {
   constructor(root, host) {
     this.root = root;
     this.host = host;
     this.data = null; // the last response
-    this.dataBody = null; // the body it answers (JSON text)
-    this.cache = new Map(); // body JSON → response (Back/Forward without asking again)
-    this.guard = requestGuard();
     this.view = { metric: DEFAULTS.metric, order: DEFAULTS.order, all: false, head: null };
     this.ran = false;
     this.form = new CompareForm({ changed: () => this.formChanged(), submit: () => this.compare(true) });
     this.build();
-    window.addEventListener('popstate', () => this.start());
-    this.start();
   }
 
   build() {
@@ -51,6 +46,8 @@ export class ComparePage {
       'Choose what to compare and press Compare: the prompts appear side by side, then every head\'s attention metrics.');
     this.results = el('div', 'compare-results', { id: 'compare-results', hidden: '', 'aria-live': 'polite' });
     main.append(toolbar, this.empty, this.results);
+    this.requests = new ComparisonRequests({ host: this.host, submit: this.form.submit, busy: this.busy,
+      error: this.form.error, results: this.results, label: 'comparing' });
     this.csvButton.addEventListener('click', () => this.data && downloadCSV(`glassbox-compare-${this.data.kind}-heads.csv`,
       compareCSVRows(this.data, promptNames(this.data), sortedHeads(this.data, this.view))));
     this.jsonButton.addEventListener('click', () => this.data &&
@@ -59,7 +56,7 @@ export class ComparePage {
 
   formChanged() {
     this.form.renderTargetsPreview();
-    if (this.data) this.results.classList.toggle('stale', JSON.stringify(requestBody(this.form.state)) !== this.dataBody);
+    this.requests.markStale(requestBody(this.form.state));
     clearTimeout(this.urlTimer);
     this.urlTimer = setTimeout(() => this.writeURL(false), 300);
   }
@@ -82,59 +79,24 @@ export class ComparePage {
     }
     if (this.ran) await this.compare(false);
     else {
-      this.guard.cancel();
+      this.requests.cancel();
       this.data = null;
       this.results.hidden = true;
       this.empty.hidden = false;
-      this.form.error.clear();
     }
   }
 
   async compare(fromUser) {
     const body = requestBody(this.form.state);
-    const key = JSON.stringify(body);
     this.ran = true;
     if (fromUser) {
       this.view.head = null; // the best head of the new comparison
       this.writeURL(true);
     }
-    this.form.error.clear();
-    const current = this.guard.next();
-    let data = this.cache.get(key);
-    if (data) this.host.setStatus('', 'done');
-    else {
-      data = await this.fetch(body, key, current);
-      if (!data) return;
-    }
+    const data = await this.requests.ask(body);
+    if (!data) return;
     this.data = data;
-    this.dataBody = key;
     this.render();
-  }
-
-  /// POST /api/compare with the spinner and the status; the response, or null (an error shown, or stale).
-  async fetch(body, key, current) {
-    this.form.submit.disabled = true;
-    this.busy.start('comparing');
-    this.host.setStatus('comparing…', 'running');
-    const started = performance.now();
-    try {
-      const data = await api.compare(body);
-      if (!current()) return null;
-      this.cache.set(key, data);
-      this.host.setStatus(`compared in ${((performance.now() - started) / 1000).toFixed(2)} s`, 'done');
-      return data;
-    } catch (error) {
-      if (!current()) return null;
-      this.form.error.show(error);
-      this.host.setStatus('error', 'error');
-      this.results.classList.add('stale');
-      return null;
-    } finally {
-      if (current()) {
-        this.busy.stop();
-        this.form.submit.disabled = false;
-      }
-    }
   }
 
   async openRun(text, control) {

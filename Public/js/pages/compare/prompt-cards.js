@@ -23,7 +23,8 @@ function tokenChips(d, p, i, name) {
   return tokens;
 }
 
-function topPredictions(p) {
+/// The top next-token predictions {id, display, probability} of p.top as a list with bars (also the Models mode's).
+export function topPredictions(p) {
   const top = el('ol', 'prompt-top');
   const maxP = Math.max(1e-12, ...p.top.map((t) => t.probability));
   for (const t of p.top) {

@@ -5,6 +5,7 @@
 import { api } from '../../core/api.js';
 import { byId } from '../../core/dom.js';
 import { parseNode } from '../../core/node-names.js';
+import { rememberRun } from '../../core/run-history.js';
 import { createRunState, decodeRunState, encodeRunState, runIdOf, runURL, startNewRun } from '../../core/url-state.js';
 import { createTabs } from '../../components/tabs.js';
 import { createTokenStrip } from '../../components/token-strip.js';
@@ -164,6 +165,7 @@ class RunPage {
   async showRun(run) {
     const state = this.state;
     state.run = run;
+    rememberRun(run); // the runs a graph diff may pick (core/run-history.js)
     this.sidebar.syncControls(state);
     for (const [name, view] of this.mounted) this.module(name).destroy(view);
     this.mounted.clear();

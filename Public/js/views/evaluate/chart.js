@@ -4,7 +4,8 @@
 import { el, svgEl } from '../../core/dom.js';
 import { SVG_FONT_FAMILY } from '../../core/fonts.js';
 import { num } from '../../core/format.js';
-import { bandPath, linePath, tickText } from './curve-data.js';
+import { fractionAxes } from '../../components/chart-axes.js';
+import { bandPath, linePath } from './curve-data.js';
 import { beatsText } from './evaluation-data.js';
 
 export const BAND_FILL = '#dddddd';
@@ -16,28 +17,11 @@ const TITLES = {
 };
 
 function axes(sc, kind) {
-  const { m, plotW, plotH, width, height, yTicks, xTicks } = sc;
-  const g = svgEl('g', { class: 'eval-axes', fill: '#444' });
-  const line = (x1, x2, y1, y2, stroke) => g.append(svgEl('line', { x1, x2, y1, y2, stroke }));
-  const text = (attrs, s) => g.append(svgEl('text', attrs, s));
-  for (const t of yTicks.ticks) {
-    const y = sc.y(t);
-    line(m.left, m.left + plotW, y, y, t === 0 ? '#b9c3b9' : '#e6ece6');
-    text({ x: m.left - 6, y: y + 4, 'text-anchor': 'end' }, tickText(t, yTicks.step));
-  }
-  for (const fraction of xTicks) {
-    const x = m.left + fraction * plotW;
-    line(x, x, m.top + plotH, m.top + plotH + 4, '#777');
-    text({ x, y: m.top + plotH + 16, 'text-anchor': 'middle' }, String(fraction));
-  }
-  line(m.left, m.left, m.top, m.top + plotH, '#777');
-  line(m.left, m.left + plotW, m.top + plotH, m.top + plotH, '#777');
+  const { m, plotW } = sc;
   const [title, xLabel, better] = TITLES[kind];
+  const { g, text } = fractionAxes(sc, 'eval-axes', { xLabel, yLabel: 'f' });
   text({ x: m.left, y: 14, 'font-weight': 600, fill: '#222' }, `${title} curve`);
   text({ x: m.left + plotW, y: 14, 'text-anchor': 'end', fill: '#666' }, better);
-  text({ x: m.left + plotW / 2, y: height - 8, 'text-anchor': 'middle' }, xLabel);
-  const middle = m.top + plotH / 2;
-  text({ x: 14, y: middle, 'text-anchor': 'middle', transform: `rotate(-90 14 ${middle})` }, 'f');
   return g;
 }
 

@@ -4,6 +4,9 @@
 // data. Pure: no DOM.
 import { isNum } from '../../core/format.js';
 import { methodInfo } from './parameters.js';
+import { niceTicks, valueRange } from '../../components/chart-scales.js';
+
+export { niceTicks, tickText, valueRange } from '../../components/chart-scales.js';
 
 export const KINDS = ['deletion', 'insertion'];
 
@@ -30,37 +33,6 @@ export function curveSeries(explanation, kind) {
   const curves = explanation.random?.[`${kind}_curves`] || [];
   return { kind, methods, random: { curves, band: randomBand(curves), meanAuc: explanation.random?.[`${kind}_auc_mean`],
     count: curves.length } };
-}
-
-/// About `count` round tick values covering [lo, hi]: {lo, hi, ticks, step}.
-export function niceTicks(lo, hi, count = 5) {
-  if (!(hi > lo)) {
-    const pad = Math.abs(lo) > 0 ? Math.abs(lo) * 0.05 : 0.5; // a flat curve: a small range around it
-    lo -= pad;
-    hi += pad;
-  }
-  const raw = (hi - lo) / count;
-  const base = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * base).find((s) => s >= raw * (1 - 1e-9)) || 10 * base;
-  const start = Math.floor(lo / step + 1e-9) * step, end = Math.ceil(hi / step - 1e-9) * step;
-  const ticks = [];
-  for (let v = start; v <= end + step / 2; v += step) ticks.push(Math.abs(v) < step * 1e-6 ? 0 : Number(v.toPrecision(12)));
-  return { lo: ticks[0], hi: ticks[ticks.length - 1], ticks, step };
-}
-
-/// A tick's label with as many decimals as the step needs (− for minus).
-export function tickText(v, step) {
-  const exponent = Math.floor(Math.log10(step) + 1e-9);
-  const quarter = Math.abs(step / 10 ** exponent - 2.5) < 1e-6 ? 1 : 0;
-  const digits = Math.max(0, Math.min(6, -exponent + quarter));
-  return v.toFixed(digits).replace('-', '−');
-}
-
-/// The smallest and largest finite value of some arrays: [lo, hi] ([0, 1] without any).
-export function valueRange(arrays) {
-  let lo = Infinity, hi = -Infinity;
-  for (const values of arrays) for (const v of values || []) if (isNum(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  return lo <= hi ? [lo, hi] : [0, 1];
 }
 
 /// A chart's scales for a width and height: margins, the plot's size, x of step k of n (the fraction k/n), y of f,

@@ -1,9 +1,11 @@
 // The contribution-graph view (#view-graph): the run's graph at the sidebar's threshold, with the side panel of
-// the selected node or edge, and the exports. A run-page view (see pages/run/views.js).
+// the selected node or edge, the exports, and "Diff with…" another run (diff-picker.js). A run-page view (see
+// pages/run/views.js).
 import { api } from '../../core/api.js';
 import { byId, listenerGroup, tableRows } from '../../core/dom.js';
 import { download, downloadCSV, downloadJSON, downloadPNG } from '../../core/download.js';
 import { parseNode } from '../../core/node-names.js';
+import { createDiffPicker } from './diff-picker.js';
 import { createGraphView } from './graph-view.js';
 import { edgesBetween, graphCaption, graphJSON } from './graph-data.js';
 import { Panel } from './panel.js';
@@ -23,6 +25,7 @@ export function mount(root, host) {
   on('export-promoted-csv', () => downloadCSV(`${base()}-promoted.csv`,
     [...tableRows(byId('promoted-table')), ...tableRows(byId('suppressed-table'))]));
   view.events.on(byId('graph'), 'start', (event) => host.setStart(event.detail));
+  view.diffPicker = createDiffPicker(byId('export-json').parentNode, byId('graph-caption'), host);
   return view;
 }
 
@@ -36,6 +39,7 @@ export async function update(view, change) {
 
 export function destroy(view) {
   view.events.off();
+  view.diffPicker.destroy();
   view.graph?.destroy();
   view.panel.destroy();
 }
