@@ -25,6 +25,8 @@ RUN apt-get update \
 COPY --from=build /usr/local/bin/glassbox /usr/local/bin/glassbox
 COPY --from=build /src/config /app/config
 COPY --from=build /src/Public /app/Public
+# The tiny checkpoint series the configuration names ("checkpoint_series": tiny-train, 2 MB).
+COPY --from=build /src/Tests/Fixtures/checkpoints /app/Tests/Fixtures/checkpoints
 COPY --from=build --chown=glassbox /data /data
 WORKDIR /app
 ENV GLASSBOX_CONFIG=/app/config/glassbox.json \

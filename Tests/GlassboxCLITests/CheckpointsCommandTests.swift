@@ -49,6 +49,32 @@ struct CheckpointsCommandTests {
         #expect(quick.stdout.contains("redundant_heads: – → – (mixed)"), "\(quick.stdout)")
     }
 
+    @Test("--series takes the configured series (tiny-train in config/glassbox.json) and its default prompts")
+    func configuredSeries() throws {
+        let result = try CLIProcess.run(
+            ["checkpoints", "--series", "tiny-train", "--config", Self.config, "--no-ablation", "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The same numbers as the five checkpoints given by path with the prompts file.
+        #expect(result.stdout.hasPrefix("measured 5 checkpoints × 4 prompts"), "\(result.stdout)")
+        #expect(result.stdout.contains("  loss: 6.459 → 3.167 → 1.968 → 0.7772 → 0.7111 (falling)"), "\(result.stdout)")
+        let own = try CLIProcess.run([
+            "checkpoints", "--series", "tiny-train", "--config", Self.config, "--no-ablation",
+            "--prompts", Self.root.appendingPathComponent("prompts.txt").path
+        ])
+        #expect(own.status == 0 && own.stdout.contains("5 checkpoints × 4 prompts"), "\(own.stderr)")
+        for (arguments, message) in [
+            (["--series", "nope", "--config", Self.config], "no checkpoint series named \"nope\""),
+            (
+                ["--series", "tiny-train", "--config", Self.config] + Self.checkpointArguments(["step-0000"]),
+                "give --series or --checkpoint, not both"
+            ),
+            (Self.checkpointArguments(), "give --prompts FILE")
+        ] {
+            let failed = try CLIProcess.run(["checkpoints"] + arguments)
+            #expect(failed.status != 0 && failed.stderr.contains(message), "\(arguments): \(failed.stderr)")
+        }
+    }
+
     @Test("bad inputs are one-line errors naming what is wrong, with a non-zero exit")
     func badInput() throws {
         let directory = try Fixtures.temporaryDirectory()

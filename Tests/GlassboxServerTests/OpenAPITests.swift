@@ -8,7 +8,8 @@ import Testing
 struct OpenAPITests {
     @Test("every route is described, every described route exists, and every example request succeeds")
     func consistent() throws {
-        let server = try ServerFixture()
+        let server = try ServerFixture(
+            extra: CheckpointSeriesAPITests.series, models: CheckpointSeriesAPITests.stepModel)
         let response = try server.call("GET", "/api/openapi.json")
         #expect(response.status == 200)
         let document = try json(response)
@@ -45,6 +46,11 @@ struct OpenAPITests {
         #expect(explained.status == 202, "\(String(decoding: explained.body.prefix(300), as: UTF8.self))")
         let explanationID = try #require(try json(explained)["id"] as? String)
         #expect((try server.waitForJob("/api/explanations/\(explanationID)"))["status"] as? String == "done")
+        let series = try server.call(
+            "POST", "/api/checkpoint-series", body: try example("/api/checkpoint-series"))
+        #expect(series.status == 202, "\(String(decoding: series.body.prefix(300), as: UTF8.self))")
+        let seriesID = try #require(try json(series)["id"] as? String)
+        #expect((try server.waitForJob("/api/checkpoint-series/\(seriesID)"))["status"] as? String == "done")
         let components = (document["components"] as? [String: Any])?["parameters"] as? [String: [String: Any]] ?? [:]
         for (path, operations) in paths {
             guard let get = operations["get"] as? [String: Any] else { continue }
@@ -63,12 +69,15 @@ struct OpenAPITests {
                     with: path.hasPrefix("/api/reports/")
                         ? reportID
                         : path.hasPrefix("/api/attribution-jobs/")
-                            ? jobID : path.hasPrefix("/api/explanations/") ? explanationID : id)
+                            ? jobID
+                            : path.hasPrefix("/api/explanations/")
+                                ? explanationID : path.hasPrefix("/api/checkpoint-series/") ? seriesID : id)
             let answer = try server.call("GET", target)
             #expect(answer.status == 200, "\(target): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
         #expect(try server.call("DELETE", "/api/reports/\(reportID)").status == 200)
         #expect(try server.call("DELETE", "/api/attribution-jobs/\(jobID)").status == 200)
         #expect(try server.call("DELETE", "/api/explanations/\(explanationID)").status == 200)
+        #expect(try server.call("DELETE", "/api/checkpoint-series/\(seriesID)").status == 200)
     }
 }

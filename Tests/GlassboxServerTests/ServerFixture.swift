@@ -11,11 +11,14 @@ struct ServerFixture {
     let api: GlassboxAPI
 
     /// Writes a configuration naming tiny-gpt2 (default), tiny-llama and tiny-gemma3 by path.
-    /// `extra`: more top-level keys (`"auth": {…}, "server": {…}`).
-    static func writeConfiguration(in directory: URL, limits: String = "{}", extra: String = "") throws -> URL {
-        let models = ["tiny-gpt2", "tiny-llama", "tiny-gemma3"].map {
-            "\"\($0)\": {\"path\": \"\(Fixtures.model($0).path)\", \"license\": \"test fixture\"}"
-        }.joined(separator: ", ")
+    /// `extra`: more top-level keys (`"auth": {…}, "server": {…}`); `models`: more models (`"name": {"path": …}`).
+    static func writeConfiguration(
+        in directory: URL, limits: String = "{}", extra: String = "", models more: String = ""
+    ) throws -> URL {
+        let models =
+            (["tiny-gpt2", "tiny-llama", "tiny-gemma3"].map {
+                "\"\($0)\": {\"path\": \"\(Fixtures.model($0).path)\", \"license\": \"test fixture\"}"
+            } + (more.isEmpty ? [] : [more])).joined(separator: ", ")
         let text = """
             {"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,
              "cache": {"path": "\(directory.path)/models", "database": "\(directory.path)/runs.sqlite", "max_megabytes": 64},
@@ -27,9 +30,13 @@ struct ServerFixture {
         return url
     }
 
-    init(limits: String = "{}", extra: String = "", directory: URL? = nil, environment: [String: String] = [:]) throws {
+    init(
+        limits: String = "{}", extra: String = "", models: String = "", directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws {
         self.directory = try directory ?? Fixtures.temporaryDirectory()
-        configurationURL = try Self.writeConfiguration(in: self.directory, limits: limits, extra: extra)
+        configurationURL = try Self.writeConfiguration(
+            in: self.directory, limits: limits, extra: extra, models: models)
         api = try Self.api(configurationURL, environment: environment)
     }
 

@@ -11,9 +11,11 @@ with Tests/Live/requirements-browser.txt (Playwright from PyPI). Playwright laun
 
 Server under test: `glassbox serve --port 0` (server_process.py, next to this file) with a configuration written to a
 temporary directory that names the fixture models by absolute path (tiny-gpt2 (default), tiny-llama, tiny-gemma3
-from Tests/Fixtures/models), its database in that directory, GLASSBOX_PUBLIC_DIR = the repository's Public/, one
-access token made for the run (secrets.token_hex; its sha256: digest in "auth": {"tokens"}) and the per-client compute
-limit set high. The browser signs in through the login page; the tests' own API client sends Authorization: Bearer.
+from Tests/Fixtures/models) and the checkpoint series tiny-train (the five checkpoints of
+Tests/Fixtures/checkpoints/tiny-train by absolute path, the prompts of Tests/Fixtures/checkpoints/prompts.txt), its
+database in that directory, GLASSBOX_PUBLIC_DIR = the repository's Public/, one access token made for the run
+(secrets.token_hex; its sha256: digest in "auth": {"tokens"}) and the per-client compute limit set high. The browser
+signs in through the login page; the tests' own API client sends Authorization: Bearer.
 
 Steps (the page contract is the "Page", graph.js and heatmap.js sections of the UI contract; every number the page
 shows is checked against the API): / goes to /login?next=%2F; a wrong token shows the server's refusal and stays; the
@@ -47,7 +49,10 @@ grid against POST /api/compare with the same body, sorting (|Δ| first, then by 
 a row's aligned attention, a reload, a labelled set (variances), mismatched spans (the 400 next to the form, again
 after a reload); the Compare page's Models mode (two fixture models on one text: tokens, top-k, KL both ways, JS,
 TV, shared strings and the mass outside them, one depth-chart line per model, lens, classes, anomalies against POST
-/api/compare; metric, JSON and CSV exports, a permalink reload, an empty text's 400); the graph diff (the run page's
+/api/compare; metric, JSON and CSV exports, a permalink reload, an empty text's 400); the Compare page's Checkpoints
+mode (the configured series tiny-train with ablation off run to done: one chart per trend, the table per checkpoint,
+the class changes against GET /api/checkpoint-series/{id}; the HTML, JSON, CSV, SVG and PNG exports; a reload; a
+long series with ablation cancelled; one checkpoint's 400; no series configured); the graph diff (the run page's
 "Diff with…" with a shorter run disabled and why, a same-length prompt run and diffed from it: counts, edges with
 appearing ones outlined and vanishing ones dashed, the largest differences against GET /api/graph-diff, a row
 highlighting its edge, a reload, exports, the threshold, a mismatched pair explained); the Reports page (/?page=reports): a 3-prompt tiny-gpt2 report with ablation to done (progress
@@ -74,6 +79,7 @@ summary. The steps live in browser/, one module per page over a shared harness:
   browser/graph_diff.py     the graph diff of two runs (the run page's "Diff with…", /?page=graph-diff)
   browser/compare_page.py   the Compare page (prompts)
   browser/compare_models.py the Compare page's Models mode
+  browser/compare_checkpoints.py the Compare page's Checkpoints mode
   browser/generate_page.py  the Generate page
   browser/reports_page.py   the Reports page
 A step is a method of its page class that returns its detail line (and fails through require/Check); the module's
@@ -93,16 +99,16 @@ import sys
 import tempfile
 import threading
 
-from browser import (compare_models, compare_page, generate_page, graph_diff, login_page, reports_page, run_analytics,
-                     run_attributions, run_evaluate, run_page, security)
+from browser import (compare_checkpoints, compare_models, compare_page, generate_page, graph_diff, login_page, reports_page,
+                     run_analytics, run_attributions, run_evaluate, run_page, security)
 from browser.harness import ARTIFACTS, MODELS, REPO, Api
 import debian_packages
 
 HERE = os.path.dirname(os.path.abspath(__file__))  # Tests/Live
 VENV = os.path.join(REPO, ".venv-browser")
 REQUIREMENTS = os.path.join(HERE, "requirements-browser.txt")
-PAGES = (run_page, run_analytics, run_attributions, run_evaluate, graph_diff, compare_page, compare_models, reports_page,
-         generate_page)  # their steps run in this order
+PAGES = (run_page, run_analytics, run_attributions, run_evaluate, graph_diff, compare_page, compare_models,
+         compare_checkpoints, reports_page, generate_page)  # their steps run in this order
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -174,17 +180,25 @@ def ensure_venv() -> str:
 
 class BrowserSession(login_page.LoginPage, security.SecurityChecks, run_analytics.RunAnalytics,
                      run_attributions.RunAttributions, run_evaluate.RunEvaluate, graph_diff.GraphDiff,
-                     compare_page.ComparePage, compare_models.CompareModels, reports_page.ReportsPage,
-                     generate_page.GeneratePage):
+                     compare_page.ComparePage, compare_models.CompareModels, compare_checkpoints.CompareCheckpoints,
+                     reports_page.ReportsPage, generate_page.GeneratePage):
     """One page and session for the steps of every page (the classes share harness.Session)."""
 
 
 def write_config(directory: str, token: str) -> str:
-    """The server's configuration: the fixture models, and `token` as its one access token (its SHA-256 digest)."""
+    """The server's configuration: the fixture models, the checkpoint series tiny-train, and `token` as its one access
+    token (its SHA-256 digest)."""
     digest = "sha256:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
     models = ", ".join(
         f'"{name}": {{"path": {json.dumps(os.path.join(REPO, "Tests", "Fixtures", "models", name))}, '
         f'"license": "test fixture"}}' for name in MODELS)
+    train = os.path.join(REPO, "Tests", "Fixtures", "checkpoints")
+    series = {"tiny-train": {
+        "description": "the tiny GPT-2 fixture trained on train-text.txt, five steps",
+        "checkpoints": [{"name": step, "path": os.path.join(train, "tiny-train", step)}
+                        for step in ("step-0000", "step-0050", "step-0100", "step-0200", "step-0400")],
+        "prompts": [line for line in open(os.path.join(train, "prompts.txt"), encoding="utf-8").read().splitlines()
+                    if line.strip()]}}
     text = (f'{{"default_model": "tiny-gpt2", "threads": 2, "memory_runs": 2,\n'
             f' "cache": {{"path": {json.dumps(os.path.join(directory, "models"))}, '
             f'"database": {json.dumps(os.path.join(directory, "runs.sqlite"))}, "max_megabytes": 64}},\n'
@@ -193,6 +207,7 @@ def write_config(directory: str, token: str) -> str:
             # all from one client (its token), so the limit is set far above what it sends.
             f' "limits": {{"client_compute_per_minute": 100000, "client_compute_burst": 100000}},\n'
             f' "auth": {{"tokens": [{json.dumps(digest)}]}},\n'
+            f' "checkpoint_series": {json.dumps(series)},\n'
             f' "models": {{{models}}}}}\n')
     path = os.path.join(directory, "glassbox.json")
     with open(path, "w", encoding="utf-8") as file:

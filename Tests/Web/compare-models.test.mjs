@@ -31,10 +31,11 @@ const DATA = {
 };
 
 test('subjects: prompts unless the URL names another; a fresh URL per subject', () => {
-  assert.deepEqual(SUBJECTS.map((s) => s.name), ['prompts', 'models']);
+  assert.deepEqual(SUBJECTS.map((s) => s.name), ['prompts', 'models', 'checkpoints']);
   assert.equal(subjectOf('?page=compare'), 'prompts');
   assert.equal(subjectOf('?page=compare&subject=models'), 'models');
-  assert.equal(subjectOf('?page=compare&subject=checkpoints'), 'prompts'); // not offered yet
+  assert.equal(subjectOf('?page=compare&subject=checkpoints'), 'checkpoints');
+  assert.equal(subjectOf('?page=compare&subject=layers'), 'prompts'); // not a subject
   assert.equal(subjectURL('prompts'), '/?page=compare');
   assert.equal(subjectOf(subjectURL('models').slice(1)), 'models');
 });

@@ -159,4 +159,10 @@ export const api = {
   report: (id) => getJSON(`/api/reports/${encodeURIComponent(id)}`),
   cancelReport: (id) => deleteJSON(`/api/reports/${encodeURIComponent(id)}`),
   reportHTML: (id) => `/api/reports/${encodeURIComponent(id)}/html`,
+  // checkpoint series (the Compare page's Checkpoints mode): the configured series, and a series as a job
+  checkpointSeriesList: () => getJSON('/api/checkpoint-series'),
+  createCheckpointSeries: (body) => postJSON('/api/checkpoint-series', body),
+  checkpointSeries: (id) => getJSON(`/api/checkpoint-series/${encodeURIComponent(id)}`),
+  cancelCheckpointSeries: (id) => deleteJSON(`/api/checkpoint-series/${encodeURIComponent(id)}`),
+  checkpointSeriesHTML: (id) => `/api/checkpoint-series/${encodeURIComponent(id)}/html`,
 };

@@ -46,6 +46,11 @@ export function visibleSpaces(text) {
   return String(text).replace(/ /g, '␣').replace(/\t/g, '→').replace(/\r?\n/g, '⏎');
 }
 
+/// Non-blank lines of a textarea (one prompt per line); a line is kept as typed (leading spaces too).
+export function nonBlankLines(text) {
+  return String(text).replace(/\r/g, '').split('\n').filter((line) => line.trim().length > 0);
+}
+
 /// "1 hit", "2 hits".
 export function plural(count, word) {
   return `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -4,6 +4,8 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case tooFewCheckpoints(Int)
     /// A checkpoint whose shape (layers × heads) differs from the first one's.
     case shapeMismatch(checkpoint: String, layers: Int, heads: Int, first: String, firstLayers: Int, firstHeads: Int)
+    /// A checkpoint of another architecture (family) than the first one's, e.g. a Llama among GPT-2 checkpoints.
+    case architectureMismatch(checkpoint: String, architecture: String, first: String, firstArchitecture: String)
     /// An empty prompt set.
     case noPrompts
     /// A prompt of fewer than two tokens under a checkpoint's tokenizer (`prompt` counts from 1).
@@ -17,6 +19,9 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
             return "checkpoint \"\(name)\" has \(layers) layers × \(heads) heads, but \"\(first)\" has "
                 + "\(firstLayers) layers × \(firstHeads) heads: every checkpoint of a series must be the same "
                 + "architecture"
+        case .architectureMismatch(let name, let architecture, let first, let firstArchitecture):
+            return "checkpoint \"\(name)\" is a \(architecture) model, but \"\(first)\" is a \(firstArchitecture) "
+                + "model: every checkpoint of a series must be the same architecture"
         case .noPrompts:
             return "the prompt set is empty: give at least one prompt"
         case .promptTooShort(let prompt, let tokens, let checkpoint):

@@ -23,10 +23,15 @@ public struct CheckpointSeries: Sendable {
         firstToLast = ClassChange.between(checkpoints[0], checkpoints[checkpoints.count - 1])
     }
 
-    /// Throws unless the checkpoint `name` has the layers and heads of the first checkpoint `firstName`.
+    /// Throws unless the checkpoint `name` has the architecture, layers and heads of the first checkpoint `firstName`.
     public static func checkShape(
         _ info: ModelInfo, of name: String, against first: ModelInfo, of firstName: String
     ) throws(CheckpointError) {
+        guard info.architecture == first.architecture else {
+            throw .architectureMismatch(
+                checkpoint: name, architecture: info.architecture, first: firstName,
+                firstArchitecture: first.architecture)
+        }
         guard info.layers == first.layers, info.heads == first.heads else {
             throw .shapeMismatch(
                 checkpoint: name, layers: info.layers, heads: info.heads, first: firstName,

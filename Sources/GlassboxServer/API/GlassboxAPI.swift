@@ -15,6 +15,8 @@ public final class GlassboxAPI: Sendable {
     public let reports = ReportJobs(prefix: "r")
     /// Explanation jobs started by `POST /api/explanations`.
     public let explanations = ExplanationJobs(prefix: "e")
+    /// Checkpoint series jobs started by `POST /api/checkpoint-series`.
+    public let checkpointSeries = CheckpointSeriesJobs(prefix: "c")
     /// Attribution jobs started by `POST /api/runs/{id}/attributions/jobs`.
     public let attributionJobs = AttributionJobs(prefix: "a")
     /// Where report jobs run: one at a time beside the run queue, so a long report never holds up single runs.
@@ -75,6 +77,24 @@ public final class GlassboxAPI: Sendable {
         }
         router.add("DELETE", "/api/explanations/{id}") { api, request, parameters, respond in
             respond(api.explanationStatus(parameters["id"]!, request, html: false, cancel: true))
+        }
+        router.add("GET", "/api/checkpoint-series") { api, request, _, respond in
+            respond(api.listCheckpointSeries(request))
+        }
+        router.add("POST", "/api/checkpoint-series") { api, request, _, respond in
+            api.createCheckpointSeries(request, respond)
+        }
+        router.add("POST", "/api/checkpoint-series/{id}") { api, request, parameters, respond in
+            api.createCheckpointSeries(request, id: parameters["id"]!, respond)
+        }
+        router.add("GET", "/api/checkpoint-series/{id}") { api, request, parameters, respond in
+            respond(api.checkpointSeriesStatus(parameters["id"]!, request, html: false))
+        }
+        router.add("GET", "/api/checkpoint-series/{id}/html") { api, request, parameters, respond in
+            respond(api.checkpointSeriesStatus(parameters["id"]!, request, html: true))
+        }
+        router.add("DELETE", "/api/checkpoint-series/{id}") { api, request, parameters, respond in
+            respond(api.checkpointSeriesStatus(parameters["id"]!, request, html: false, cancel: true))
         }
         router.add("POST", "/api/runs/{id}/attributions/jobs") { api, request, parameters, respond in
             api.createAttributionJob(parameters["id"]!, request, respond)
@@ -156,11 +176,15 @@ public final class GlassboxAPI: Sendable {
 
     /// Whether a request takes from its client's compute budget: every `POST` under `/api/` (runs, comparisons,
     /// reports, attribution jobs, sign-in attempts) and the analyses that run the model again.
-    /// Behind a proxy routing by id, `POST /api/runs`, `/api/reports` and `/api/explanations` only redirect: the
-    /// request they send on is the one counted.
+    /// Behind a proxy routing by id, `POST /api/runs`, `/api/reports`, `/api/explanations` and
+    /// `/api/checkpoint-series` only redirect: the request they send on is the one counted.
     static func isComputeHeavy(_ request: HTTPRequest, routeByID: Bool = false) -> Bool {
         guard request.path.hasPrefix("/api/") else { return false }
-        if routeByID && ["/api/runs", "/api/reports", "/api/explanations"].contains(request.path) { return false }
+        if routeByID
+            && ["/api/runs", "/api/reports", "/api/explanations", "/api/checkpoint-series"].contains(request.path)
+        {
+            return false
+        }
         if request.method == "POST" { return true }
         guard request.method == "GET" || request.method == "HEAD", request.path.hasPrefix("/api/runs/") else {
             return false

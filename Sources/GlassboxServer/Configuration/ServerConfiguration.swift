@@ -56,7 +56,7 @@ public struct ServerConfiguration: Sendable {
 
     static let topLevelKeys = [
         "default_model", "cache", "models", "host", "port", "limits", "threads", "public",
-        "memory_runs", "memory_megabytes", "auth", "server"
+        "memory_runs", "memory_megabytes", "auth", "server", "checkpoint_series"
     ]
 
     /// Parses `url`, then applies the environment overrides (`GLASSBOX_HOST`, `GLASSBOX_PORT`, `GLASSBOX_THREADS`,

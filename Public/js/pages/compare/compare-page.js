@@ -18,6 +18,7 @@ import { ComparisonRequests } from './comparison-requests.js';
 import { CompareForm } from './compare-form.js';
 import { compareCSVRows, promptNames, sortedHeads } from './compare-data.js';
 import { DEFAULTS, decodeCompareURL, encodeCompareURL, requestBody } from './compare-state.js';
+import { subjectOf } from './compare-subjects.js';
 import { HeadsSection } from './heads-section.js';
 import { acrossSection, promptCard } from './prompt-cards.js';
 
@@ -58,7 +59,8 @@ export class PromptComparison {
     this.form.renderTargetsPreview();
     this.requests.markStale(requestBody(this.form.state));
     clearTimeout(this.urlTimer);
-    this.urlTimer = setTimeout(() => this.writeURL(false), 300);
+    // a stale timer (the user switched to another subject meanwhile) leaves that subject's URL alone
+    this.urlTimer = setTimeout(() => subjectOf(location.search) === 'prompts' && this.writeURL(false), 300);
   }
 
   writeURL(push) {

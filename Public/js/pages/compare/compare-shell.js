@@ -1,7 +1,8 @@
 // The Compare page (/?page=compare): the switch between its subjects (compare-subjects.js) and the page of each,
 // loaded when first shown and kept (its form and results stay when the user switches back). The shell owns the
 // history: Back and Forward show the subject the URL names and let its page read the rest of the URL.
-//   prompts → compare-page.js (PromptComparison), models → models/models-page.js (ModelComparison)
+//   prompts → compare-page.js (PromptComparison), models → models/models-page.js (ModelComparison),
+//   checkpoints → checkpoints/checkpoints-page.js (CheckpointComparison)
 import { el } from '../../core/dom.js';
 import { segmentedControl } from '../../components/segmented.js';
 import { showPageURL } from '../page-frame.js';
@@ -10,6 +11,7 @@ import { SUBJECTS, subjectOf, subjectURL } from './compare-subjects.js';
 const PAGES = {
   prompts: () => import('./compare-page.js').then((m) => m.PromptComparison),
   models: () => import('./models/models-page.js').then((m) => m.ModelComparison),
+  checkpoints: () => import('./checkpoints/checkpoints-page.js').then((m) => m.CheckpointComparison),
 };
 
 export class ComparePage {

@@ -1,10 +1,10 @@
 // The Reports page's result: the links to the standalone HTML report and the downloads, the recommendations with
 // their evidence, the prompts, the layer flow, the redundant heads and every head's summary.
 import { api } from '../../core/api.js';
-import { button, el } from '../../core/dom.js';
-import { downloadJSON } from '../../core/download.js';
+import { el } from '../../core/dom.js';
 import { DASH, isNum, num, percent } from '../../core/format.js';
 import { classBadge } from '../../components/legends.js';
+import { reportLinks } from '../../components/report-links.js';
 
 const ANOMALIES = [
   { key: 'high_attention', label: 'high attn', title: 'heads with attention above the threshold on one key' },
@@ -35,17 +35,8 @@ function section(title, attrs) {
 }
 
 function links(job, r) {
-  const box = el('div', 'report-links', { id: 'report-links' });
-  const htmlURL = job.html || api.reportHTML(job.id);
-  const open = el('a', 'link-button', { id: 'report-open-html', href: htmlURL, target: '_blank', rel: 'noopener' },
-    'Open the standalone HTML report');
-  open.append(el('span', 'sr-only', null, ' (opens in a new tab)'));
-  const html = el('a', 'link-button', { id: 'report-download-html', href: htmlURL, download: `glassbox-report-${job.id}.html` },
-    'Download HTML');
-  const json = button('Download JSON', { id: 'report-download-json', title: 'the report JSON' }, 'link-button');
-  json.addEventListener('click', () => downloadJSON(`glassbox-report-${job.id}.json`, r, 1));
-  box.append(open, html, json);
-  return box;
+  return reportLinks({ prefix: 'report', htmlURL: job.html || api.reportHTML(job.id), fileBase: `glassbox-report-${job.id}`,
+    report: r });
 }
 
 function recommendations(r) {

@@ -9,23 +9,13 @@ import { el } from '../../core/dom.js';
 import { requestGuard } from '../../core/request-guard.js';
 import { fillModelSelect } from '../../components/form-fields.js';
 import { FINAL_STATUSES, createJobProgress, jobStatusKind } from '../../components/job-progress.js';
+import { jobMemory, pollJob } from '../job-polling.js';
 import { formPageFrame, showPageURL } from '../page-frame.js';
 import { ReportForm } from './report-form.js';
 import { renderReport } from './report-result.js';
 import { DEFAULT_PROMPTS, decodeReportsURL, encodeReportsURL, reportBody } from './reports-state.js';
 
-const POLL_MS = 500;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const storageKey = (id) => `glassbox.report.${id}`;
-
-function remember(id, form) {
-  try { sessionStorage.setItem(storageKey(id), JSON.stringify(form)); } catch (_) { /* storage off: the URL still works */ }
-}
-
-function recall(id) {
-  try { return JSON.parse(sessionStorage.getItem(storageKey(id)) || 'null'); } catch (_) { return null; }
-}
+const memory = jobMemory('report');
 
 /// The page in root; host: {setStatus(text, kind)}.
 export class ReportsPage {
@@ -69,7 +59,7 @@ export class ReportsPage {
       this.form.error.show(error);
       return;
     }
-    const stored = url.report ? recall(url.report) : null;
+    const stored = url.report ? memory.recall(url.report) : null;
     this.form.fill({ prompts: stored?.prompts ?? (this.form.prompts.value || DEFAULT_PROMPTS.join('\n')),
                      ablation: url.ablation, clusters: url.clusters, model: url.model });
     this.guard.cancel();
@@ -113,7 +103,7 @@ export class ReportsPage {
     }
     this.guard.cancel();
     this.jobId = job.id;
-    remember(job.id, form);
+    memory.remember(job.id, form);
     this.writeURL(true);
     this.showJob(true);
     this.result.hidden = true;
@@ -124,31 +114,16 @@ export class ReportsPage {
 
   /// Polls the job until it ends (or a later poll, a cancel or another job takes over); a lost server is retried
   /// every 2 s, 20 times.
-  async poll(id) {
-    const current = this.guard.next();
-    let failures = 0;
-    for (;;) {
-      let job;
-      try {
-        job = await api.report(id);
-        failures = 0;
-      } catch (error) {
-        if (!current()) return;
-        if (error.status === 404) return this.renderMissing(id, error);
-        failures += 1;
+  poll(id) {
+    return pollJob({
+      get: () => api.report(id), isCurrent: this.guard.next(), final: FINAL_STATUSES,
+      onJob: (job) => this.renderJob(job),
+      onMissing: (error) => this.renderMissing(id, error),
+      onLost: (error, failures) => {
         this.progress.showError(`${error.message} — retrying (${failures})`);
         this.host.setStatus('lost contact with the server', 'error');
-        if (failures >= 20) return;
-        await sleep(2000);
-        if (!current()) return;
-        continue;
-      }
-      if (!current()) return;
-      this.renderJob(job);
-      if (FINAL_STATUSES.has(job.status)) return;
-      await sleep(POLL_MS);
-      if (!current()) return;
-    }
+      },
+    });
   }
 
   async cancel() {
@@ -187,7 +162,7 @@ export class ReportsPage {
   showReport(job) {
     const r = job.report;
     this.shownReport = job.id;
-    if (!recall(job.id)) {
+    if (!memory.recall(job.id)) {
       // a reload of a job started elsewhere: its prompts are in the report
       this.form.fill({ prompts: r.prompts.map((p) => p.prompt).join('\n'), ablation: r.options.ablation,
                        clusters: r.options.clusters, model: r.model });

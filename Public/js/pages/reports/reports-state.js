@@ -1,6 +1,7 @@
 // The Reports page's state: the form (model, prompts, ablation, clusters K), the POST /api/reports body it makes,
 // and the URL /?page=reports&report=<id> (with model, ablation=0 and clusters=K when not the defaults) that resumes
 // the page. Pure: no DOM.
+import { nonBlankLines } from '../../core/format.js';
 
 export const DEFAULT_K = 5;
 export const DEFAULT_PROMPTS = [
@@ -11,10 +12,7 @@ export const DEFAULT_PROMPTS = [
   'The doctor told the nurse that she',
 ];
 
-/// Non-blank lines of a textarea (one prompt per line); a line is kept as typed (leading spaces too).
-export function nonBlankLines(text) {
-  return String(text).replace(/\r/g, '').split('\n').filter((line) => line.trim().length > 0);
-}
+export { nonBlankLines }; // one prompt per line (core/format.js)
 
 /// The request body of a form {model, prompts (the textarea's text), ablation, clusters}.
 export function reportBody(form) {

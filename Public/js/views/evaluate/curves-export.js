@@ -2,8 +2,8 @@
 // target above and the legend below, as an SVG document or a PNG (the SVG drawn onto a canvas).
 import { SVG_NS, svgEl } from '../../core/dom.js';
 import { SVG_FONT_FAMILY } from '../../core/fonts.js';
-import { xmlDocument } from '../../core/export.js';
 import { num } from '../../core/format.js';
+import { svgDocumentText, svgPNG } from '../../core/svg-image.js';
 import { BAND_FILL, RANDOM_STROKE } from './chart.js';
 import { beatsText } from './evaluation-data.js';
 
@@ -46,28 +46,10 @@ export function curvesDrawing(charts, title, rows, random) {
 
 /// The drawing as an SVG document's text.
 export function drawingSVGText(drawing) {
-  return xmlDocument(new XMLSerializer().serializeToString(drawing) + '\n');
+  return svgDocumentText(drawing);
 }
 
 /// The drawing as a PNG blob at `scale` device pixels per unit (a promise).
 export function drawingPNG(drawing, scale = 2) {
-  const width = Number(drawing.getAttribute('width')), height = Number(drawing.getAttribute('height'));
-  const url = URL.createObjectURL(new Blob([drawingSVGText(drawing)], { type: 'image/svg+xml' }));
-  return new Promise((resolve, reject) => {
-    const image = new Image();
-    image.onload = () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
-      const ctx = canvas.getContext('2d');
-      ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(url);
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('evaluate: PNG encoding failed'))), 'image/png');
-    };
-    image.onerror = () => {
-      URL.revokeObjectURL(url);
-      reject(new Error('evaluate: the curves\' SVG could not be drawn for the PNG'));
-    };
-    image.src = url;
-  });
+  return svgPNG(drawing, scale);
 }

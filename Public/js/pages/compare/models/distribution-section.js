@@ -5,7 +5,7 @@ import { el } from '../../../core/dom.js';
 import { isNum, num, percent } from '../../../core/format.js';
 import { distributionRows, sharedStringRows, SIDE_COLORS } from './models-data.js';
 import { pairedBars } from './paired-bars.js';
-import { tableOf } from './table.js';
+import { tableOf } from '../table.js';
 
 function valueCell(row, v, side) {
   const text = row.kind === 'mass' ? percent(v) : row.kind === 'vocabulary' ? (isNum(v) ? v.toLocaleString() : '–') : num(v);

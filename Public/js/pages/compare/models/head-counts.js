@@ -5,7 +5,7 @@ import { pct } from '../../../core/format.js';
 import { classBadge } from '../../../components/legends.js';
 import { anomalyRows, classRows } from './models-data.js';
 import { pairedBars } from './paired-bars.js';
-import { tableOf } from './table.js';
+import { tableOf } from '../table.js';
 
 function classesTable(data) {
   const { rows, max } = classRows(data);

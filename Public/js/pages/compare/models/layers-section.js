@@ -5,7 +5,7 @@ import { fmt } from '../../../core/format.js';
 import { inlineField } from '../../../components/form-fields.js';
 import { swatch } from '../../../components/legends.js';
 import { depthChart } from './depth-chart.js';
-import { tableOf } from './table.js';
+import { tableOf } from '../table.js';
 import { depthSeries, metricLabel, settleMarkers, sideLabels } from './models-data.js';
 
 const CHART_SIZE = { width: 720, height: 300 };

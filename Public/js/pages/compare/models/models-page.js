@@ -11,6 +11,7 @@ import { num } from '../../../core/format.js';
 import { spinner } from '../../../components/spinner.js';
 import { formPageFrame, showPageURL } from '../../page-frame.js';
 import { ComparisonRequests } from '../comparison-requests.js';
+import { subjectOf } from '../compare-subjects.js';
 import { distributionSection } from './distribution-section.js';
 import { headCountsSection } from './head-counts.js';
 import { layersSection } from './layers-section.js';
@@ -55,7 +56,8 @@ export class ModelComparison {
   formChanged() {
     this.requests.markStale(modelsRequestBody(this.form.state));
     clearTimeout(this.urlTimer);
-    this.urlTimer = setTimeout(() => this.writeURL(false), 300);
+    // a stale timer (the user switched to another subject meanwhile) leaves that subject's URL alone
+    this.urlTimer = setTimeout(() => subjectOf(location.search) === 'models' && this.writeURL(false), 300);
   }
 
   writeURL(push) {

@@ -1,5 +1,6 @@
-// The Models mode's small tables: a header row of column titles over the body rows the sections make.
-import { el } from '../../../core/dom.js';
+// The Compare page's small tables (its Models and Checkpoints modes): a header row of column titles over the body rows the
+// sections make.
+import { el } from '../../core/dom.js';
 
 /// <table class="table className" id=id>: columns [text | [text, className]] in the header, then the rows (<tr>s).
 export function tableOf(id, className, columns, rows) {
