@@ -16,9 +16,11 @@ struct ConnectionContext: Sendable {
 /// bytes, watch or stop watching the socket, set the timer, half-close, close). The decisions — which request is
 /// answered when, keep-alive or close, which deadline is due — are all the machine's.
 ///
-/// Event-driven, never blocking a thread: a read source, a write source (only while the socket buffer is full) and
-/// one timer, all on `queue`, a serial queue targeting the server's I/O queue. Every mutable property is touched
-/// only on `queue`, which is why the class is `@unchecked Sendable`; `respond` closures hop onto it.
+/// Event-driven, never blocking a thread: the socket is watched by `SocketPoller` (for input while the machine
+/// wants it, for room to write only while the socket buffer is full; not by Dispatch sources, which race on a
+/// hang-up, see there) and one timer, all delivered on `queue`, a serial queue targeting the server's I/O queue.
+/// Every mutable property is touched only on `queue`, which is why the class is `@unchecked Sendable`; `respond`
+/// closures hop onto it.
 final class Connection: @unchecked Sendable {
     let queue: DispatchQueue
     private let fd: Int32
@@ -28,15 +30,14 @@ final class Connection: @unchecked Sendable {
     private var machine: ConnectionStateMachine
     private var output = SendQueue()
 
-    private var readSource: (any DispatchSourceRead)?
-    private var readSuspended = false
-    private var writeSource: (any DispatchSourceWrite)?
-    private var writeSuspended = true
+    /// The socket's watch in `SocketPoller.shared` (0 until set up), what the machine wants it watched for, and what
+    /// it is armed for (nothing once it has fired, until re-armed).
+    private var watch: UInt64 = 0
+    private var wanted: SocketPoller.Events = .readable
+    private var armed: SocketPoller.Events = []
     private var timer: (any DispatchSourceTimer)?
     /// Streamed bodies handed over by handlers and not yet ended: cancelled if the connection closes first.
     private var streams: [ConnectionStateMachine.RequestID: ResponseStream] = [:]
-    /// Sources whose cancel handler hasn't run; the descriptor is closed when it reaches 0.
-    private var liveSources = 0
     private var closed = false
 
     private static let readBufferSize = 65_536
@@ -66,19 +67,31 @@ final class Connection: @unchecked Sendable {
 
     private func setUp() {
         guard !closed else { return }
-        let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        read.setEventHandler { [unowned self] in readable() }
-        read.setCancelHandler { [self] in sourceCancelled() }
+        watch = SocketPoller.shared.add(fd, queue: queue) { [weak self] events in self?.socketReady(events) }
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.setEventHandler { [unowned self] in handle(.timerFired(at: .now)) }
-        timer.setCancelHandler { [self] in sourceCancelled() }
-        readSource = read
+        timer.setCancelHandler { [self] in finishClose() }
         self.timer = timer
-        liveSources = 2
         timer.schedule(deadline: .distantFuture)
-        read.resume()
         timer.resume()
+        rearm()
         handle(.opened(at: .now))
+    }
+
+    /// The poller found the socket ready (the watch is armed for nothing now): read and write as wanted, re-arm.
+    private func socketReady(_ events: SocketPoller.Events) {
+        armed = []
+        guard !closed else { return }
+        if events.contains(.readable) && wanted.contains(.readable) { readable() }
+        if !closed && events.contains(.writable) && wanted.contains(.writable) { handle(.writable) }
+        rearm()
+    }
+
+    /// Arms the watch for what is wanted now, unless it is armed for just that.
+    private func rearm() {
+        guard !closed, armed != wanted else { return }
+        armed = wanted
+        SocketPoller.shared.arm(watch, wanted)
     }
 
     /// Reads what is there (up to 16 buffers) and reports it: the bytes, then the peer's EOF, or the failure.
@@ -131,10 +144,10 @@ final class Connection: @unchecked Sendable {
                 case .endStream(let chunked): output.appendEnd(chunked: chunked)
                 case .sendContinue: output.appendContinue()
                 case .flush: next = output.write(to: fd)
-                case .pauseReading: setReading(false)
-                case .resumeReading: setReading(true)
-                case .watchWritable: setWatchingWritable(true)
-                case .stopWatchingWritable: setWatchingWritable(false)
+                case .pauseReading: setWatching(.readable, false)
+                case .resumeReading: setWatching(.readable, true)
+                case .watchWritable: setWatching(.writable, true)
+                case .stopWatchingWritable: setWatching(.writable, false)
                 case .setTimer(let deadline):
                     timer?.schedule(deadline: deadline.dispatchTime, leeway: .milliseconds(50))
                 case .shutdownWrite: _ = shutdown(fd, Int32(SHUT_WR))
@@ -182,56 +195,27 @@ final class Connection: @unchecked Sendable {
         }
     }
 
-    private func setReading(_ wanted: Bool) {
-        guard let readSource, !closed, wanted == readSuspended else { return }
-        if wanted { readSource.resume() } else { readSource.suspend() }
-        readSuspended = !wanted
+    private func setWatching(_ events: SocketPoller.Events, _ on: Bool) {
+        if on { wanted.formUnion(events) } else { wanted.subtract(events) }
+        rearm()
     }
 
-    private func setWatchingWritable(_ wanted: Bool) {
-        guard !closed else { return }
-        if wanted && writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [unowned self] in handle(.writable) }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            writeSource = source
-            liveSources += 1
-        }
-        guard let writeSource, wanted == writeSuspended else { return }
-        if wanted { writeSource.resume() } else { writeSource.suspend() }
-        writeSuspended = !wanted
-    }
-
-    /// Cancels the sources, dropping anything unsent; the descriptor is closed once all have been cancelled.
+    /// Closes the socket, dropping anything unsent; the server is told once the timer is cancelled.
     private func closeSocket() {
         guard !closed else { return }
         closed = true
         output.removeAll()
         for stream in streams.values { stream.cancel() }
         streams.removeAll()
-        // A suspended source must be resumed to deliver its cancellation (and to be released safely).
-        if let readSource {
-            readSource.cancel()
-            if readSuspended { readSource.resume() }
-        }
-        if let writeSource {
-            writeSource.cancel()
-            if writeSuspended { writeSource.resume() }
-        }
-        timer?.cancel()
-        if liveSources == 0 { finishClose() }
-    }
-
-    private func sourceCancelled() {
-        liveSources -= 1
-        if liveSources == 0 && closed { finishClose() }
-    }
-
-    /// Closes the descriptor once no source watches it any more, then tells the server.
-    private func finishClose() {
+        // The watch goes first: readiness the poller finds from now on is dropped, not handed to whichever new
+        // connection gets this descriptor number next.
+        if watch != 0 { SocketPoller.shared.remove(watch) }
         _ = Glibc.close(fd)
-        readSource = nil
-        writeSource = nil
+        if let timer { timer.cancel() } else { finishClose() }
+    }
+
+    /// Tells the server; from the timer's cancel handler, which holds the connection until it has run.
+    private func finishClose() {
         timer = nil
         context.onClose(self)
     }

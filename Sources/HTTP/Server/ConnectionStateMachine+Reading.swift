@@ -96,9 +96,10 @@ extension ConnectionStateMachine {
     }
 
     /// Pauses reading while the pipeline is full or the peer has closed, resumes it otherwise. A connection that
-    /// wants no more requests keeps reading and drops the bytes instead of pausing: suspending and resuming an fd
-    /// source around the connection's close raced libdispatch's epoll bookkeeping on Linux (SIGILL in
-    /// `_dispatch_source_refs_finalize_unregistration` under the fuzzer, about once per million requests).
+    /// wants no more requests keeps reading and drops the bytes instead of pausing. (This was first done to avoid a
+    /// SIGILL in libdispatch, `_dispatch_source_refs_finalize_unregistration`, blamed on suspending a read source
+    /// around the close; the cause was libdispatch's handling of a hang-up, and the driver no longer uses Dispatch
+    /// sources for sockets: see `SocketPoller`.)
     mutating func syncReading() {
         let wanted: Bool
         switch state {

@@ -20,8 +20,8 @@ import Foundation
 ///   and the parser idle, the parser mid-request, or requests pending; `waitingFor` tells which deadline applies.
 /// - `finishing`: no more requests are read (the last one asked to close, was malformed or timed out, the peer
 ///   closed, or the server stops); the pending ones are still answered. Later bytes are read and dropped rather
-///   than reading being paused (pausing and resuming the read source around a close raced libdispatch's epoll
-///   bookkeeping: SIGILL under the fuzzer), except once the peer has closed, when there is nothing more to read.
+///   than reading being paused (see `syncReading`), except once the peer has closed, when there is nothing more
+///   to read.
 /// - `flushing`: the last response is queued; once its bytes are out the connection closes (peer closed or
 ///   server stopping) or lingers.
 /// - `lingering`: the sending side is shut down; input is read and dropped for `lingerTime`, so the peer receives
