@@ -29,6 +29,7 @@ let package = Package(
 
         .target(name: "JSON", swiftSettings: strict),
         .target(name: "Hashing", swiftSettings: strict),
+        .target(name: "Figures", swiftSettings: strict),
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: strict + kernelFlags),
         .target(name: "ModelFormats", dependencies: ["Tensors", "JSON"], swiftSettings: strict),
         .target(name: "Tokenizers", dependencies: ["JSON", "ModelFormats"], swiftSettings: strict),
@@ -47,7 +48,7 @@ let package = Package(
             name: "GlassboxServer",
             dependencies: [
                 "HTTP", "JSON", "Hashing", "Analysis", "Reports", "Transformer", "Tokenizers",
-                "ModelCatalog", "ModelFormats", "Store", "Tensors"
+                "ModelCatalog", "ModelFormats", "Store", "Tensors", "Figures"
             ],
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: strict),
@@ -63,6 +64,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"], swiftSettings: strict),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"], swiftSettings: strict),
         .testTarget(

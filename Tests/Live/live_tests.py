@@ -16,9 +16,11 @@ Steps (each prints one summary line; any failure makes the exit status 1):
     limits, security headers, the refusal to listen beyond loopback without tokens.
  7. routing_tests.py: two instances behind Debian's nginx with config/proxy/nginx-instances.conf's routing by id.
  8. browser_tests.py: the UI in Debian chromium driven by Playwright, checked against the API.
- 9. load_test.py: 32 concurrent clients, results identical to serial runs.
-10. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
-The step scripts (3, 4, 6–10) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
+ 9. client_tests.py: the Python client's pytest suite (clients/python/tests) in a venv (.venv-client), against
+    servers it starts from the binary with the fixture models.
+10. load_test.py: 32 concurrent clients, results identical to serial runs.
+11. crash_test.py: kill -9 during writes, restart, database intact, completed runs served.
+The step scripts (3, 4, 6–11) sit next to this file in Tests/Live/ and run on their own too (see their usage lines).
 Loopback only; every step is bounded and stops by itself.
 """
 
@@ -132,6 +134,7 @@ def main() -> int:
                                  "--workdir", work), failures)
     step("routing", live_script("routing_tests.py", binary, "--workdir", work), failures)
     step("browser", live_script("browser_tests.py", "--binary", binary), failures)
+    step("Python client", live_script("client_tests.py", "--binary", binary), failures)
     clients = "8" if args.quick else "32"
     step("load", live_script("load_test.py", binary, "--clients", clients, "--workdir", work), failures)
     step("kill -9", live_script("crash_test.py", binary, "--kills", "2" if args.quick else "3", "--workdir", work),

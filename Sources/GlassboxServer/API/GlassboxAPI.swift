@@ -130,6 +130,7 @@ public final class GlassboxAPI: Sendable {
                     "generation-attribution", .computeQueue,
                     { try AnalysisEndpoints.generationAttribution($0, $1, workers: workers) }
                 ),
+                ("attention.svg", .analysisQueue, { try AnalysisEndpoints.attentionSVG($0, $1) }),
                 ("promoted", .analysisQueue, { try AnalysisEndpoints.promoted($0, $1) }),
                 ("neurons", .analysisQueue, { try AnalysisEndpoints.neurons($0, $1) }),
                 ("metrics", .analysisQueue, { try AnalysisEndpoints.metrics($0, $1) }),
