@@ -102,8 +102,9 @@ struct SocketPollerTests {
         let staleWatch = poller.add(old, queue: queue) { stale.append($0) }
         poller.arm(staleWatch, .readable)
         poller.remove(staleWatch)
-        close(old)
-        // A new socket on the old number, as a connection accepted next would get it.
+        // A new socket on the old number, as a connection accepted next would get it. dup2 closes the old socket
+        // and reuses its number in one step: closing it first would let another test's descriptor (the suites run
+        // in parallel) take the number, and dup2 would then close that one.
         let (new, newPeer) = try socketPair()
         #expect(dup2(new, old) == old)
         close(new)
