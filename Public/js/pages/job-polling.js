@@ -50,3 +50,34 @@ export function jobMemory(kind) {
     },
   };
 }
+
+/// A job page's polling (the Reports page, the Checkpoints mode): pollJob over get() for the job `id`, each answer
+/// drawn by page.renderJob, a 404 by page.renderMissing, a lost server shown in page.progress and the header's
+/// status; page.guard makes a later poll, a cancel or another job take over.
+export function pollPageJob(page, id, get, final) {
+  return pollJob({
+    get, isCurrent: page.guard.next(), final,
+    onJob: (job) => page.renderJob(job),
+    onMissing: (error) => page.renderMissing(id, error),
+    onLost: (error, failures) => {
+      page.progress.showError(`${error.message} — retrying (${failures})`);
+      page.host.setStatus('lost contact with the server', 'error');
+    },
+  });
+}
+
+/// A job page's Cancel: cancel(id) (→ a promise of the job) for page.jobId, then no poll may draw an older state;
+/// a failure is shown in page.progress and Cancel is offered again while the job is live.
+export async function cancelPageJob(page, cancel) {
+  const id = page.jobId;
+  if (!id) return;
+  page.progress.cancelButton.disabled = true;
+  try {
+    const job = await cancel(id);
+    page.guard.cancel();
+    page.renderJob(job);
+  } catch (error) {
+    page.progress.showError(error.message);
+    page.progress.cancelButton.disabled = !page.isActive();
+  }
+}

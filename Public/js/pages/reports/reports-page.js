@@ -9,7 +9,7 @@ import { el } from '../../core/dom.js';
 import { requestGuard } from '../../core/request-guard.js';
 import { fillModelSelect } from '../../components/form-fields.js';
 import { FINAL_STATUSES, createJobProgress, jobStatusKind } from '../../components/job-progress.js';
-import { jobMemory, pollJob } from '../job-polling.js';
+import { cancelPageJob, jobMemory, pollPageJob } from '../job-polling.js';
 import { formPageFrame, showPageURL } from '../page-frame.js';
 import { ReportForm } from './report-form.js';
 import { renderReport } from './report-result.js';
@@ -115,29 +115,11 @@ export class ReportsPage {
   /// Polls the job until it ends (or a later poll, a cancel or another job takes over); a lost server is retried
   /// every 2 s, 20 times.
   poll(id) {
-    return pollJob({
-      get: () => api.report(id), isCurrent: this.guard.next(), final: FINAL_STATUSES,
-      onJob: (job) => this.renderJob(job),
-      onMissing: (error) => this.renderMissing(id, error),
-      onLost: (error, failures) => {
-        this.progress.showError(`${error.message} — retrying (${failures})`);
-        this.host.setStatus('lost contact with the server', 'error');
-      },
-    });
+    return pollPageJob(this, id, () => api.report(id), FINAL_STATUSES);
   }
 
-  async cancel() {
-    const id = this.jobId;
-    if (!id) return;
-    this.progress.cancelButton.disabled = true;
-    try {
-      const job = await api.cancelReport(id);
-      this.guard.cancel(); // no poll may draw an older state after this
-      this.renderJob(job);
-    } catch (error) {
-      this.progress.showError(error.message);
-      this.progress.cancelButton.disabled = !this.isActive();
-    }
+  cancel() {
+    return cancelPageJob(this, (id) => api.cancelReport(id));
   }
 
   renderMissing(id, error) {

@@ -10,7 +10,7 @@ import { api } from '../../../core/api.js';
 import { el } from '../../../core/dom.js';
 import { requestGuard } from '../../../core/request-guard.js';
 import { FINAL_STATUSES, createJobProgress, jobStatusKind } from '../../../components/job-progress.js';
-import { jobMemory, pollJob } from '../../job-polling.js';
+import { cancelPageJob, jobMemory, pollPageJob } from '../../job-polling.js';
 import { formPageFrame, showPageURL } from '../../page-frame.js';
 import { subjectOf } from '../compare-subjects.js';
 import { seriesProgressText } from './checkpoints-data.js';
@@ -134,29 +134,11 @@ export class CheckpointComparison {
 
   /// Polls the job until it ends (or a later poll, a cancel or another job takes over).
   poll(id) {
-    return pollJob({
-      get: () => api.checkpointSeries(id), isCurrent: this.guard.next(), final: FINAL_STATUSES,
-      onJob: (job) => this.renderJob(job),
-      onMissing: (error) => this.renderMissing(id, error),
-      onLost: (error, failures) => {
-        this.progress.showError(`${error.message} — retrying (${failures})`);
-        this.host.setStatus('lost contact with the server', 'error');
-      },
-    });
+    return pollPageJob(this, id, () => api.checkpointSeries(id), FINAL_STATUSES);
   }
 
-  async cancel() {
-    const id = this.jobId;
-    if (!id) return;
-    this.progress.cancelButton.disabled = true;
-    try {
-      const job = await api.cancelCheckpointSeries(id);
-      this.guard.cancel(); // no poll may draw an older state after this
-      this.renderJob(job);
-    } catch (error) {
-      this.progress.showError(error.message);
-      this.progress.cancelButton.disabled = !this.isActive();
-    }
+  cancel() {
+    return cancelPageJob(this, (id) => api.cancelCheckpointSeries(id));
   }
 
   renderMissing(id, error) {
